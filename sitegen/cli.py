@@ -1,0 +1,124 @@
+"""The `sitegen` command line: wiring only; the work lives in library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import SitegenError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Publish LLM inference benchmark results as a static site.",
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Publish LLM inference benchmark results as a static site."""
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    directory: Annotated[
+        Path, typer.Argument(help="A directory of result JSON files (not searched recursively).")
+    ],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", "-c", min=0, help="Only this concurrency level in the per-level sections."
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Only results whose runtime_name contains this text.")
+    ] = None,
+    fail_on_grade: Annotated[
+        str | None,
+        typer.Option("--fail-on-grade", help="Exit 1 when any composite score is below this grade's band."),
+    ] = None,
+) -> None:
+    """Score one directory of results and print every scorecard."""
+    from .loader import load_directory
+    from .scoring.contract import DEFAULT_CONTRACT
+    from .scoring.report import render_text, report_to_json, score_results
+
+    contract = DEFAULT_CONTRACT
+    floor = None
+    if fail_on_grade is not None:
+        bands = {label: minimum for minimum, label in contract.grades}
+        if fail_on_grade not in bands:
+            _fail(f"--fail-on-grade: unknown grade {fail_on_grade!r}; use one of {', '.join(bands)}")
+        floor = bands[fail_on_grade]
+    if not directory.is_dir():
+        _fail(f"{directory}: not a directory")
+    try:
+        load = load_directory(directory)
+    except SitegenError as exc:
+        _fail(str(exc))
+    report = score_results(
+        load.loaded,
+        contract,
+        concurrency=concurrency,
+        platform=platform,
+        training=[step.to_input() for _, step in load.training],
+    )
+    stamp = max((r.timestamp for r, _ in load.loaded), default="")
+    if format is ScoreFormat.json:
+        document = {
+            "files_loaded": [name for _, name in load.loaded],
+            "files_skipped": [name for name, _ in load.skipped],
+            "skip_reasons": dict(load.skipped),
+            "training_files": [name for name, _ in load.training],
+            **report_to_json(report, stamp),
+        }
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for name, reason in load.skipped:
+            typer.echo(f"skipped {name}: {reason}", err=True)
+        if not load.loaded and not load.training:
+            typer.echo(f"No result files found in {directory}")
+        else:
+            typer.echo(render_text(report, markdown=format is ScoreFormat.markdown))
+    if floor is not None:
+        below = [
+            (c, rt.name, rt.composite)
+            for c, card in report.composite.items()
+            for rt in card.runtimes
+            if rt.composite < floor
+        ]
+        if below:
+            c, name, value = below[0]
+            typer.echo(
+                f"{len(below)} composite score(s) below {fail_on_grade} ({floor:g}); "
+                f"first: {name} at c={c} scored {value:g}",
+                err=True,
+            )
+            raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: run the app; a SitegenError becomes one line on stderr and exit 1."""
+    try:
+        app()
+    except SitegenError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)

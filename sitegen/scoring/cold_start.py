@@ -1,0 +1,64 @@
+"""Cold start: process launch to first served token, lower is better."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .composite import Loaded
+from .contract import COLD_START_EXCELLENT_MS, COLD_START_GOOD_MS, COLD_START_THRESHOLD
+from .layer import mark_first_best
+from .metric import assign_grade, compute_metric_score
+from .numeric import rust_display
+
+
+@dataclass(frozen=True, slots=True)
+class ColdStartScore:
+    name: str
+    cold_start_ms: float
+    score: int
+    grade: str
+    best: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ColdStartScorecard:
+    runtimes: tuple[ColdStartScore, ...]
+
+
+def compute_cold_start_scorecard(
+    results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
+) -> ColdStartScorecard:
+    scored = []
+    for result, _ in results:
+        ms = result.cold_start_ms
+        if ms is None or ms <= 0.0:
+            continue
+        score = compute_metric_score(ms, COLD_START_THRESHOLD)
+        scored.append(ColdStartScore(result.runtime_name, ms, score, assign_grade(score, grades), False))
+    scored.sort(key=lambda row: row.cold_start_ms)
+    return ColdStartScorecard(mark_first_best(scored))
+
+
+def format_cold_start_table(card: ColdStartScorecard) -> str:
+    lines = ["Cold Start Time", ""]
+    lines.append(f"{'Runtime':<24} {'Start (ms)':>12} {'Score':>8} {'Grade':>8}")
+    lines.append("-" * 56)
+    for rt in card.runtimes:
+        star = "*" if rt.best else " "
+        lines.append(f"{rt.name:<24} {rt.cold_start_ms:>11.0f}{star} {rt.score:>8} {rt.grade:>8}")
+    lines.append("")
+    lines.append(
+        f"Thresholds: excellent <= {rust_display(COLD_START_EXCELLENT_MS)}ms, "
+        f"good <= {rust_display(COLD_START_GOOD_MS)}ms"
+    )
+    return "\n".join(lines)
+
+
+def format_cold_start_markdown(card: ColdStartScorecard) -> str:
+    lines = ["## Cold Start Time", ""]
+    lines.append("| Runtime | Start (ms) | Score | Grade |")
+    lines.append("|---------|------------|-------|-------|")
+    for rt in card.runtimes:
+        lines.append(f"| {rt.name} | {rt.cold_start_ms:.0f} | {rt.score} | {rt.grade} |")
+    return "\n".join(lines)

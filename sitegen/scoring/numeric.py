@@ -1,0 +1,99 @@
+"""Numeric helpers that reproduce Rust's float semantics where Python differs.
+
+The reference scorer is Rust. Three of its float habits change results if
+ported naively: `f64::round` rounds halves away from zero, `x as u8`
+saturates instead of wrapping, and `f64::min`/`f64::max` ignore a NaN operand.
+Its `{}` formatting of floats also differs from Python's `str()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+
+def round_half_away(x: float) -> float:
+    """Round like Rust's `f64::round`: halves go away from zero (2.5 -> 3, -2.5 -> -3)."""
+    if not math.isfinite(x):
+        return x
+    if x < 0:
+        return -round_half_away(-x)
+    floor = math.floor(x)
+    # x - floor(x) is exact for doubles, so this compares the true fraction.
+    return float(floor + 1) if x - floor >= 0.5 else float(floor)
+
+
+def rust_min(a: float, b: float) -> float:
+    """`f64::min`: the other operand wins when one is NaN."""
+    if math.isnan(a):
+        return b
+    if math.isnan(b):
+        return a
+    return a if a <= b else b
+
+
+def rust_max(a: float, b: float) -> float:
+    """`f64::max`: the other operand wins when one is NaN."""
+    if math.isnan(a):
+        return b
+    if math.isnan(b):
+        return a
+    return a if a >= b else b
+
+
+def as_u8(x: float) -> int:
+    """`x as u8`: truncate toward zero, NaN and negatives give 0, above 255 gives 255."""
+    if math.isnan(x) or x <= 0:
+        return 0
+    if x >= 255:
+        return 255
+    return int(x)
+
+
+def saturating_add_u8(a: int, b: int) -> int:
+    return min(a + b, 255)
+
+
+def saturating_sub_u8(a: int, b: int) -> int:
+    return max(a - b, 0)
+
+
+def exact_weighted_sum(pairs: Iterable[tuple[float, int]]) -> Fraction:
+    """Sum weight * score exactly, reading each weight as the decimal it was written as.
+
+    The reference adds f64 products in hash-map order, so a sum that is exactly
+    k + 0.5 (common: weights are multiples of 0.05) can come out as k + 0.4999...
+    or k + 0.5 depending on that order. Summing the decimal weights as fractions
+    gives one answer; `round_fraction_half_away` then rounds it like Rust.
+    """
+    total = Fraction(0)
+    for weight, score in pairs:
+        total += Fraction(repr(weight)) * score
+    return total
+
+
+def round_fraction_half_away(value: Fraction) -> float:
+    """Round an exact fraction half away from zero."""
+    if value < 0:
+        return -round_fraction_half_away(-value)
+    floor = math.floor(value)
+    return float(floor + 1) if value - floor >= Fraction(1, 2) else float(floor)
+
+
+def rust_display(x: float) -> str:
+    """Format a float like Rust's `{}`: shortest round-trip digits, never an exponent.
+
+    `220.0` prints as `220`, `1.5` as `1.5`, `1e-7` as `0.0000001`.
+    """
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    text = format(Decimal(repr(x)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
