@@ -227,12 +227,17 @@ def _parse_int(text: str) -> Any:
 
 
 # Quick pre-checks on the raw text decide whether the slower, exact decoder is needed.
+# Counting every field name would cost more than parsing, so only the required
+# fields are checked for repeats; a repeated optional or nested field in an
+# otherwise valid file is read last-wins (serde_json would reject the file).
 _NEG_ZERO = re.compile(rb"-0(?![0-9.eE])")
-_TOP_LEVEL_KEYS = [f'"{name}"'.encode() for name in FIELD_ORDER]
+_REQUIRED_KEYS = [
+    f'"{name}"'.encode() for name, info in LoadTestResult.model_fields.items() if info.is_required()
+]
 
 
 def _needs_exact_decoder(raw: bytes) -> bool:
-    return bool(_NEG_ZERO.search(raw)) or any(raw.count(key) > 1 for key in _TOP_LEVEL_KEYS)
+    return bool(_NEG_ZERO.search(raw)) or any(raw.count(key) > 1 for key in _REQUIRED_KEYS)
 
 
 def decode_json(raw: bytes) -> Any:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 
 def round_half_away(x: float) -> float:
@@ -60,6 +61,13 @@ def saturating_sub_u8(a: int, b: int) -> int:
     return max(a - b, 0)
 
 
+@lru_cache(maxsize=256)
+def _decimal_fraction(weight: float) -> tuple[int, int]:
+    """The weight as the decimal it was written as (0.15 -> 15/100), not its binary value."""
+    f = Fraction(repr(weight))
+    return f.numerator, f.denominator
+
+
 def exact_weighted_sum(pairs: Iterable[tuple[float, int]]) -> Fraction:
     """Sum weight * score exactly, reading each weight as the decimal it was written as.
 
@@ -67,11 +75,12 @@ def exact_weighted_sum(pairs: Iterable[tuple[float, int]]) -> Fraction:
     k + 0.5 (common: weights are multiples of 0.05) can come out as k + 0.4999...
     or k + 0.5 depending on that order. Summing the decimal weights as fractions
     gives one answer; `round_fraction_half_away` then rounds it like Rust.
+    Integer arithmetic over a common denominator keeps this fast.
     """
-    total = Fraction(0)
-    for weight, score in pairs:
-        total += Fraction(repr(weight)) * score
-    return total
+    terms = [(*_decimal_fraction(weight), score) for weight, score in pairs]
+    denominator = math.lcm(*(den for _, den, _ in terms)) if terms else 1
+    numerator = sum(num * (denominator // den) * score for num, den, score in terms)
+    return Fraction(numerator, denominator)
 
 
 def round_fraction_half_away(value: Fraction) -> float:

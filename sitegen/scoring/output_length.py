@@ -55,35 +55,38 @@ class OutputLengthScorecard:
     entries: tuple[OutputLengthEntry, ...]
 
 
-def _mean(values: list[float]) -> float:
-    # A left-to-right f64 sum, as the reference's iterator `sum` (not math.fsum).
-    total = 0.0
-    for v in values:
-        total += v
-    return total / len(values)
-
-
 def compute_output_length_scorecard(
     results: Sequence[Loaded], contract: ScoringContract
 ) -> OutputLengthScorecard:
     threshold = contract.thresholds.get("itl_p50_ms", FALLBACK_ITL_THRESHOLD)
     entries = []
+    categories = tuple(OutputLengthCategory)
     for result, _ in results:
-        buckets: dict[OutputLengthCategory, list] = {}
+        if not result.request_details:
+            continue
+        # Per category: count, token sum, ITL sum. Left-to-right f64 sums in request order,
+        # as the reference's iterator `sum` over each bucket (not a compensated sum).
+        counts = [0, 0, 0]
+        token_sums = [0.0, 0.0, 0.0]
+        itl_sums = [0.0, 0.0, 0.0]
         for detail in result.request_details:
-            buckets.setdefault(OutputLengthCategory.from_tokens(detail.completion_tokens), []).append(detail)
-        for category, requests in buckets.items():
-            avg_tokens = _mean([float(r.completion_tokens) for r in requests])
-            avg_itl = _mean([r.itl_ms for r in requests])
-            decode = 1000.0 / avg_itl if avg_itl > 0.0 else 0.0
+            tokens = detail.completion_tokens
+            i = 0 if tokens < 32 else 1 if tokens <= 128 else 2  # OutputLengthCategory.from_tokens
+            counts[i] += 1
+            token_sums[i] += tokens
+            itl_sums[i] += detail.itl_ms
+        for i, count in enumerate(counts):
+            if not count:
+                continue
+            avg_itl = itl_sums[i] / count
             score = compute_metric_score(avg_itl, threshold)
             entries.append(
                 OutputLengthEntry(
                     name=result.runtime_name,
-                    category=category,
-                    request_count=len(requests),
-                    avg_output_tokens=avg_tokens,
-                    decode_tok_s=decode,
+                    category=categories[i],
+                    request_count=count,
+                    avg_output_tokens=token_sums[i] / count,
+                    decode_tok_s=1000.0 / avg_itl if avg_itl > 0.0 else 0.0,
                     itl_p50_ms=avg_itl,
                     score=score,
                     grade=assign_grade(score, contract.grades),
