@@ -139,3 +139,14 @@ def test_edge_fixtures_split_like_the_reference():
     for p in EDGE.glob("skip-*.json"):
         reason = parse_result(p.read_bytes())
         assert isinstance(reason, str) and "\n" not in reason, p.name
+
+
+def test_realistic_results_take_the_fast_path():
+    """Files with quality, telemetry, tail and request details must not fall back to the slow decoder."""
+    from sitegen.results import parse_result_fast
+
+    directory = Path(__file__).resolve().parent / "fixtures" / "scorecards" / "full-sweep"
+    files = sorted(directory.glob("*-c*.json"))
+    assert len(files) >= 16
+    for path in files:
+        assert parse_result_fast(path.read_bytes()) is not None, path.name
