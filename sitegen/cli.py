@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -31,9 +33,18 @@ class ScoreFormat(StrEnum):
     json = "json"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
+
+
+@contextmanager
+def _reporting_errors() -> Iterator[None]:
+    """A SitegenError becomes one line on stderr and exit 1: never a traceback."""
+    try:
+        yield
+    except SitegenError as exc:
+        _fail(str(exc))
 
 
 @app.command()
@@ -113,6 +124,59 @@ def score(
                 err=True,
             )
             raise typer.Exit(1)
+
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Path to site.toml (default: ./site.toml when present).")
+]
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def check(
+    config: ConfigOption = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any file that looks like a result was rejected.")
+    ] = False,
+) -> None:
+    """Read every results root and report what was found, how it was resolved, and every problem."""
+    from .catalog.build import build_catalog
+    from .check import check_document, check_text
+    from .config import load_config
+
+    with _reporting_errors():
+        catalog = build_catalog(load_config(config))
+    if format is CheckFormat.json:
+        typer.echo(json.dumps(check_document(catalog), indent=2, ensure_ascii=False))
+    else:
+        for line in check_text(catalog):
+            typer.echo(line)
+    if strict and catalog.rejected_results:
+        typer.echo(
+            f"--strict: {catalog.rejected_results} file(s) that look like results were rejected", err=True
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter configuration.")] = Path(
+        "site.toml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented starter site.toml."""
+    from .starter import STARTER_SITE_TOML
+
+    if path.exists() and not force:
+        _fail(f"{path} already exists; use --force to replace it")
+    path.write_text(STARTER_SITE_TOML, encoding="utf-8")
+    typer.echo(f"wrote {path}")
 
 
 def main() -> None:

@@ -5,7 +5,9 @@ The CLI catches `SitegenError` once and prints `path: reason`, exit 1, never a t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 class SitegenError(Exception):
@@ -28,3 +30,14 @@ class ResultError(SitegenError):
 
 class BuildError(SitegenError):
     """The site cannot be written."""
+
+
+def format_location(loc: Sequence[Any]) -> str:
+    """A validation error's location as people write it: `hardware[2].match`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,9 @@ from pydantic import (
     StrictStr,
     ValidationError,
 )
+from typing_extensions import TypedDict
+
+from .errors import format_location
 
 U32_MAX = 2**32 - 1
 U64_MAX = 2**64 - 1
@@ -46,13 +49,15 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="ignore", allow_inf_nan=False, frozen=True)
 
 
-class RequestDetail(_Record):
+class RequestDetail(TypedDict):
+    """One request's timings. A typed dict, not a model: results hold thousands of them."""
+
     latency_ms: F64
     ttft_ms: F64
     completion_tokens: U32
     prompt_tokens: U32
     itl_ms: F64
-    finish_reason: StrictStr | None = None
+    finish_reason: NotRequired[StrictStr | None]
 
 
 class QualityFailure(_Record):
@@ -227,21 +232,16 @@ def _parse_int(text: str) -> Any:
 
 
 # Quick pre-checks on the raw text decide whether the slower, exact decoder is needed.
-# Counting every field name would cost more than parsing, so only the required
-# fields are checked for repeats; a repeated optional or nested field in an
-# otherwise valid file is read last-wins (serde_json would reject the file).
+# Counting every field name would cost more than parsing, so only `runtime_name`
+# (the field people edit by hand) is checked for repeats on the fast path; any
+# other repeated field in an otherwise valid file is read last-wins, where
+# serde_json would reject the file. Files that fail the fast path get the full
+# check.
 _NEG_ZERO = re.compile(rb"-0(?![0-9.eE])")
-_REQUIRED_KEYS = [
-    f'"{name}"'.encode() for name, info in LoadTestResult.model_fields.items() if info.is_required()
-]
 
 
 def _needs_exact_decoder(raw: bytes) -> bool:
-    if _NEG_ZERO.search(raw):
-        return True
-    # `failed` is also a field of the nested quality record.
-    allowed_failed = 2 if b'"quality"' in raw else 1
-    return any(raw.count(key) > (allowed_failed if key == b'"failed"' else 1) for key in _REQUIRED_KEYS)
+    return bool(_NEG_ZERO.search(raw)) or raw.count(b'"runtime_name"') > 1
 
 
 def decode_json(raw: bytes) -> Any:
@@ -292,16 +292,6 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
 _EXPECTATIONS = {
     "int_type": "expected a non-negative integer",
     "int_parsing": "expected a non-negative integer",
@@ -327,12 +317,12 @@ def _reason_from(error: dict[str, Any]) -> str:
     if kind == "missing":
         # A missing 4th element of a tuple means the array was too short.
         if loc and isinstance(loc[-1], int):
-            return f"{_location(loc[:-1])}: expected an array of 4 numbers"
-        return f"{_location(loc)}: missing required field"
+            return f"{format_location(loc[:-1])}: expected an array of 4 numbers"
+        return f"{format_location(loc)}: missing required field"
     if kind == "too_long":
-        return f"{_location(loc)}: expected an array of 4 numbers"
+        return f"{format_location(loc)}: expected an array of 4 numbers"
     expectation = _EXPECTATIONS.get(kind, error.get("msg", "invalid value"))
-    return f"{_location(loc)}: {expectation}, got {_describe(error.get('input'))}"
+    return f"{format_location(loc)}: {expectation}, got {_describe(error.get('input'))}"
 
 
 def _find_duplicate(value: Any, model: type[BaseModel], loc: tuple[Any, ...] = ()) -> str | None:
@@ -343,7 +333,7 @@ def _find_duplicate(value: Any, model: type[BaseModel], loc: tuple[Any, ...] = (
     if isinstance(value, _DuplicateKeys):
         for key in value.duplicates:
             if key in fields:
-                return f"{_location(loc + (key,))}: field given twice"
+                return f"{format_location(loc + (key,))}: field given twice"
     for name, info in fields.items():
         sub = value.get(name)
         if sub is None:

@@ -9,10 +9,12 @@ validation failures or errors.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 
@@ -206,3 +208,39 @@ def run_dates(start: datetime, count: int, step_days: int) -> list[datetime]:
 
 
 EPOCH = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+
+def write_history(
+    root: Path,
+    dates_per_target: int,
+    *,
+    hardware: tuple[HardwareProfile, ...] = HARDWARE,
+    runtimes: tuple[RuntimeProfile, ...] = RUNTIMES,
+    levels: tuple[int, ...] = CONCURRENCY_LEVELS,
+    details: int = 24,
+    seed: int = 2026,
+    step_days: int = 7,
+) -> int:
+    """Write `<root>/<hardware>/<YYYY-MM-DD>/<runtime>-<word>-c<N>.json` for a history of runs.
+
+    Runtimes improve slowly over time; on the first target one runtime steps up
+    by 12 % halfway through (a known change for regression detection). Returns
+    the number of files written.
+    """
+    rng = random.Random(seed)
+    written = 0
+    for h_index, hw in enumerate(hardware):
+        for i, when in enumerate(run_dates(EPOCH + timedelta(days=h_index), dates_per_target, step_days)):
+            run_dir = root / hw.id / when.strftime("%Y-%m-%d")
+            run_dir.mkdir(parents=True, exist_ok=True)
+            for r_index, rt in enumerate(runtimes):
+                drift = 1.0 + 0.004 * i
+                if h_index == 0 and r_index == 0 and i >= dates_per_target // 2:
+                    drift *= 1.12
+                for c in levels:
+                    stamp = when + timedelta(minutes=r_index * 15 + c)
+                    result = make_result(rng, hw, rt, c, stamp, drift=drift, details=details)
+                    path = run_dir / f"{rt.id}-{hw.word}-c{c}.json"
+                    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+                    written += 1
+    return written

@@ -216,3 +216,19 @@ def test_jitter_penalty_subtracts_from_itl_and_saturates():
 def test_negative_zero_formats_like_rust():
     assert f"{-0.0:.1f}" == "-0.0"
     assert not math.copysign(1.0, -0.0) > 0
+
+
+def test_half_sum_fixture_really_lands_on_a_half():
+    """The golden half-sums fixture exercises the .5 case: exact sum 92.5, published 93."""
+    from pathlib import Path
+
+    from sitegen.loader import load_directory
+    from sitegen.scoring.report import score_results
+
+    load = load_directory(Path(__file__).parent / "fixtures" / "scorecards" / "half-sums")
+    card = score_results(load.loaded).composite[1]
+    half_a = next(rt for rt in card.runtimes if rt.name == "half-a-c1")
+    weights = DEFAULT_CONTRACT.interactive_weights
+    exact = exact_weighted_sum((weights[m], s.score) for m, s in sorted(half_a.metrics.items()))
+    assert exact == Fraction(185, 2)
+    assert half_a.composite == 93.0 and half_a.grade == "A"

@@ -70,11 +70,11 @@ def compute_output_length_scorecard(
         token_sums = [0.0, 0.0, 0.0]
         itl_sums = [0.0, 0.0, 0.0]
         for detail in result.request_details:
-            tokens = detail.completion_tokens
+            tokens = detail["completion_tokens"]
             i = 0 if tokens < 32 else 1 if tokens <= 128 else 2  # OutputLengthCategory.from_tokens
             counts[i] += 1
             token_sums[i] += tokens
-            itl_sums[i] += detail.itl_ms
+            itl_sums[i] += detail["itl_ms"]
         for i, count in enumerate(counts):
             if not count:
                 continue

@@ -77,8 +77,8 @@ def average_prompt_tokens(result: LoadTestResult) -> float:
     return 0.0
 
 
-def _metric_value(result: LoadTestResult, metric: str) -> float | None:
-    # Throughput scaling needs the c=1 group, which the profile view does not have: skipped.
+def _metric_values(result: LoadTestResult) -> dict[str, float]:
+    # Throughput scaling needs the c=1 group, which the profile view does not have: left out.
     return {
         "decode_tok_s": result.decode_tok_per_sec,
         "ttft_p50_ms": result.ttft_p50_ms,
@@ -86,7 +86,7 @@ def _metric_value(result: LoadTestResult, metric: str) -> float | None:
         "ttft_p99_ms": result.ttft_p99_ms,
         "error_rate": result.error_rate,
         "aggregate_tok_s": result.tokens_per_sec,
-    }.get(metric)
+    }
 
 
 def compute_profile_scorecard(results: Sequence[Loaded], contract: ScoringContract) -> ProfileScorecard:
@@ -101,8 +101,9 @@ def compute_profile_scorecard(results: Sequence[Loaded], contract: ScoringContra
     entries = []
     for (name, category), result in grouped.items():
         weighted = []
+        values = _metric_values(result)
         for metric in sorted(weights):
-            value = _metric_value(result, metric)
+            value = values.get(metric)
             threshold = contract.thresholds.get(metric)
             if value is None or threshold is None:
                 continue

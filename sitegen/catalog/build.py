@@ -1,0 +1,156 @@
+"""Turn the results roots into the catalog: discover, classify, resolve, score, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
+from ..gcpause import gc_paused
+from ..loader import summarise
+from ..scoring.report import score_results
+from .checks import duplicate_warnings, parse_timestamp, result_warnings
+from .classify import FileKind, classify_file
+from .discover import RunDir, discover
+from .history import compute_series, compute_standings
+from .metadata import date_in_path, read_metadata
+from .model import Catalog, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
+from .resolve import hardware_words, resolve_hardware, resolve_runtime
+
+Progress = Callable[[str], None]
+
+_LEVEL_OF_KIND = {
+    FileKind.INVALID_RESULT: Level.ERROR,
+    FileKind.UNREADABLE: Level.WARNING,
+    FileKind.NOT_JSON: Level.INFO,
+    FileKind.OTHER_JSON: Level.INFO,
+    FileKind.CORRECTNESS: Level.INFO,
+}
+
+
+def build_catalog(config: LoadedConfig, progress: Progress | None = None) -> Catalog:
+    # The build allocates millions of small objects and no cycles worth collecting.
+    with gc_paused():
+        return _build_catalog(config, progress)
+
+
+def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
+    site = config.site
+    contract = config.contract
+    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir])
+    diagnostics = [Diagnostic(n.path, Level.WARNING, n.reason) for n in notes]
+    if progress:
+        progress(f"found {len(run_dirs)} runs")
+    targets = {h.id: h for h in site.hardware}
+    max_bytes = int(site.max_file_mb * 1024 * 1024)
+    runs: list[Run] = []
+    for run_dir in run_dirs:
+        run, run_diagnostics = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, contract)
+        runs.append(run)
+        diagnostics.extend(run_diagnostics)
+    runs.sort(key=lambda r: r.sort_key)
+    if progress:
+        read = sum(len(r.files) for r in runs)
+        skipped = sum(len(r.skipped) for r in runs)
+        progress(f"read {read} files: {sum(len(r.results) for r in runs)} results, {skipped} skipped")
+
+    hardware = [HardwareTarget(h.id, h, True) for h in site.hardware]
+    for hw_id in sorted({r.hardware for r in runs} - set(targets)):
+        hardware.append(HardwareTarget(hw_id, HardwareConfig(id=hw_id), False))
+    runtimes = _runtimes(runs, site.runtime)
+    standings = {}
+    series = []
+    for target in hardware:
+        on_target = [r for r in runs if r.hardware == target.id]
+        if on_target:
+            standings[target.id] = compute_standings(target.id, on_target, contract)
+            series.extend(compute_series(target.id, on_target))
+    diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
+    return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+
+
+def _read_run(
+    run_dir: RunDir, hardware_cfg, targets, runtime_cfg, max_bytes, contract
+) -> tuple[Run, list[Diagnostic]]:
+    where = run_dir.id if run_dir.id != "." else run_dir.root.name
+    diagnostics: list[Diagnostic] = []
+    files = [classify_file(run_dir.path / name, max_bytes) for name in run_dir.json_files]
+    load = summarise(files)
+    for item in files:
+        level = _LEVEL_OF_KIND.get(item.kind)
+        if level is not None:
+            diagnostics.append(
+                Diagnostic(
+                    f"{where}/{item.name}",
+                    level,
+                    f"{item.kind}: {item.reason}"
+                    if item.kind is not FileKind.CORRECTNESS
+                    else str(item.kind),
+                )
+            )
+        for source, reason in item.skipped_levels:
+            diagnostics.append(Diagnostic(f"{where}/{source}", Level.ERROR, f"invalid result: {reason}"))
+    metadata = read_metadata(run_dir.path)
+    diagnostics.extend(
+        Diagnostic(f"{where}/{p.split(':')[0]}", Level.WARNING, p.split(": ", 1)[1])
+        for p in metadata.problems
+    )
+
+    measured = {source: parse_timestamp(r.timestamp) for r, source in load.loaded}
+    run_date, date_reason, declared = _run_date(run_dir.id, metadata.date, measured.values())
+    names = [r.runtime_name for r, _ in load.loaded]
+    hw = resolve_hardware(run_dir.id if run_dir.id != "." else "", metadata.hardware, names, hardware_cfg)
+    words = hardware_words(hw.id, targets.get(hw.id))
+    entries = []
+    for result, source in load.loaded:
+        runtime = resolve_runtime(result.runtime_name, source, runtime_cfg, words)
+        entries.append(ResultEntry(result, source, runtime.id, runtime.reason, measured[source]))
+        for warning in result_warnings(result, measured[source], run_date, declared):
+            diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
+    for source, warning in duplicate_warnings(load.loaded):
+        diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
+
+    report = score_results(load.loaded, contract, training=[step.to_input() for _, step in load.training])
+    run = Run(
+        id=run_dir.id,
+        root=run_dir.root,
+        path=run_dir.path,
+        date=run_date,
+        date_reason=date_reason,
+        hardware=hw.id,
+        hardware_reason=hw.reason,
+        metadata=metadata,
+        results=tuple(entries),
+        skipped=load.skipped,
+        files=load.files,
+        correctness=load.correctness,
+        training=load.training,
+        report=report,
+    )
+    return run, diagnostics
+
+
+def _run_date(run_id: str, declared: dt.date | None, measured) -> tuple[dt.date | None, str, bool]:
+    if declared is not None:
+        return declared, "date from run.toml", True
+    in_path = date_in_path(run_id)
+    if in_path is not None:
+        return in_path, "date from the directory name", True
+    times = sorted(t for t in measured if t is not None)
+    if times:
+        return times[0].astimezone(dt.UTC).date(), "date of the earliest result timestamp", False
+    return None, "no date: no run.toml date, no date in the path, no valid timestamp", False
+
+
+def _runtimes(runs: list[Run], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
+    spellings: dict[str, set[str]] = {}
+    for run in runs:
+        for entry in run.results:
+            spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
+    out = [RuntimeInfo(r.id, r, True, tuple(sorted(spellings.get(r.id, ())))) for r in declared]
+    known = {r.id for r in declared}
+    for runtime_id in sorted(set(spellings) - known):
+        out.append(
+            RuntimeInfo(runtime_id, RuntimeConfig(id=runtime_id), False, tuple(sorted(spellings[runtime_id])))
+        )
+    return tuple(out)

@@ -1,0 +1,75 @@
+"""Warnings about results the reference scorer accepts without a word."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from ..results import LoadTestResult
+
+# A result timestamp this far from its run's date is suspicious (real files can be off by a day).
+FAR_OFF = dt.timedelta(days=7)
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+_LATENCY_FIELDS = (
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
+    "ttft_p50_ms",
+    "ttft_p90_ms",
+    "ttft_p95_ms",
+    "ttft_p99_ms",
+    "itl_p50_ms",
+    "tpot_p50_ms",
+    "tpot_p90_ms",
+    "tpot_p95_ms",
+    "tpot_p99_ms",
+    "latency_min_ms",
+    "latency_max_ms",
+)
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """RFC 3339 / ISO 8601 with a time; a time without zone is taken as UTC."""
+    if "T" not in text and " " not in text.strip():
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def result_warnings(
+    result: LoadTestResult, measured_at: dt.datetime | None, run_date: dt.date | None, date_is_declared: bool
+) -> Iterator[str]:
+    if measured_at is None:
+        yield f"timestamp {result.timestamp!r} is not an RFC 3339 date and time"
+    elif not EARLIEST <= measured_at < LATEST:
+        yield f"timestamp {result.timestamp} is far from any plausible run date"
+    elif run_date is not None and date_is_declared:
+        midday = dt.datetime.combine(run_date, dt.time(12), tzinfo=dt.UTC)
+        if abs(measured_at - midday) > FAR_OFF:
+            yield f"timestamp {result.timestamp} is more than 7 days from the run date {run_date}"
+    if not 0.0 <= result.error_rate <= 1.0:
+        yield f"error_rate {result.error_rate:g} is outside 0..1"
+    negative = [name for name in _LATENCY_FIELDS if getattr(result, name) < 0]
+    if negative:
+        yield f"negative latency: {', '.join(negative)}"
+
+
+def duplicate_warnings(results: Sequence[tuple[LoadTestResult, str]]) -> Iterator[tuple[str, str]]:
+    """(file, warning) for each result sharing (runtime_name, concurrency) with another in the run."""
+    counts = Counter((r.runtime_name, r.concurrency) for r, _ in results)
+    for r, source in results:
+        n = counts[(r.runtime_name, r.concurrency)]
+        if n > 1:
+            yield (
+                source,
+                (
+                    f"{n} results in this run have runtime_name {r.runtime_name!r} at c={r.concurrency}; "
+                    "the scorecards list each of them"
+                ),
+            )

@@ -1,0 +1,182 @@
+"""What each file in a run directory is, and what is wrong with it.
+
+Every `*.json` file becomes one `Classified`: a result, a concurrency sweep
+(its levels' results read as results), a correctness report of the
+correctness tester, a training-step result, other JSON, or not JSON. Invalid
+results keep the reason from the result models. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..results import LoadTestResult, ParseFailure, decode_json, parse_result_fast, result_from_value
+from ..training import TrainingStepResult, is_training_document, training_from_value
+
+# Fields whose presence makes a JSON object "look like a result".
+_RESULT_HINTS = frozenset({"total_requests", "runtime_name", "ttft_p50_ms", "tokens_per_sec", "concurrency"})
+
+
+class FileKind(StrEnum):
+    RESULT = "result"
+    SWEEP = "sweep"
+    CORRECTNESS = "correctness report"
+    TRAINING = "training step"
+    INVALID_RESULT = "invalid result"
+    OTHER_JSON = "other JSON"
+    NOT_JSON = "not JSON"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectnessCase:
+    name: str
+    passed: bool
+    failures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectnessReport:
+    """The correctness tester's report: named prompts, each passed or failed."""
+
+    runtime_name: str
+    timestamp: str
+    passed: int
+    failed: int
+    total: int
+    cases: tuple[CorrectnessCase, ...]
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    name: str  # file name inside its run directory
+    kind: FileKind
+    reason: str = ""  # why it is not a result (for invalid, unreadable, other, not JSON)
+    results: tuple[tuple[LoadTestResult, str], ...] = ()  # (result, source name) for results and sweeps
+    skipped_levels: tuple[tuple[str, str], ...] = ()  # (source name, reason) of invalid sweep levels
+    correctness: CorrectnessReport | None = None
+    training: TrainingStepResult | None = None
+    size: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def looks_like_result(self) -> bool:
+        return self.kind is FileKind.INVALID_RESULT
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; ParseFailure when it is not a regular readable file or is too large."""
+    try:
+        if path.is_dir():
+            raise ParseFailure("is a directory, not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not read")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ParseFailure(f"cannot read: {exc.strerror or exc}") from None
+
+
+def classify_file(path: Path, max_bytes: int) -> Classified:
+    name = path.name
+    try:
+        raw = read_limited(path, max_bytes)
+    except ParseFailure as failure:
+        return Classified(name, FileKind.UNREADABLE, failure.reason)
+    fast = parse_result_fast(raw)
+    if fast is not None:
+        return Classified(name, FileKind.RESULT, results=((fast, name),), size=len(raw))
+    try:
+        value = decode_json(raw)
+    except ParseFailure as failure:
+        looks = any(f'"{hint}"'.encode() in raw for hint in _RESULT_HINTS)
+        kind = FileKind.INVALID_RESULT if looks else FileKind.NOT_JSON
+        return Classified(name, kind, failure.reason, size=len(raw))
+    return _classify_value(name, value, len(raw))
+
+
+def _classify_value(name: str, value: Any, size: int) -> Classified:
+    if is_training_document(value):
+        try:
+            return Classified(name, FileKind.TRAINING, training=training_from_value(value), size=size)
+        except ParseFailure as failure:
+            return Classified(name, FileKind.INVALID_RESULT, failure.reason, size=size)
+    if isinstance(value, dict) and isinstance(value.get("levels"), list) and "total_requests" not in value:
+        return _sweep(name, value, size)
+    if _is_correctness_report(value):
+        return Classified(name, FileKind.CORRECTNESS, correctness=_correctness(value), size=size)
+    try:
+        result = result_from_value(value)
+    except ParseFailure as failure:
+        looks = isinstance(value, list) or (
+            isinstance(value, dict) and len(_RESULT_HINTS & value.keys()) >= 3
+        )
+        if looks:
+            return Classified(name, FileKind.INVALID_RESULT, failure.reason, size=size)
+        return Classified(name, FileKind.OTHER_JSON, _describe_other(value), size=size)
+    return Classified(name, FileKind.RESULT, results=((result, name),), size=size)
+
+
+def _sweep(name: str, value: dict, size: int) -> Classified:
+    results, skipped = [], []
+    for i, level in enumerate(value["levels"]):
+        c = level.get("concurrency") if isinstance(level, dict) else None
+        label = f"{name}#c{c}" if isinstance(c, int) and not isinstance(c, bool) else f"{name}#level{i}"
+        try:
+            if not isinstance(level, dict) or "result" not in level:
+                raise ParseFailure(f"levels[{i}]: expected an object with a result")
+            results.append((result_from_value(level["result"]), label))
+        except ParseFailure as failure:
+            skipped.append((label, f"levels[{i}].result: {failure.reason}"))
+    reason = "" if results else "sweep without a valid level"
+    return Classified(
+        name, FileKind.SWEEP, reason, results=tuple(results), skipped_levels=tuple(skipped), size=size
+    )
+
+
+def _is_correctness_report(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("results"), list)
+        and isinstance(value.get("runtime_name"), str)
+        and "total_requests" not in value
+    )
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _correctness(value: dict) -> CorrectnessReport:
+    cases = []
+    for case in value["results"]:
+        if not isinstance(case, dict):
+            continue
+        failures = case.get("failures") if isinstance(case.get("failures"), list) else []
+        cases.append(
+            CorrectnessCase(
+                name=str(case.get("name", "")),
+                passed=case.get("passed") is True,
+                failures=tuple(str(f)[:500] for f in failures),
+            )
+        )
+    passed = _int(value.get("passed")) if "passed" in value else sum(c.passed for c in cases)
+    total = _int(value.get("total")) if "total" in value else len(cases)
+    failed = _int(value.get("failed")) if "failed" in value else total - passed
+    timestamp = value.get("timestamp") if isinstance(value.get("timestamp"), str) else ""
+    return CorrectnessReport(value["runtime_name"], timestamp, passed, failed, total, tuple(cases))
+
+
+def _describe_other(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = ", ".join(json.dumps(k) for k in sorted(value)[:4])
+        return f"not a result: an object with keys {keys}{', ...' if len(value) > 4 else ''}"
+    return f"not a result: a JSON {type(value).__name__.replace('str', 'string')}"

@@ -1,0 +1,158 @@
+"""History across runs: current standings per hardware target and time series.
+
+Standings: the latest result of each (canonical runtime, concurrency) on a
+target, scored together. Series: one value per run for each (hardware,
+runtime, metric[, concurrency]), in run order, each point naming its run.
+
+Per run and runtime, a per-level value comes from the runtime's latest result
+at that level; single-valued metrics come from its lowest measured level
+(usually c=1), except aggregate tok/s (the peak over levels) and scaling
+efficiency (the run's scaling scorecard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..scoring.composite import strip_concurrency_suffix
+from ..scoring.contract import ScoringContract
+from ..scoring.report import order_results, score_results
+from .model import ResultEntry, Run, Series, SeriesPoint, Standing
+
+# Metric key -> (label, unit, higher is better); the site reads this for titles and axes.
+SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
+    "composite": ("Composite score", "score", True),
+    "decode_tok_s": ("Decode speed", "tok/s", True),
+    "aggregate_tok_s": ("Peak aggregate throughput", "tok/s", True),
+    "ttft_p50_ms": ("Time to first token, median", "ms", False),
+    "itl_p50_ms": ("Inter-token latency, median", "ms", False),
+    "scaling_efficiency": ("Concurrency scaling efficiency", "%", True),
+    "power_tok_s_per_w": ("Power efficiency", "tok/s/W", True),
+    "memory_tok_s_per_gb": ("Memory efficiency", "tok/s/GB", True),
+    "cold_start_ms": ("Cold start", "ms", False),
+    "correctness_pass_rate": ("Correctness pass rate", "%", True),
+}
+
+
+def _latest(entries: Sequence[ResultEntry]) -> ResultEntry:
+    return max(entries, key=lambda e: (e.result.timestamp, e.source))
+
+
+def compute_standings(hardware: str, runs: Sequence[Run], contract: ScoringContract) -> Standing:
+    latest: dict[tuple[str, int], tuple[tuple, str, ResultEntry]] = {}
+    for run in runs:
+        for entry in run.results:
+            key = (entry.runtime, entry.result.concurrency)
+            rank = (run.sort_key, entry.result.timestamp, entry.source)
+            if key not in latest or rank > latest[key][0]:
+                latest[key] = (rank, run.id, entry)
+    chosen = [(run_id, entry) for _, run_id, entry in latest.values()]
+    loaded = order_results([(entry.result, f"{run_id}/{entry.source}") for run_id, entry in chosen])
+    order = {source: i for i, (_, source) in enumerate(loaded)}
+    chosen.sort(key=lambda item: order[f"{item[0]}/{item[1].source}"])
+    return Standing(hardware, tuple(chosen), score_results(loaded, contract))
+
+
+@dataclass
+class _Collector:
+    points: dict[tuple[str, str, int | None], list[SeriesPoint]]
+
+    def add(
+        self,
+        runtime: str,
+        metric: str,
+        concurrency: int | None,
+        run: Run,
+        entry: ResultEntry,
+        value: float | None,
+    ) -> None:
+        if value is None:
+            return
+        self.points.setdefault((runtime, metric, concurrency), []).append(
+            SeriesPoint(run.id, run.date, value, entry.result.runtime_name, entry.source)
+        )
+
+
+def _first(
+    entries: Sequence[ResultEntry], value: Callable[[ResultEntry], float | None]
+) -> tuple[ResultEntry, float] | None:
+    """The first entry (lowest level first) with a value."""
+    for entry in entries:
+        v = value(entry)
+        if v is not None:
+            return entry, v
+    return None
+
+
+def _power(entry: ResultEntry) -> float | None:
+    t = entry.result.gpu_telemetry
+    if t is None or t.power_draw_w.mean <= 0 or entry.result.decode_tok_per_sec <= 0:
+        return None
+    return entry.result.decode_tok_per_sec / t.power_draw_w.mean
+
+
+def _memory(entry: ResultEntry) -> float | None:
+    t = entry.result.gpu_telemetry
+    if t is None or t.memory_used_mb.max <= 0:
+        return None
+    return entry.result.decode_tok_per_sec / (t.memory_used_mb.max / 1024.0)
+
+
+def _cold_start(entry: ResultEntry) -> float | None:
+    ms = entry.result.cold_start_ms
+    return ms if ms is not None and ms > 0 else None
+
+
+def _pass_rate(entry: ResultEntry) -> float | None:
+    q = entry.result.quality
+    return q.pass_rate * 100.0 if q is not None and q.total_validated > 0 else None
+
+
+def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
+    collector = _Collector({})
+    for run in runs:
+        composite_by_source = {
+            rt.source_file: rt.composite for card in run.report.composite.values() for rt in card.runtimes
+        }
+        scaling_by_base = {row.name: row.scaling_efficiency * 100.0 for row in run.report.scaling.runtimes}
+        by_runtime: dict[str, list[ResultEntry]] = {}
+        for entry in run.results:
+            by_runtime.setdefault(entry.runtime, []).append(entry)
+        for runtime, entries in sorted(by_runtime.items()):
+            by_level: dict[int, list[ResultEntry]] = {}
+            for entry in entries:
+                by_level.setdefault(entry.result.concurrency, []).append(entry)
+            per_level = [_latest(by_level[c]) for c in sorted(by_level)]
+            for entry in per_level:
+                collector.add(
+                    runtime,
+                    "composite",
+                    entry.result.concurrency,
+                    run,
+                    entry,
+                    composite_by_source.get(entry.source),
+                )
+            lowest = per_level[0]
+            collector.add(runtime, "decode_tok_s", None, run, lowest, lowest.result.decode_tok_per_sec)
+            collector.add(runtime, "ttft_p50_ms", None, run, lowest, lowest.result.ttft_p50_ms)
+            collector.add(runtime, "itl_p50_ms", None, run, lowest, lowest.result.itl_p50_ms)
+            peak = max(per_level, key=lambda e: e.result.tokens_per_sec)
+            collector.add(runtime, "aggregate_tok_s", None, run, peak, peak.result.tokens_per_sec)
+            base = strip_concurrency_suffix(lowest.result.runtime_name)
+            collector.add(runtime, "scaling_efficiency", None, run, lowest, scaling_by_base.get(base))
+            for metric, getter in (
+                ("power_tok_s_per_w", _power),
+                ("memory_tok_s_per_gb", _memory),
+                ("cold_start_ms", _cold_start),
+                ("correctness_pass_rate", _pass_rate),
+            ):
+                found = _first(per_level, getter)
+                if found:
+                    collector.add(runtime, metric, None, run, found[0], found[1])
+    return [
+        Series(hardware, runtime, metric, concurrency, tuple(points))
+        for (runtime, metric, concurrency), points in sorted(
+            collector.points.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+        )
+    ]

@@ -1,0 +1,129 @@
+"""Per-run metadata: an optional run.toml and README.md, and the run's date.
+
+README.md is rendered with markdown-it-py with raw HTML disabled, and links
+or images with an unsafe scheme (`javascript:`, `vbscript:`, `file:`,
+`data:`) are refused: notes come from whoever wrote the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MAX_NOTES_BYTES = 1024 * 1024
+
+
+class RunToml(BaseModel):
+    """run.toml: every key optional; keys not listed here are kept as free fields."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    title: str = ""
+    date: dt.date | None = None
+    hardware: str = ""
+    tags: list[str] = Field(default_factory=list)
+    commit: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunMetadata:
+    title: str = ""
+    date: dt.date | None = None
+    hardware: str = ""
+    tags: tuple[str, ...] = ()
+    commit: str = ""
+    link: str = ""
+    fields: tuple[tuple[str, str], ...] = ()  # free fields of run.toml, as text
+    notes_html: str = ""
+    problems: tuple[str, ...] = field(default=())  # (file name: reason) lines
+
+
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+
+
+def _safe_link(url: str) -> bool:
+    return not _UNSAFE_SCHEME.match(url)
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _safe_link
+    md.enable("table")
+    return md
+
+
+_MD = _markdown()
+
+
+def render_notes(text: str) -> str:
+    return _MD.render(text)
+
+
+def read_metadata(directory: Path) -> RunMetadata:
+    problems: list[str] = []
+    toml = RunToml()
+    toml_path = directory / "run.toml"
+    if toml_path.is_file():
+        try:
+            toml = RunToml.model_validate(tomllib.loads(toml_path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"run.toml: cannot read: {exc}")
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"run.toml: not valid TOML: {exc}")
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in error["loc"])
+            problems.append(f"run.toml: {where}: {error['msg']}")
+            toml = RunToml()
+    notes = ""
+    readme = directory / "README.md"
+    if readme.is_file():
+        try:
+            if readme.stat().st_size > MAX_NOTES_BYTES:
+                problems.append(f"README.md: over {MAX_NOTES_BYTES:,} bytes; not shown")
+            else:
+                notes = render_notes(readme.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"README.md: cannot read: {exc}")
+    extra = tuple(sorted((str(k), _text(v)) for k, v in (toml.model_extra or {}).items()))
+    return RunMetadata(
+        title=toml.title,
+        date=toml.date,
+        hardware=toml.hardware,
+        tags=tuple(toml.tags),
+        commit=toml.commit,
+        link=toml.link if _safe_link(toml.link) else "",
+        fields=extra,
+        notes_html=notes,
+        problems=tuple(problems),
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_text(v)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_path(run_id: str) -> dt.date | None:
+    """The last YYYY-MM-DD or YYYYMMDD in the run path (its deepest directory first)."""
+    for part in reversed(run_id.split("/")):
+        matches = list(_DATE_IN_NAME.finditer(part))
+        for m in reversed(matches):
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,79 @@
+"""`sitegen check`: what the catalog made of the results, without writing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from .catalog.model import Catalog, Level
+
+
+def summary(catalog: Catalog) -> dict[str, Any]:
+    dates = sorted(r.date.isoformat() for r in catalog.runs if r.date)
+    return {
+        "runs": len(catalog.runs),
+        "results": sum(len(r.results) for r in catalog.runs),
+        "hardware_targets": len([h for h in catalog.hardware if catalog.runs_on(h.id)]),
+        "runtimes": len([r for r in catalog.runtimes if r.spellings]),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
+        "errors": sum(d.level is Level.ERROR for d in catalog.diagnostics),
+        "warnings": sum(d.level is Level.WARNING for d in catalog.diagnostics),
+    }
+
+
+def check_document(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "summary": summary(catalog),
+        "runs": [
+            {
+                "id": run.id,
+                "date": run.date.isoformat() if run.date else None,
+                "date_reason": run.date_reason,
+                "hardware": run.hardware,
+                "hardware_reason": run.hardware_reason,
+                "results": [
+                    {
+                        "file": e.source,
+                        "runtime_name": e.result.runtime_name,
+                        "concurrency": e.result.concurrency,
+                        "runtime": e.runtime,
+                        "runtime_reason": e.runtime_reason,
+                    }
+                    for e in run.results
+                ],
+            }
+            for run in catalog.runs
+        ],
+        "diagnostics": [
+            {"path": d.path, "level": str(d.level), "reason": d.reason} for d in catalog.diagnostics
+        ],
+    }
+
+
+def check_text(catalog: Catalog) -> Iterator[str]:
+    s = summary(catalog)
+    date_range = f"{s['first_date']} to {s['last_date']}" if s["first_date"] else "no dates"
+    yield (
+        f"{s['runs']} runs, {s['results']} results, {s['hardware_targets']} hardware targets, "
+        f"{s['runtimes']} runtimes, {date_range}"
+    )
+    yield ""
+    yield "Resolution"
+    for run in catalog.runs:
+        yield f"  {run.id}  ->  {run.hardware_reason}; {run.date_reason}"
+        seen: set[tuple[str, str]] = set()
+        for entry in run.results:
+            key = (entry.result.runtime_name, entry.runtime)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield f"      {entry.result.runtime_name}  ->  {entry.runtime_reason}"
+    if catalog.diagnostics:
+        yield ""
+        yield f"Diagnostics ({s['errors']} errors, {s['warnings']} warnings)"
+        for path, items in groupby(catalog.diagnostics, key=lambda d: d.path):
+            yield f"  {path}"
+            for d in items:
+                yield f"      {d.level}: {d.reason}"

@@ -1,0 +1,59 @@
+"""The commented starter site.toml that `sitegen init` writes."""
+
+STARTER_SITE_TOML = """\
+# sitegen configuration. Every key is optional; the values shown are the defaults
+# unless marked "example".
+
+title = "LLM inference benchmarks"
+description = "Scorecards of LLM inference runtimes across hardware."
+# Absolute URL the site is published at, used only for canonical links and the
+# sitemap, e.g. "https://owner.github.io/repo/".
+base_url = ""
+# Where the result directories live (relative to this file). Every directory that
+# directly holds a *.json file is a run; its path below the root is its id and URL.
+results = ["results"]
+# Where `sitegen build` writes the site.
+output = "_site"
+# A directory with templates/ and static/ files that override the default theme.
+theme = ""
+# Files larger than this many MB are skipped unread.
+max_file_mb = 64
+
+# Hardware targets. A run's hardware is, in order: `hardware` in its run.toml, the
+# first target whose `match` glob matches the run path, the first whose glob
+# matches a runtime_name in the run, else the first directory of the run path.
+# [[hardware]]                          # example
+# id = "jetson-orin"
+# name = "Jetson Orin Nano Super"
+# description = "8 GB LPDDR5 shared by CPU and GPU, CUDA 12.6."
+# match = ["*jetson*"]
+# [hardware.specs]
+# GPU = "Ampere, 1024 CUDA cores"
+# Memory = "8 GB LPDDR5"
+# "Power limit" = "25 W"
+
+# Canonical runtimes. A result's runtime is the first entry whose `match` glob
+# matches its runtime_name, else runtime_name without its -c<digits> suffix and
+# without the words of its hardware target.
+# [[runtime]]                           # example
+# id = "realizr"
+# name = "realizr"
+# homepage = "https://example.org/realizr"
+# match = ["realizr*", "realizar*"]
+
+# Scoring contract overrides. Anything left out keeps the reference value.
+# [scoring]                             # example
+# best_in_class_bonus = 5
+# [scoring.thresholds.decode_tok_s]
+# excellent = 160
+# good = 120
+# [scoring.interactive_weights]         # must sum to 1
+# decode_tok_s = 0.30
+# ttft_p50_ms = 0.30
+# itl_p50_ms = 0.15
+# ttft_p99_ms = 0.15
+# error_rate = 0.10
+# [[scoring.grades]]                    # highest band first
+# min = 90
+# label = "A"
+"""
