@@ -179,6 +179,55 @@ def init(
     typer.echo(f"wrote {path}")
 
 
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output directory (default: from site.toml, _site).")
+]
+
+
+def _progress(message: str) -> None:
+    typer.echo(f"  {message}", err=True)
+
+
+@app.command()
+def build(
+    config: ConfigOption = None,
+    out: OutOption = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Absolute URL the site is served at (canonical links, sitemap)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+) -> None:
+    """Build the static site from every results root."""
+    from .config import load_config
+    from .site.build import build_site
+
+    with _reporting_errors():
+        summary = build_site(load_config(config), out, base_url, _progress, force=force)
+    typer.echo(summary.line())
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    out: OutOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (localhost only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 picks a free one).")] = 8000,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", help="Rebuild when results, templates, static files or site.toml change."),
+    ] = False,
+) -> None:
+    """Serve the built site (building it first when missing)."""
+    from .config import load_config
+    from .site.serve import serve_site
+
+    with _reporting_errors():
+        serve_site(load_config(config), out, host, port, watch, _progress, typer.echo)
+
+
 def main() -> None:
     """Entry point: run the app; a SitegenError becomes one line on stderr and exit 1."""
     try:

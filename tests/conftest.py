@@ -1,6 +1,106 @@
-"""Shared test configuration: tests import their helpers from this folder."""
+"""Shared test configuration: helper imports, Chromium for Playwright, built sites served locally."""
 
+from __future__ import annotations
+
+import functools
+import os
+import shutil
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+CHROMIUM = os.environ.get("SITEGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    prefix = ""  # serve the site under this path, e.g. "/repo"
+
+    def translate_path(self, path: str) -> str:
+        if self.prefix:
+            if not (path == self.prefix or path.startswith(self.prefix + "/")):
+                return os.path.join(self.directory, "\0missing")
+            path = path[len(self.prefix) :] or "/"
+        return super().translate_path(path)
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir():
+    """Serve a directory on 127.0.0.1 (optionally under a path prefix); yields the base URL."""
+    servers = []
+
+    def start(directory: Path, prefix: str = "") -> str:
+        handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}{prefix}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def build_into(tmp: Path, results: Path, site_toml: str) -> Path:
+    """Copy a results tree to tmp/results, write tmp/site.toml, build; return the site directory."""
+    from sitegen.config import load_config
+    from sitegen.site.build import build_site
+
+    shutil.copytree(results, tmp / "results")
+    (tmp / "site.toml").write_text(site_toml, encoding="utf-8")
+    return build_site(load_config(cwd=tmp), workers=1).out
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The repository's example results and site.toml, built once."""
+    text = (ROOT / "site.toml").read_text(encoding="utf-8")
+    assert 'results = ["examples/results"]' in text
+    return build_into(
+        tmp_path_factory.mktemp("example-site"),
+        ROOT / "examples" / "results",
+        text.replace('results = ["examples/results"]', 'results = ["results"]'),
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """Copies of the real sample result directories with the site.toml a user would write."""
+    return build_into(
+        tmp_path_factory.mktemp("sample-site"),
+        FIXTURES / "sample-results",
+        (FIXTURES / "sample-site.toml").read_text(encoding="utf-8"),
+    )
+
+
+def iter_files(site: Path) -> Iterator[Path]:
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            yield path

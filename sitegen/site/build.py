@@ -1,0 +1,242 @@
+"""`sitegen build`: catalog -> views -> pages, written beside the target and swapped in at the end.
+
+- A failed build leaves the previous site untouched (it only ever wrote a temporary directory).
+- A non-empty output directory that sitegen did not create (no marker file) is never replaced.
+- Identical inputs give byte-identical output; nothing depends on the clock.
+- When the inputs (results, site.toml, theme, sitegen itself) hash the same as
+  the last build's, the site is already up to date and nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..catalog.build import build_catalog
+from ..catalog.classify import FileKind
+from ..config import LoadedConfig
+from ..errors import BuildError
+from ..gcpause import gc_paused
+from ..theme import default_dir
+from .render import copy_assets, environment, write_pages
+from .urls import Urls, disk_path
+from .views import ViewBuilder
+
+MARKER = ".sitegen-build.json"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    out: Path
+    pages: int
+    runs: int
+    results: int
+    skipped: int
+    errors: int
+    warnings: int
+    seconds: float
+    up_to_date: bool = False
+
+    def line(self) -> str:
+        if self.up_to_date:
+            return f"site is up to date ({self.seconds:.2f} s): open {self.out / 'index.html'}"
+        return (
+            f"built {self.pages} pages from {self.runs} runs and {self.results} results "
+            f"({self.skipped} files skipped, {self.errors} errors, {self.warnings} warnings) "
+            f"in {self.seconds:.1f} s: open {self.out / 'index.html'}"
+        )
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse to replace anything but an empty directory or a site sitegen built."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BuildError("exists and is not a directory; refusing to replace it", out)
+    if (out / MARKER).is_file():
+        return
+    if any(out.iterdir()):
+        raise BuildError(
+            f"is not empty and was not built by sitegen (no {MARKER}); refusing to replace it. "
+            "Choose another --out or empty it yourself",
+            out,
+        )
+
+
+def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in skip
+        )
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def input_fingerprint(config: LoadedConfig, out: Path, base_url: str) -> str:
+    """A hash of everything the output depends on: sitegen's code, config, theme and every result file."""
+    digest = hashlib.sha256()
+    digest.update(f"sitegen {__version__}\0{base_url}\0".encode())
+    skip = {os.path.realpath(out)}
+    package = Path(__file__).resolve().parents[1]
+    theme = [config.base_dir / config.site.theme] if config.site.theme else []
+    sources = [("code", package), ("templates", default_dir("templates")), ("static", default_dir("static"))]
+    sources += [("theme", t) for t in theme] + [(f"root{i}", r) for i, r in enumerate(config.result_roots)]
+    if config.source is not None:
+        digest.update(b"config\0" + config.source.read_bytes())
+    for label, root in sources:
+        if not root.is_dir():
+            continue
+        for path in _files_under(root, skip):
+            if label == "code" and path.suffix != ".py":
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"<unreadable>"
+            digest.update(f"{label}\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+            digest.update(hashlib.blake2b(data, digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def _previous_fingerprint(out: Path) -> str | None:
+    try:
+        return json.loads((out / MARKER).read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def build_site(
+    config: LoadedConfig,
+    out: Path | None = None,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+    workers: int | None = None,
+) -> BuildSummary:
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        if progress:
+            progress(f"{time.perf_counter() - started:5.1f} s  {message}")
+
+    out = (out or config.output_dir).absolute()
+    base_url = config.site.base_url if base_url is None else base_url
+    check_output_dir(out)
+    fingerprint = None
+    previous = None if force else _previous_fingerprint(out)
+    if previous is not None:
+        fingerprint = input_fingerprint(config, out, base_url)
+        say("hashed the inputs")
+        if fingerprint == previous:
+            return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.sitegen-tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    theme = config.base_dir / config.site.theme if config.site.theme else None
+    copied: list[int] = []
+
+    def meanwhile() -> None:
+        """The files around the pages; runs in this process while workers render."""
+        nonlocal fingerprint
+        copy_assets(tmp, theme)
+        copied.append(_copy_raw_files(catalog, tmp))
+        _write_extras(tmp, [job.url for job in jobs], base_url)
+        if fingerprint is None:
+            fingerprint = input_fingerprint(config, out, base_url)
+
+    try:
+        with gc_paused():
+            catalog = build_catalog(config, say)
+            jobs = ViewBuilder(catalog, config.site, config.contract, base_url).jobs()
+            pages = write_pages(
+                environment(theme), tmp, jobs, workers or min(2, os.cpu_count() or 1), meanwhile
+            )
+        say(f"wrote {pages} pages and copied {copied[0]} source files")
+        (tmp / MARKER).write_text(
+            json.dumps({"generator": "sitegen", "version": __version__, "inputs": fingerprint}, indent=1)
+            + "\n",
+            encoding="utf-8",
+        )
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildSummary(
+        out=out,
+        pages=pages,
+        runs=len(catalog.runs),
+        results=sum(len(r.results) for r in catalog.runs),
+        skipped=sum(len(r.skipped) for r in catalog.runs),
+        errors=sum(d.level == "error" for d in catalog.diagnostics),
+        warnings=sum(d.level == "warning" for d in catalog.diagnostics),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _copy_raw_files(catalog, tmp: Path) -> int:
+    """Put every source file of every run into the site, as a hard link where possible.
+
+    A hard link costs no data copy (10,000 files: 0.3 s instead of 4-6 s here);
+    across file systems, or where links are refused, the file is copied.
+    """
+    count = 0
+    for run in catalog.runs:
+        made = False
+        for item in run.files:
+            if item.kind is FileKind.UNREADABLE:
+                continue
+            target = tmp / disk_path(Urls.raw(run.id, item.name))
+            if not made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made = True
+            source = run.path / item.name
+            try:
+                try:
+                    os.link(source, target, follow_symlinks=True)
+                except OSError:
+                    shutil.copyfile(source, target)
+                count += 1
+            except OSError:
+                continue  # it was readable a moment ago; the run page still lists it
+    return count
+
+
+def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:
+    (tmp / ".nojekyll").write_text("", encoding="utf-8")
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    entries = "".join(
+        f"  <url><loc>{_xml(base + url)}</loc></url>\n" for url in sorted(urls) if url != Urls.not_found
+    )
+    (tmp / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
+        encoding="utf-8",
+    )
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the new site in place in one rename; the old one is removed only afterwards."""
+    if out.exists():
+        old = out.parent / f".{out.name}.sitegen-old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)

@@ -1,0 +1,123 @@
+"""Render page views with jinja2 and write the site's files into a directory.
+
+Templates come from the site's theme directory first, then the default theme;
+an override can extend the template it replaces with `{% extends "default:base.html" %}`.
+Jinja runs with autoescape on and StrictUndefined: a template that names a
+missing value fails the build instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from ..errors import BuildError
+from ..theme import default_dir
+from .urls import disk_path
+from .views import PageJob
+
+PLOTLY_BUNDLE = "plotly.min.js"
+
+
+def template_dirs(theme: Path | None) -> list[Path]:
+    dirs = []
+    if theme is not None and (theme / "templates").is_dir():
+        dirs.append(theme / "templates")
+    dirs.append(default_dir("templates"))
+    return dirs
+
+
+def environment(theme: Path | None) -> Environment:
+    default = FileSystemLoader(str(default_dir("templates")))
+    loaders = [FileSystemLoader(str(d)) for d in template_dirs(theme)]
+    env = Environment(
+        loader=ChoiceLoader([PrefixLoader({"default": default}, delimiter=":"), *loaders]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["trusted_html"] = Markup  # only for HTML that sitegen itself made safe (rendered notes)
+    return env
+
+
+def write_pages(
+    env: Environment,
+    out: Path,
+    jobs: Sequence[PageJob],
+    workers: int = 1,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> int:
+    """Render every job into `out`, sharing the work among `workers` forked processes.
+
+    Forked workers inherit the catalog as it is (no copying or pickling); each
+    page is built and written by whichever worker takes it, so a few heavy
+    pages (hardware, runtimes) do not hold the others up. `meanwhile` runs in
+    this process while the workers render (or after rendering, without workers).
+    """
+    if workers <= 1 or len(jobs) < 4 * workers:
+        count = sum(_render(env, out, job) for job in jobs)
+        meanwhile()
+        return count
+    global _FORKED
+    _FORKED = (env, out, jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rendered = pool.map_async(_render_index, range(len(jobs)), chunksize=4)
+            meanwhile()
+            return sum(rendered.get())
+    finally:
+        _FORKED = None
+
+
+_FORKED: tuple | None = None  # what forked workers render: (env, out, jobs)
+
+
+def _render_index(index: int) -> int:
+    env, out, jobs = _FORKED
+    return _render(env, out, jobs[index])
+
+
+def _render(env: Environment, out: Path, job: PageJob) -> int:
+    view = job.view()
+    html = env.get_template(job.template).render(view=view, page=view.page)
+    target = out / disk_path(job.url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return 1
+
+
+def copy_assets(out: Path, theme: Path | None) -> None:
+    """The default static files, the theme's over them, and plotly.js from the installed package."""
+    assets = out / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for source in [default_dir("static")] + (
+        [theme / "static"] if theme and (theme / "static").is_dir() else []
+    ):
+        for path in sorted(source.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                shutil.copyfile(path, assets / path.name)
+    shutil.copyfile(plotly_bundle(), assets / PLOTLY_BUNDLE)
+
+
+def plotly_bundle() -> Path:
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / PLOTLY_BUNDLE
+    if not path.is_file():
+        raise BuildError("plotly.min.js is missing from the installed plotly package", path)
+    return path

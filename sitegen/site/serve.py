@@ -1,0 +1,127 @@
+"""`sitegen serve`: a local static server for the built site, with optional rebuild on change.
+
+It binds to 127.0.0.1 unless told otherwise, serves only files inside the
+output directory (the standard handler resolves and confines every path),
+answers unknown paths with the site's 404 page, and with `--watch` rebuilds
+into a temporary directory, keeping the last good site when a rebuild fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..config import LoadedConfig
+from ..errors import SitegenError
+from ..theme import default_dir
+from .build import build_site
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files from the site directory; the site's own 404 page for anything else."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # quiet: the terminal shows build progress instead
+
+
+def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    handler = functools.partial(SiteHandler, directory=str(directory))
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def watched_state(config: LoadedConfig, out: Path) -> tuple:
+    """A cheap snapshot (paths, sizes, mtimes) of everything a rebuild depends on."""
+    roots = list(config.result_roots) + [default_dir("templates"), default_dir("static")]
+    if config.site.theme:
+        roots.append(config.base_dir / config.site.theme)
+    skip = os.path.realpath(out)
+    state = []
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) != skip
+            )
+            for name in sorted(filenames):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                state.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    if config.source is not None and config.source.exists():
+        st = config.source.stat()
+        state.append(("config", str(config.source), st.st_size, st.st_mtime_ns))
+    return tuple(state)
+
+
+def serve_site(
+    config: LoadedConfig,
+    out: Path | None,
+    host: str,
+    port: int,
+    watch: bool,
+    progress: Callable[[str], None],
+    echo: Callable[[str], None],
+    stop: threading.Event | None = None,
+    poll_seconds: float = 1.0,
+) -> None:
+    out = (out or config.output_dir).absolute()
+    if not (out / "index.html").is_file():
+        echo(build_site(config, out, progress=progress).line())
+    server = make_server(out, host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    echo(f"serving {out} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    stop = stop or threading.Event()
+    if watch:
+        threading.Thread(
+            target=_watch, args=(config, out, progress, echo, stop, poll_seconds), daemon=True
+        ).start()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        echo("stopped")
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _watch(
+    config: LoadedConfig, out: Path, progress, echo, stop: threading.Event, poll_seconds: float
+) -> None:
+    state = watched_state(config, out)
+    while not stop.wait(poll_seconds):
+        current = watched_state(config, out)
+        if current == state:
+            continue
+        state = current
+        echo("change detected: rebuilding")
+        try:
+            echo(build_site(config, out, progress=progress).line())
+        except SitegenError as exc:
+            echo(f"rebuild failed, still serving the last good site: {exc}")
+        except Exception as exc:  # a rebuild must never take the server down
+            echo(f"rebuild failed, still serving the last good site: {type(exc).__name__}: {exc}")

@@ -1,0 +1,152 @@
+// sitegen: sortable tables, run filters, plotly charts, permalinks and copy buttons.
+// No dependencies but plotly.js (loaded only on pages with charts); nothing leaves the page.
+(function () {
+  "use strict";
+
+  // --- Sortable tables -------------------------------------------------------
+  // Cells carry data-sort: numbers and grade scores sort numerically, text by locale;
+  // an empty data-sort is a missing value and always sorts last.
+  function sortKey(cell, kind) {
+    if (!cell) return null;
+    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim().toLowerCase();
+    if (raw === "") return null;
+    if (kind === "text") return raw;
+    var n = parseFloat(raw);
+    return isNaN(n) ? null : n;
+  }
+
+  function sortTable(table, index, direction) {
+    var th = table.tHead.rows[0].cells[index];
+    var kind = th.getAttribute("data-kind");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var keyed = rows.map(function (row, i) { return { row: row, key: sortKey(row.cells[index], kind), i: i }; });
+    keyed.sort(function (a, b) {
+      if (a.key === null && b.key === null) return a.i - b.i;
+      if (a.key === null) return 1;
+      if (b.key === null) return -1;
+      var c = kind === "text" ? a.key.localeCompare(b.key) : a.key - b.key;
+      if (c === 0) return a.i - b.i;
+      return direction === "ascending" ? c : -c;
+    });
+    keyed.forEach(function (k) { body.appendChild(k.row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      cell.setAttribute("aria-sort", cell === th ? direction : "none");
+    });
+  }
+
+  function initSortable(table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = th.querySelector("button");
+      if (!button) return;
+      button.addEventListener("click", function () {
+        var next = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        sortTable(table, index, next);
+      });
+    });
+  }
+
+  // --- Run filters -------------------------------------------------------------
+  function initFilters(form) {
+    var table = document.getElementById(form.getAttribute("data-filters"));
+    if (!table) return;
+    function apply() {
+      var hw = form.elements.hardware.value, rt = form.elements.runtimes.value;
+      var from = form.elements.from.value, to = form.elements.to.value, shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var date = row.getAttribute("data-date") || "";
+        var ok = (!hw || row.getAttribute("data-hardware") === hw) &&
+          (!rt || (" " + row.getAttribute("data-runtimes") + " ").indexOf(" " + rt + " ") >= 0) &&
+          (!from || (date && date >= from)) && (!to || (date && date <= to));
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      form.elements.count.value = shown + " of " + table.tBodies[0].rows.length + " runs";
+    }
+    // A link such as runs/index.html?hardware=rtx4090 opens the list already filtered.
+    var params = new URLSearchParams(window.location.search);
+    ["hardware", "runtimes", "from", "to"].forEach(function (name) {
+      if (params.get(name) !== null && form.elements[name]) form.elements[name].value = params.get(name);
+    });
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    apply();
+  }
+
+  // --- Charts -----------------------------------------------------------------------
+  function initChart(div) {
+    if (!window.Plotly) return;
+    var spec = document.getElementById(div.getAttribute("data-figure"));
+    var figure = JSON.parse(spec.textContent);
+    window.Plotly.newPlot(div, figure.data, figure.layout, { displaylogo: false, responsive: true })
+      .then(function () {
+        div.setAttribute("data-drawn", "true");
+        div.on("plotly_click", function (event) {
+          var point = event.points && event.points[0];
+          var links = (figure.layout.meta && figure.layout.meta.links) || [];
+          var href = point && links[point.customdata];
+          if (href) window.location.href = href;
+        });
+      });
+  }
+
+  // --- Permalinks and copying --------------------------------------------------------
+  function absoluteLink(anchor) {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical ? canonical.href : window.location.href.split("#")[0];
+    return base + "#" + anchor;
+  }
+
+  function copyText(text, button) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else { fallbackCopy(text); done(); }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text; document.body.appendChild(area); area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+
+  function highlightTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (!id) return;
+    var target = document.getElementById(id);
+    if (!target) return;
+    document.querySelectorAll(".highlight").forEach(function (el) { el.classList.remove("highlight"); });
+    target.classList.add("highlight");
+    target.scrollIntoView({ block: "start" });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.sortable").forEach(initSortable);
+    document.querySelectorAll("form[data-filters]").forEach(initFilters);
+    document.querySelectorAll("[data-figure]").forEach(initChart);
+    document.querySelectorAll("a.permalink").forEach(function (a) {
+      a.addEventListener("click", function (event) {
+        event.preventDefault();
+        var anchor = a.getAttribute("data-anchor");
+        history.replaceState(null, "", "#" + anchor);
+        highlightTarget();
+        copyText(absoluteLink(anchor), a);
+      });
+    });
+    document.querySelectorAll("button.copy-md").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.getAttribute("data-markdown"));
+        var section = button.closest("section");
+        copyText(source.value + "\n\n[" + section.querySelector("h2").textContent + "](" +
+          absoluteLink(section.id) + ")\n", button);
+      });
+    });
+    window.addEventListener("hashchange", highlightTarget);
+    highlightTarget();
+  });
+})();

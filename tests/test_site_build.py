@@ -1,0 +1,227 @@
+"""`sitegen build`: the pages and files it writes, safety of the output directory, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, iter_files
+from typer.testing import CliRunner
+
+from sitegen.cli import app
+from sitegen.config import load_config
+from sitegen.errors import BuildError
+from sitegen.site.build import MARKER, build_site
+
+GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest() for p in iter_files(site)}
+
+
+def small_tree(tmp: Path) -> Path:
+    shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp / "results" / "jetson-orin")
+    return tmp
+
+
+def test_example_site_has_every_page_kind(example_site: Path):
+    for page in [
+        "index.html",
+        "runs/index.html",
+        "methodology/index.html",
+        "report/index.html",
+        "404.html",
+        "hardware/h100-sxm/index.html",
+        "hardware/rtx4090/index.html",
+        "runtimes/vllm/index.html",
+        "runs/synthetic/h100-sxm/2026-01-05/index.html",
+        "runs/qwen-coder-deploy/jetson-orin/2026-03-05/index.html",
+        "raw/qwen-coder-deploy/jetson-orin/2026-03-05/ollama-jetson-load-20260305.json",
+        "assets/plotly.min.js",
+        "assets/site.js",
+        "assets/site.css",
+        "assets/favicon.svg",
+        "sitemap.xml",
+        ".nojekyll",
+        MARKER,
+    ]:
+        assert (example_site / page).is_file(), page
+    plotly = (example_site / "assets" / "plotly.min.js").read_bytes()
+    import plotly as plotly_package
+
+    assert plotly == (Path(plotly_package.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+
+
+def test_pages_stay_small_and_links_are_relative(example_site: Path):
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert len(html.encode()) < 300 * 1024, page
+        for url in re.findall(r'(?:href|src)="([^"]+)"', html):
+            assert not url.startswith("/"), (page, url)
+            if url.startswith("http"):
+                # Only links to the outside world: runtime homepages and run links from run.toml.
+                assert "127.0.0.1" not in url and not url.startswith("https://cdn"), (page, url)
+        assert "cdn." not in html and "googleapis" not in html
+
+
+def test_sitemap_lists_every_page(example_site: Path):
+    tree = ET.parse(example_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    pages = sorted(p.relative_to(example_site).as_posix() for p in example_site.rglob("index.html"))
+    assert len(locs) == len(pages)
+    assert "runs/synthetic/h100-sxm/2026-01-05/" in locs
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path):
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    first = digest(build_site(config, tmp_path / "a", workers=1).out)
+    second = digest(build_site(config, tmp_path / "b", workers=2, force=True).out)
+    assert first == second
+    assert len(first) > 20
+
+
+def test_rebuild_with_nothing_changed_is_skipped_and_a_change_is_not(tmp_path: Path):
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    assert not build_site(config, workers=1).up_to_date
+    assert build_site(config, workers=1).up_to_date
+    result = tmp_path / "results" / "jetson-orin" / "2026-03-07" / "llamacpp-jetson-20260307.json"
+    result.write_text(result.read_text().replace('"total_requests"', '"total_requests"', 1) + " ")
+    assert not build_site(config, workers=1).up_to_date
+
+
+def test_failed_build_leaves_the_old_site_untouched(tmp_path: Path):
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    site = build_site(config, workers=1).out
+    before = digest(site)
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "run.html").write_text(
+        "{% extends 'default:run.html' %}{% block main %}{{ view.no_such_field }}{% endblock %}"
+    )
+    (tmp_path / "site.toml").write_text('theme = "theme"\n')
+    with pytest.raises(Exception, match="no_such_field"):
+        build_site(load_config(cwd=tmp_path), workers=1)
+    assert digest(site) == before
+    assert not list(tmp_path.glob(".*sitegen-tmp"))
+
+
+def test_theme_overrides_one_template_and_extends_the_default(tmp_path: Path):
+    small_tree(tmp_path)
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "methodology.html").write_text(
+        "{% extends 'default:methodology.html' %}{% block main %}<p id='ours'>Our rules</p>{{ super() }}{% endblock %}"
+    )
+    (tmp_path / "theme" / "static").mkdir()
+    (tmp_path / "theme" / "static" / "site.css").write_text("body { color: red; }\n")
+    (tmp_path / "site.toml").write_text('theme = "theme"\n')
+    site = build_site(load_config(cwd=tmp_path), workers=1).out
+    html = (site / "methodology" / "index.html").read_text()
+    assert "<p id='ours'>Our rules</p>" in html and "From a measurement to a score" in html
+    assert (site / "assets" / "site.css").read_text() == "body { color: red; }\n"
+    assert (site / "assets" / "site.js").is_file()
+
+
+def test_out_refuses_a_foreign_non_empty_directory(tmp_path: Path, monkeypatch):
+    small_tree(tmp_path)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["build", "--out", str(precious)])
+    assert result.exit_code == 1
+    assert "was not built by sitegen" in result.stderr and "Traceback" not in result.output
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    assert sorted(p.name for p in precious.iterdir()) == ["thesis.tex"]
+    # The working directory itself (a repository, say) is refused the same way.
+    dot = CliRunner().invoke(app, ["build", "--out", "."])
+    assert dot.exit_code == 1 and (tmp_path / "results").is_dir() and (tmp_path / "precious").is_dir()
+    with pytest.raises(BuildError):
+        build_site(load_config(cwd=tmp_path), tmp_path / "results", workers=1)
+
+
+def test_build_cli_reports_progress_and_the_path_to_open(tmp_path: Path, monkeypatch):
+    small_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["build", "--base-url", "https://example.org/bench/"])
+    assert result.exit_code == 0, result.output
+    assert "found 3 runs" in result.stderr
+    assert result.stdout.startswith("built ") and result.stdout.rstrip().endswith(
+        f"open {tmp_path / '_site' / 'index.html'}"
+    )
+    home = (tmp_path / "_site" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/bench/">' in home
+    sitemap = (tmp_path / "_site" / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/bench/runs/jetson-orin/2026-03-05/</loc>" in sitemap
+
+
+def test_markup_in_names_and_notes_is_text(tmp_path: Path):
+    run = tmp_path / "results" / "hw" / "2026-01-10"
+    run.mkdir(parents=True)
+    (run / "a-c1.json").write_text(
+        json.dumps(
+            GOOD | {"runtime_name": "<script>alert('rt')</script>", "timestamp": "2026-01-10T10:00:00Z"}
+        )
+    )
+    (run / "<b>file<b>.json").write_text(
+        json.dumps(GOOD | {"runtime_name": "plain-c1", "timestamp": "2026-01-10T10:01:00Z"})
+    )
+    (run / "README.md").write_text(
+        "Notes <img src=x onerror=alert('notes')> and [x](javascript:alert('link'))\n"
+    )
+    (run / "run.toml").write_text('title = "<i>Title</i>"\ntags = ["<u>tag</u>"]\n')
+    site = build_site(load_config(cwd=tmp_path), workers=1).out
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+        assert "<img src=x" not in html and 'href="javascript' not in html, page
+        assert "<i>Title</i>" not in html and "<b>file<b>" not in html and "<u>tag</u>" not in html, page
+    run_page = (site / "runs" / "hw" / "2026-01-10" / "index.html").read_text()
+    assert "&lt;script&gt;alert(&#39;rt&#39;)&lt;/script&gt;" in run_page
+    assert "&lt;img src=x onerror=alert('notes')&gt;" in run_page
+    assert "&lt;i&gt;Title&lt;/i&gt;" in run_page
+
+
+def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
+    import threading
+    import urllib.request
+    from urllib.error import HTTPError
+
+    from sitegen.site.serve import serve_site
+
+    small_tree(tmp_path)
+    (tmp_path / "secret.txt").write_text("not for the web")
+    config = load_config(cwd=tmp_path)
+    stop = threading.Event()
+    lines: list[str] = []
+    thread = threading.Thread(
+        target=serve_site,
+        args=(config, None, "127.0.0.1", 0, False, lambda m: None, lines.append, stop),
+        daemon=True,
+    )
+    thread.start()
+    for _ in range(200):
+        if any(line.startswith("serving") for line in lines):
+            break
+        stop.wait(0.05)
+    url = next(line for line in lines if line.startswith("serving")).split(" at ")[1].split(" ")[0]
+    assert url.startswith("http://127.0.0.1:")
+    assert b"<html" in urllib.request.urlopen(url).read()
+    for probe in ("../secret.txt", "%2e%2e/secret.txt", "..%2fsecret.txt", "no/such/page"):
+        with pytest.raises(HTTPError) as exc:
+            urllib.request.urlopen(url + probe)
+        assert exc.value.code == 404
+        assert b"Page not found" in exc.value.read()
+    stop.set()
+    thread.join(5)
+    assert lines[0].startswith("built ")
