@@ -232,3 +232,14 @@ def test_half_sum_fixture_really_lands_on_a_half():
     exact = exact_weighted_sum((weights[m], s.score) for m, s in sorted(half_a.metrics.items()))
     assert exact == Fraction(185, 2)
     assert half_a.composite == 93.0 and half_a.grade == "A"
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [[100, 100, 75, 75, 100], [0, 0, 0, 0, 0], [99, 1, 50, 51, 33], [74, 75, 76, 77, 78], [1, 0, 0, 0, 5]],
+)
+def test_integer_rounding_matches_exact_fractions(scores):
+    from sitegen.scoring.numeric import rounded_weighted_sum
+
+    pairs = list(zip([0.3, 0.3, 0.15, 0.15, 0.1], scores, strict=True))
+    assert rounded_weighted_sum(pairs) == round_fraction_half_away(exact_weighted_sum(pairs))

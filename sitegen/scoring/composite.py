@@ -8,13 +8,7 @@ from dataclasses import dataclass
 from ..results import LoadTestResult, TailAnalysis
 from .contract import CONTRACT_VERSION, ScoringContract
 from .metric import assign_grade, compute_jitter_penalty, compute_metric_score
-from .numeric import (
-    exact_weighted_sum,
-    round_fraction_half_away,
-    rust_min,
-    saturating_add_u8,
-    saturating_sub_u8,
-)
+from .numeric import rounded_weighted_sum, rust_min, saturating_add_u8, saturating_sub_u8
 
 # A result paired with the file name it was read from.
 Loaded = tuple[LoadTestResult, str]
@@ -130,7 +124,7 @@ def compute_scorecard(
             weighted.append((weights[metric], score))
             metric_scores[metric] = MetricScore(value, score, is_best, penalty)
         # Exact sum, then half away from zero: the reference's f64 sum follows hash order.
-        composite = rust_min(round_fraction_half_away(exact_weighted_sum(weighted)), 100.0)
+        composite = rust_min(rounded_weighted_sum(weighted), 100.0)
         scored.append(
             RuntimeScore(
                 name=name,

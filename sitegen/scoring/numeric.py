@@ -83,6 +83,18 @@ def exact_weighted_sum(pairs: Iterable[tuple[float, int]]) -> Fraction:
     return Fraction(numerator, denominator)
 
 
+def rounded_weighted_sum(pairs: Iterable[tuple[float, int]]) -> float:
+    """`round_fraction_half_away(exact_weighted_sum(pairs))` in integer arithmetic (the hot path)."""
+    terms = [(*_decimal_fraction(weight), score) for weight, score in pairs]
+    if not terms:
+        return 0.0
+    denominator = math.lcm(*(den for _, den, _ in terms))
+    numerator = sum(num * (denominator // den) * score for num, den, score in terms)
+    quotient, remainder = divmod(abs(numerator), denominator)
+    rounded = quotient + (1 if 2 * remainder >= denominator else 0)
+    return float(rounded if numerator >= 0 else -rounded)
+
+
 def round_fraction_half_away(value: Fraction) -> float:
     """Round an exact fraction half away from zero."""
     if value < 0:

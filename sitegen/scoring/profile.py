@@ -10,7 +10,7 @@ from ..results import LoadTestResult
 from .composite import Loaded, weights_for
 from .contract import ScoringContract
 from .metric import assign_grade, compute_metric_score
-from .numeric import exact_weighted_sum, round_fraction_half_away, round_half_away, rust_min
+from .numeric import round_half_away, rounded_weighted_sum, rust_min
 
 
 class PromptCategory(Enum):
@@ -109,7 +109,7 @@ def compute_profile_scorecard(results: Sequence[Loaded], contract: ScoringContra
                 continue
             weighted.append((weights[metric], compute_metric_score(value, threshold)))
         # Exact sum, then half away from zero: the reference's f64 sum follows hash order.
-        composite = rust_min(round_fraction_half_away(exact_weighted_sum(weighted)), 100.0)
+        composite = rust_min(rounded_weighted_sum(weighted), 100.0)
         entries.append(
             ProfileEntry(
                 name=name,
