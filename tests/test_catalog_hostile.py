@@ -13,6 +13,7 @@ from sitegen.catalog.build import build_catalog
 from sitegen.catalog.model import Level
 from sitegen.cli import app
 from sitegen.config import load_config
+from sitegen.errors import BuildError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
@@ -194,3 +195,22 @@ def test_strict_passes_on_a_clean_tree(tmp_path: Path, monkeypatch):
     write(tmp_path / "results" / "hw" / "2026-01-01" / "a-c1.json", GOOD)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(app, ["check", "--strict"]).exit_code == 0
+
+
+def test_the_site_builds_from_a_hostile_tree_and_every_link_resolves(hostile: Path, serve_dir):
+    from crawl import crawl
+
+    from sitegen.site.build import build_site
+
+    # results/_site holds files sitegen did not write: the configured output is refused...
+    with pytest.raises(BuildError, match="was not built by sitegen"):
+        build_site(load_config(cwd=hostile), workers=1)
+    # ...so the site goes elsewhere.
+    site = build_site(load_config(cwd=hostile), hostile / "site", workers=1).out
+    assert (site / "runs" / "hw b ü" / "2026-02-01 run" / "index.html").is_file()
+    assert (site / "raw" / "hw-a" / "2026-01-10" / HOSTILE_NAME).is_file()
+    report = (site / "report" / "index.html").read_text()
+    assert "dangling link; skipped" in report and "&lt;img src=x onerror=alert(1)&gt;.json" not in report
+    result = crawl(serve_dir(site) + "index.html")
+    assert result.broken == [] and result.duplicate_ids == {}
+    assert any("hw%20b%20%C3%BC/2026-02-01%20run" in page for page in result.pages)

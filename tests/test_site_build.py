@@ -225,3 +225,48 @@ def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
     stop.set()
     thread.join(5)
     assert lines[0].startswith("built ")
+
+
+def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: Path):
+    import threading
+    import urllib.request
+
+    from sitegen.site.serve import serve_site
+
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    stop = threading.Event()
+    lines: list[str] = []
+    changed = threading.Condition()
+
+    def echo(line: str) -> None:
+        with changed:
+            lines.append(line)
+            changed.notify_all()
+
+    def wait_for(predicate) -> str:
+        with changed:
+            assert changed.wait_for(lambda: any(predicate(x) for x in lines), timeout=30), lines
+            return next(x for x in lines if predicate(x))
+
+    thread = threading.Thread(
+        target=serve_site,
+        args=(config, None, "127.0.0.1", 0, True, lambda m: None, echo, stop, 0.05),
+        daemon=True,
+    )
+    thread.start()
+    url = wait_for(lambda x: x.startswith("serving")).split(" at ")[1].split(" ")[0]
+    run = tmp_path / "results" / "jetson-orin" / "2026-03-07"
+    (run / "run.toml").write_text('title = "Renamed while serving"\n')
+    with changed:
+        assert changed.wait_for(lambda: sum(x.startswith("built ") for x in lines) == 2, timeout=30), lines
+    page = urllib.request.urlopen(url + "runs/jetson-orin/2026-03-07/index.html").read().decode()
+    assert "Renamed while serving" in page
+    # A broken theme makes the next rebuild fail: the last good site stays served.
+    (tmp_path / "site.toml").write_text("title = 3\n")
+    (run / "run.toml").write_text('title = "Second rename"\n')
+    wait_for(lambda x: x.startswith("rebuild failed, still serving the last good site"))
+    page = urllib.request.urlopen(url + "runs/jetson-orin/2026-03-07/index.html").read().decode()
+    assert "Renamed while serving" in page
+    stop.set()
+    thread.join(5)

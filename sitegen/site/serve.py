@@ -15,7 +15,7 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..config import LoadedConfig
+from ..config import LoadedConfig, load_config
 from ..errors import SitegenError
 from ..theme import default_dir
 from .build import build_site
@@ -68,9 +68,10 @@ def watched_state(config: LoadedConfig, out: Path) -> tuple:
                 except OSError:
                     continue
                 state.append((dirpath, name, st.st_size, st.st_mtime_ns))
-    if config.source is not None and config.source.exists():
-        st = config.source.stat()
-        state.append(("config", str(config.source), st.st_size, st.st_mtime_ns))
+    site_toml = config.source or config.base_dir / "site.toml"  # also when it is created later
+    if site_toml.exists():
+        st = site_toml.stat()
+        state.append(("config", str(site_toml), st.st_size, st.st_mtime_ns))
     return tuple(state)
 
 
@@ -89,13 +90,16 @@ def serve_site(
     if not (out / "index.html").is_file():
         echo(build_site(config, out, progress=progress).line())
     server = make_server(out, host, port)
-    shown_host = f"[{host}]" if ":" in host else host
-    echo(f"serving {out} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     stop = stop or threading.Event()
     if watch:
-        threading.Thread(
-            target=_watch, args=(config, out, progress, echo, stop, poll_seconds), daemon=True
-        ).start()
+        # The first snapshot is taken before the URL is shown: any change made after that is seen.
+        state = watched_state(config, out)
+        watcher = threading.Thread(
+            target=_watch, args=(config, out, progress, echo, stop, poll_seconds, state), daemon=True
+        )
+        watcher.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    echo(f"serving {out} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -110,9 +114,14 @@ def serve_site(
 
 
 def _watch(
-    config: LoadedConfig, out: Path, progress, echo, stop: threading.Event, poll_seconds: float
+    config: LoadedConfig,
+    out: Path,
+    progress,
+    echo,
+    stop: threading.Event,
+    poll_seconds: float,
+    state: tuple,
 ) -> None:
-    state = watched_state(config, out)
     while not stop.wait(poll_seconds):
         current = watched_state(config, out)
         if current == state:
@@ -120,7 +129,9 @@ def _watch(
         state = current
         echo("change detected: rebuilding")
         try:
-            echo(build_site(config, out, progress=progress).line())
+            # Read site.toml again; render in this process: forking beside the server's threads is unsafe.
+            fresh = load_config(config.source, config.base_dir)
+            echo(build_site(fresh, out, progress=progress, workers=1).line())
         except SitegenError as exc:
             echo(f"rebuild failed, still serving the last good site: {exc}")
         except Exception as exc:  # a rebuild must never take the server down
