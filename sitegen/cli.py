@@ -68,9 +68,10 @@ def score(
     ] = None,
 ) -> None:
     """Score one directory of results and print every scorecard."""
+    from .document import score_document, score_json
     from .loader import load_directory
     from .scoring.contract import DEFAULT_CONTRACT
-    from .scoring.report import render_text, report_to_json, score_results
+    from .scoring.report import render_text, score_results
 
     contract = DEFAULT_CONTRACT
     floor = None
@@ -92,16 +93,9 @@ def score(
         platform=platform,
         training=[step.to_input() for _, step in load.training],
     )
-    stamp = max((r.timestamp for r, _ in load.loaded), default="")
     if format is ScoreFormat.json:
-        document = {
-            "files_loaded": [name for _, name in load.loaded],
-            "files_skipped": [name for name, _ in load.skipped],
-            "skip_reasons": dict(load.skipped),
-            "training_files": [name for name, _ in load.training],
-            **report_to_json(report, stamp),
-        }
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        document = score_document(load.loaded, load.skipped, [name for name, _ in load.training], report)
+        typer.echo(score_json(document), nl=False)
     else:
         for name, reason in load.skipped:
             typer.echo(f"skipped {name}: {reason}", err=True)

@@ -104,3 +104,13 @@ def iter_files(site: Path) -> Iterator[Path]:
     for path in sorted(site.rglob("*")):
         if path.is_file():
             yield path
+
+
+@pytest.fixture(scope="session")
+def linked_site(tmp_path_factory) -> Path:
+    """The sample runs built with a base URL, as published: canonical links, absolute feed and badge URLs."""
+    site_toml = (FIXTURES / "sample-site.toml").read_text(encoding="utf-8")
+    site_toml = site_toml.replace(
+        'results = ["results"]', 'results = ["results"]\nbase_url = "https://bench.example.org/qwen/"'
+    )
+    return build_into(tmp_path_factory.mktemp("linked-site"), FIXTURES / "sample-results", site_toml)

@@ -152,7 +152,7 @@ def build_site(
         nonlocal fingerprint
         copy_assets(tmp, theme)
         copied.append(_copy_raw_files(catalog, tmp))
-        _write_extras(tmp, [job.url for job in jobs], base_url)
+        _write_extras(tmp, [job.url for job in jobs if job.template is not None], base_url)
         if fingerprint is None:
             fingerprint = input_fingerprint(config, out, base_url)
 

@@ -94,11 +94,14 @@ def _render_index(index: int) -> int:
 
 def _render(env: Environment, out: Path, job: PageJob) -> int:
     view = job.view()
-    html = env.get_template(job.template).render(view=view, page=view.page)
+    if job.template is None:
+        html = view  # a file written as it is (scorecards, badges, feeds)
+    else:
+        html = env.get_template(job.template).render(view=view, page=view.page)
     target = out / disk_path(job.url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
-    return 1
+    return 1 if job.template is not None else 0  # pages are counted, files beside them are not
 
 
 def copy_assets(out: Path, theme: Path | None) -> None:

@@ -46,6 +46,10 @@ class Urls:
         return f"raw/{quote_path(_run_path(run_id))}/{quote(file_name, safe='')}"
 
     @staticmethod
+    def feed(hardware_id: str | None) -> str:
+        return "feed.xml" if hardware_id is None else f"hardware/{quote(hardware_id, safe='')}/feed.xml"
+
+    @staticmethod
     def asset(name: str) -> str:
         return f"assets/{name}"
 

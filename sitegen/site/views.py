@@ -40,6 +40,7 @@ from ..scoring.contract import (
 from ..scoring.numeric import rust_display
 from ..scoring.report import ScoreReport
 from ..scoring.training import format_training_step_markdown
+from . import exports
 from .charts import Chart, Line, Point, bar_chart, line_chart
 from .tables import GRADE, NUMBER, TEXT, Cell, Column, Table, grade, num, report_tables, sort_key, text
 from .urls import Urls, relative, root_prefix
@@ -65,6 +66,7 @@ class Page:
     nav: tuple[NavItem, ...]
     kind: str  # home | hardware | run | runtime | runs | methodology | report | 404
     og_image: str = ""  # absolute or relative URL of a preview image, when there is one
+    feed: str = ""  # link to the Atom feed of this page's runs, when there is one
 
     def link(self, to_url: str) -> str:
         return relative(self.url, to_url)
@@ -156,6 +158,14 @@ class RuntimeView:
     runs: Table
     all_runs: str
     run_count: int
+    badges: tuple[BadgeView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeView:
+    hardware: str
+    src: str  # relative to the page
+    markdown: str  # ready to paste: absolute URLs when the site has a base URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +222,7 @@ class ViewBuilder:
         self.runtime_names = {r.id: r.name for r in catalog.runtimes}
         self.runs_by_id = {r.id: r for r in catalog.runs}
         self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
+        self.badge_specs = exports.badges(catalog, self.runtime_names, self.hardware_names)
 
     # --- common -------------------------------------------------------------
 
@@ -353,6 +364,7 @@ class ViewBuilder:
 
     def home(self) -> HomeView:
         page = self.page(Urls.home, self.site.title, self.site.description, "home")
+        page = replace(page, feed=page.link(Urls.feed(None)))
         summaries = []
         for target in self.active_hardware:
             runs = self.catalog.runs_on(target.id)
@@ -446,6 +458,7 @@ class ViewBuilder:
             target.config.description or f"Current standings and history of runtimes on {target.name}.",
             "hardware",
         )
+        page = replace(page, feed=page.link(Urls.feed(hardware_id)))
         standing = self.catalog.standings[hardware_id]
         by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
         by_name = {e.result.runtime_name: e.runtime for _, e in standing.entries}
@@ -829,7 +842,24 @@ class ViewBuilder:
             self.run_table(runs[-MAX_LISTED_RUNS:], page, "runtime-runs"),
             page.link(Urls.runs) + "?runtimes=" + quote(runtime_id),
             len(runs),
+            self.badge_views(runtime_id, page),
         )
+
+    def badge_views(self, runtime_id: str, page: Page) -> tuple[BadgeView, ...]:
+        out = []
+        for spec in self.badge_specs:
+            if spec.runtime != runtime_id:
+                continue
+            url = exports.badge_url(spec.runtime, spec.hardware)
+            target = Urls.hardware(spec.hardware)
+            if self.base_url:
+                snippet = f"[![{spec.label}]({self.base_url}{url})]({self.base_url}{target})"
+            else:
+                snippet = f"[![{spec.label}]({url})]({target})"
+            out.append(
+                BadgeView(self.hardware_names.get(spec.hardware, spec.hardware), page.link(url), snippet)
+            )
+        return tuple(out)
 
     def runs(self) -> RunsView:
         page = self.page(
@@ -977,13 +1007,67 @@ class ViewBuilder:
             PageJob(Urls.report, "report.html", self.report),
             PageJob(Urls.not_found, "404.html", self.not_found),
         ]
+        return jobs + self.export_jobs()
+
+    def export_jobs(self) -> list[PageJob]:
+        """Files beside the pages: per-run scorecards, badges, feeds (written as they are)."""
+        jobs = []
+        for run in self.catalog.runs:
+            base = Urls.run(run.id)
+            jobs.append(
+                PageJob(base + "scorecards.json", None, partial(exports.scorecards_json, run), heavy=True)
+            )
+            jobs.append(
+                PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), heavy=True)
+            )
+        for spec in self.badge_specs:
+            jobs.append(
+                PageJob(
+                    exports.badge_url(spec.runtime, spec.hardware),
+                    None,
+                    partial(exports.badge_svg, spec.label, spec.grade, spec.score),
+                )
+            )
+        name_of = lambda r: self.runtime_names.get(r, r)  # noqa: E731
+        hw_name = lambda h: self.hardware_names.get(h, h)  # noqa: E731
+        entries = exports.feed_entries(list(self.catalog.runs), name_of, hw_name)
+        jobs.append(
+            PageJob(
+                Urls.feed(None),
+                None,
+                partial(
+                    exports.atom_feed,
+                    f"{self.site.title}: new runs",
+                    Urls.feed(None),
+                    Urls.home,
+                    entries,
+                    self.base_url,
+                ),
+            )
+        )
+        for target in self.active_hardware:
+            mine = [e for e in entries if e.run.hardware == target.id]
+            jobs.append(
+                PageJob(
+                    Urls.feed(target.id),
+                    None,
+                    partial(
+                        exports.atom_feed,
+                        f"{self.site.title}: new runs on {target.name}",
+                        Urls.feed(target.id),
+                        Urls.hardware(target.id),
+                        mine,
+                        self.base_url,
+                    ),
+                )
+            )
         return jobs
 
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
     url: str
-    template: str
+    template: str | None  # None: `view` returns the file's text, written as it is
     view: Callable[[], object]
     heavy: bool = False  # one of many similar pages (runs): may be rendered in a worker process
 

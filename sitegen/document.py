@@ -1,0 +1,37 @@
+"""The `sitegen score --format json` document; each run page publishes the same as scorecards.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .scoring.composite import Loaded
+from .scoring.report import ScoreReport, render_text, report_to_json
+
+
+def score_document(
+    loaded: Sequence[Loaded],
+    skipped: Sequence[tuple[str, str]],
+    training_files: Sequence[str],
+    report: ScoreReport,
+) -> dict[str, Any]:
+    # Every scorecard's timestamp is the newest result timestamp (not the clock): same inputs, same bytes.
+    stamp = max((result.timestamp for result, _ in loaded), default="")
+    return {
+        "files_loaded": [name for _, name in loaded],
+        "files_skipped": [name for name, _ in skipped],
+        "skip_reasons": dict(skipped),
+        "training_files": list(training_files),
+        **report_to_json(report, stamp),
+    }
+
+
+def score_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def score_markdown(report: ScoreReport) -> str:
+    """The markdown document of `sitegen score --format markdown` (empty when nothing scored)."""
+    text = render_text(report, markdown=True)
+    return text + "\n" if text else ""

@@ -1,0 +1,188 @@
+"""Files the site publishes besides pages: per-run scorecards, badges and Atom feeds.
+
+All of them are text built from the catalog, deterministic, with no clock in them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from ..catalog.model import Catalog, Run
+from ..document import score_document, score_json, score_markdown
+from .urls import Urls
+
+GRADE_COLOURS = {"A": "#1a7f37", "B": "#3f7d20", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
+
+
+def scorecards_json(run: Run) -> str:
+    """Exactly what `sitegen score --format json` prints for the run's directory."""
+    loaded = [(e.result, e.source) for e in run.results]
+    return score_json(score_document(loaded, run.skipped, [name for name, _ in run.training], run.report))
+
+
+def scorecards_md(run: Run) -> str:
+    return score_markdown(run.report)
+
+
+def badge_svg(label: str, grade: str, score: float | None) -> str:
+    """A flat two-part badge: the label on grey, the grade on its colour."""
+    value = f"{grade} {score:.0f}" if score is not None else grade
+    colour = GRADE_COLOURS.get(grade[:1], "#5b6470")
+    # Width from a rough per-character advance of 6.5 px at 11 px Verdana-like text.
+    left, right = 10 + int(6.5 * len(label)), 10 + int(6.5 * len(value))
+    width = left + right
+    title = escape(f"{label}: {value}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label={quoteattr(title)}>'
+        f"<title>{title}</title>"
+        f'<rect width="{left}" height="20" fill="#555"/>'
+        f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
+        '<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
+        f'<text x="{left / 2:.1f}" y="14">{escape(label)}</text>'
+        f'<text x="{left + right / 2:.1f}" y="14">{escape(value)}</text>'
+        "</g></svg>\n"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeSpec:
+    runtime: str
+    hardware: str
+    label: str
+    grade: str
+    score: float
+    concurrency: int
+
+
+def badges(
+    catalog: Catalog, runtime_names: dict[str, str], hardware_names: dict[str, str]
+) -> list[BadgeSpec]:
+    """The current grade of each runtime on each target: its lowest measured level (usually c=1)."""
+    out = []
+    for hardware, standing in sorted(catalog.standings.items()):
+        runtime_by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
+        best: dict[str, tuple[int, float, str]] = {}
+        for c in sorted(standing.report.composite, reverse=True):
+            for rt in standing.report.composite[c].runtimes:
+                runtime = runtime_by_source[rt.source_file]
+                if (
+                    runtime not in best
+                    or c < best[runtime][0]
+                    or (c == best[runtime][0] and rt.composite > best[runtime][1])
+                ):
+                    best[runtime] = (c, rt.composite, rt.grade)
+        for runtime, (c, score, grade) in sorted(best.items()):
+            label = f"{runtime_names.get(runtime, runtime)} on {hardware_names.get(hardware, hardware)}"
+            out.append(BadgeSpec(runtime, hardware, label, grade, score, c))
+    return out
+
+
+def badge_url(runtime: str, hardware: str) -> str:
+    return f"badges/{Urls.runtime(runtime).split('/')[1]}/{Urls.hardware(hardware).split('/')[1]}.svg"
+
+
+# --- Atom feeds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    run: Run
+    title: str
+    summary: str
+
+
+def run_changes(
+    run: Run, previous: Run | None, best_before: dict[str, float], name_of: Callable[[str], str]
+) -> list[str]:
+    """What changed since the previous run on the same target: grades up or down, new bests (c=1)."""
+    lines = []
+    now = _c1_by_runtime(run)
+    before = _c1_by_runtime(previous) if previous else {}
+    for runtime, (score, grade) in sorted(now.items()):
+        name = name_of(runtime)
+        if runtime not in before:
+            lines.append(f"{name}: {grade} ({score:.0f}), first run here")
+        else:
+            old_score, old_grade = before[runtime]
+            if grade != old_grade:
+                direction = "up" if score > old_score else "down"
+                lines.append(
+                    f"{name}: grade {direction}, {old_grade} → {grade} ({old_score:.0f} → {score:.0f})"
+                )
+        if runtime in best_before and score > best_before[runtime]:
+            lines.append(f"{name}: new best on this hardware, {score:.0f}")
+    return lines or ["No grade changed."]
+
+
+def _c1_by_runtime(run: Run) -> dict[str, tuple[float, str]]:
+    by_source = {e.source: e.runtime for e in run.results}
+    card = run.report.composite.get(1)
+    out: dict[str, tuple[float, str]] = {}
+    for rt in card.runtimes if card else ():
+        runtime = by_source[rt.source_file]
+        if runtime not in out or rt.composite > out[runtime][0]:
+            out[runtime] = (rt.composite, rt.grade)
+    return out
+
+
+def feed_entries(
+    runs: list[Run], name_of: Callable[[str], str], hardware_name: Callable[[str], str]
+) -> list[FeedEntry]:
+    """One entry per run, in run order; each says what changed against the previous run on its target."""
+    previous: dict[str, Run] = {}
+    best: dict[str, dict[str, float]] = {}
+    entries = []
+    for run in runs:
+        lines = run_changes(run, previous.get(run.hardware), best.get(run.hardware, {}), name_of)
+        entries.append(FeedEntry(run, f"{run.title} on {hardware_name(run.hardware)}", "\n".join(lines)))
+        previous[run.hardware] = run
+        for runtime, (score, _) in _c1_by_runtime(run).items():
+            target = best.setdefault(run.hardware, {})
+            target[runtime] = max(score, target.get(runtime, score))
+    return entries
+
+
+def atom_feed(
+    title: str, feed_url: str, site_url: str, entries: list[FeedEntry], base_url: str, limit: int = 50
+) -> str:
+    """An Atom 1.0 feed, newest entry first. Without a base URL, ids are tag: URIs and links relative."""
+    base = base_url.rstrip("/") + "/" if base_url else ""
+
+    def absolute(url: str) -> str:
+        return base + url if base or url else "./"
+
+    def entry_id(url: str) -> str:
+        return absolute(url) if base else f"tag:sitegen,2000:{url}"
+
+    newest = list(reversed(entries))[:limit]
+    updated = max((_stamp(e.run.date) for e in entries), default="2000-01-01T00:00:00Z")
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(entry_id(feed_url))}</id>",
+        f"  <updated>{updated}</updated>",
+        f'  <link rel="self" href={quoteattr(absolute(feed_url))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute(site_url))}/>',
+        "  <author><name>sitegen</name></author>",
+    ]
+    for e in newest:
+        url = Urls.run(e.run.id)
+        parts += [
+            "  <entry>",
+            f"    <title>{escape(e.title)}</title>",
+            f"    <id>{escape(entry_id(url))}</id>",
+            f"    <updated>{_stamp(e.run.date)}</updated>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(absolute(url))}/>',
+            f'    <summary type="text">{escape(e.summary)}</summary>',
+            "  </entry>",
+        ]
+    parts.append("</feed>")
+    return "\n".join(parts) + "\n"
+
+
+def _stamp(day: dt.date | None) -> str:
+    return f"{day.isoformat()}T00:00:00Z" if day else "2000-01-01T00:00:00Z"

@@ -1,0 +1,171 @@
+"""Made to be linked: page heads, scorecards.json/.md, badges, feeds, permalinks and copy buttons."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sitegen.cli import app
+
+BASE = "https://bench.example.org/qwen/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta":
+            key = a.get("property") or a.get("name")
+            if key:
+                self.meta[key] = a.get("content", "")
+        elif tag == "link" and a.get("rel"):
+            self.links[a["rel"]] = a.get("href", "")
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def head_of(path: Path) -> _Head:
+    parser = _Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_head_is_complete_and_specific(linked_site: Path):
+    pages = sorted(p for p in linked_site.rglob("index.html"))
+    assert len(pages) > 20
+    titles, descriptions = {}, {}
+    for page in pages:
+        url = BASE + page.parent.relative_to(linked_site).as_posix() + "/"
+        url = url.replace("/./", "/")
+        head = head_of(page)
+        assert head.title and head.meta["description"], page
+        assert head.links["canonical"] == url, page
+        assert head.meta["og:url"] == url and head.meta["og:title"] == head.title, page
+        assert head.meta["og:description"] == head.meta["description"], page
+        assert head.meta["twitter:card"] in ("summary", "summary_large_image")
+        titles.setdefault(head.title, []).append(page)
+        descriptions.setdefault(head.meta["description"], []).append(page)
+    assert all(len(v) == 1 for v in titles.values()), [v for v in titles.values() if len(v) > 1]
+    run = head_of(linked_site / "runs" / "jetson-orin" / "2026-03-05" / "index.html")
+    # A run's description summarises it: hardware, date, each runtime's grade at c=1 and its best throughput grade.
+    assert run.meta["description"].startswith("Jetson Orin Nano Super, 2026-03-05; ")
+    assert "llama.cpp C+ at c=1" in run.meta["description"]
+    four = head_of(linked_site / "runs" / "jetson-orin" / "2026-03-04" / "index.html")
+    assert "at c=4" in four.meta["description"]
+
+
+def test_scorecards_json_of_every_run_equals_sitegen_score(linked_site: Path):
+    results = linked_site.parent / "results"
+    runs = sorted(p.parent for p in results.rglob("*.json"))
+    assert len(set(runs)) == 13
+    for run_dir in sorted(set(runs)):
+        run_id = run_dir.relative_to(results).as_posix()
+        published = linked_site / "runs" / run_id / "scorecards.json"
+        expected = CliRunner().invoke(app, ["score", str(run_dir), "--format", "json"]).stdout
+        assert published.read_text(encoding="utf-8") == expected, run_id
+        markdown = CliRunner().invoke(app, ["score", str(run_dir), "--format", "markdown"]).stdout
+        assert (linked_site / "runs" / run_id / "scorecards.md").read_text(encoding="utf-8") == markdown
+        assert json.loads(expected)["files_loaded"]
+
+
+def test_feeds_are_valid_atom_with_changes(linked_site: Path):
+    feed = ET.parse(linked_site / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 13
+    links = [e.find(f"{ATOM}link").get("href") for e in entries]
+    assert links[0] == BASE + "runs/gb10/2026-03-27/"  # newest first
+    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    jetson = ET.parse(linked_site / "hardware" / "jetson-orin" / "feed.xml").getroot()
+    summaries = {
+        e.find(f"{ATOM}title").text: e.find(f"{ATOM}summary").text for e in jetson.findall(f"{ATOM}entry")
+    }
+    assert len(summaries) == 3
+    latest = summaries["jetson-orin/2026-03-07 on Jetson Orin Nano Super"]
+    assert "grade" in latest or "new best" in latest or "No grade changed." == latest
+    first = summaries["jetson-orin/2026-03-04 on Jetson Orin Nano Super"]
+    assert "first run here" in first
+
+
+def test_sitemap_is_valid_xml_with_absolute_urls(linked_site: Path):
+    root = ET.parse(linked_site / "sitemap.xml").getroot()
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert BASE in locs and BASE + "runs/jetson-orin/2026-03-05/" in locs
+    assert all(loc.startswith(BASE) for loc in locs)
+
+
+def test_badges_are_well_formed_svg_with_the_current_grade(linked_site: Path):
+    badges = sorted((linked_site / "badges").rglob("*.svg"))
+    assert badges
+    for badge in badges:
+        svg = ET.parse(badge).getroot()
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        assert svg.get("role") == "img" and svg.get("aria-label")
+    label = ET.parse(linked_site / "badges" / "vllm" / "rtx4060-laptop.svg").getroot().get("aria-label")
+    assert label == "vllm on RTX 4060 laptop: A+ 100"
+    runtime = (linked_site / "runtimes" / "vllm" / "index.html").read_text()
+    assert (
+        f"[![vllm on RTX 4060 laptop]({BASE}badges/vllm/rtx4060-laptop.svg)]({BASE}hardware/rtx4060-laptop/)"
+    ) in runtime
+
+
+@pytest.mark.browser
+def test_anchored_link_opens_scrolled_and_highlighted(page, linked_site: Path, serve_dir):
+    base = serve_dir(linked_site)
+    page.goto(base + "runs/jetson-orin/2026-03-04/index.html#composite-c4")
+    section = page.locator("#composite-c4")
+    section.wait_for()
+    page.wait_for_function("document.getElementById('composite-c4').classList.contains('highlight')")
+    assert page.evaluate("window.scrollY") > 200
+    box = section.bounding_box()
+    assert box is not None and 0 <= box["y"] < 100
+
+
+@pytest.mark.browser
+def test_copy_buttons_put_the_expected_text_on_the_clipboard(page, linked_site: Path, serve_dir):
+    base = serve_dir(linked_site)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    url = base + "runs/jetson-orin/2026-03-04/index.html"
+    page.goto(url)
+    page.locator("#scaling .copy-md").click()
+    expected_md = (linked_site / "runs" / "jetson-orin" / "2026-03-04" / "scorecards.md").read_text()
+    section_md = expected_md[expected_md.index("## Concurrency Scaling Efficiency") :].rstrip("\n")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{section_md}\n\n[Concurrency scaling]({BASE}runs/jetson-orin/2026-03-04/#scaling)\n"
+    page.locator("#composite-c4 .permalink").click()
+    assert (
+        page.evaluate("navigator.clipboard.readText()") == f"{BASE}runs/jetson-orin/2026-03-04/#composite-c4"
+    )
+    assert page.url.endswith("#composite-c4")
+    assert "highlight" in page.locator("#composite-c4").get_attribute("class")
+
+
+@pytest.mark.browser
+def test_badges_load_in_the_runtime_page(page, linked_site: Path, serve_dir):
+    base = serve_dir(linked_site)
+    page.goto(base + "runtimes/realizr/index.html")
+    images = page.locator("#badges img")
+    assert images.count() >= 3
+    for i in range(images.count()):
+        assert page.evaluate("img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
