@@ -225,7 +225,7 @@ def write_history(
     """Write `<root>/<hardware>/<YYYY-MM-DD>/<runtime>-<word>-c<N>.json` for a history of runs.
 
     Runtimes improve slowly over time; on the first target one runtime steps up
-    by 12 % halfway through (a known change for regression detection). Returns
+    by 25 % halfway through (a known change for regression detection). Returns
     the number of files written.
     """
     rng = random.Random(seed)
@@ -239,7 +239,7 @@ def write_history(
             for r_index, rt in enumerate(runtimes):
                 drift = 1.0 + 0.004 * i
                 if h_index == 0 and r_index == 0 and i >= dates_per_target // 2:
-                    drift *= 1.12
+                    drift *= 1.25
                 for c in levels:
                     stamp = when + timedelta(minutes=r_index * 15 + c)
                     result = make_result(rng, hw, rt, c, stamp, drift=drift, details=details)

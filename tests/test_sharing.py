@@ -169,3 +169,54 @@ def test_badges_load_in_the_runtime_page(page, linked_site: Path, serve_dir):
     assert images.count() >= 3
     for i in range(images.count()):
         assert page.evaluate("img => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
+
+
+@pytest.mark.browser
+def test_a_compare_url_reopens_the_same_comparison(page, example_site: Path, serve_dir):
+    base = serve_dir(example_site)
+    a, b = "synthetic/h100-sxm/2026-01-26", "synthetic/h100-sxm/2026-02-02"
+    page.goto(base + f"compare/index.html?a={a}&b={b}")
+    rows = page.locator("#compare-table tbody tr")
+    rows.first.wait_for()
+    assert page.locator("select[name=a]").input_value() == a
+    assert page.locator("select[name=b]").input_value() == b
+    # realizr steps up by 25 % on this machine at 2026-02-02 (examples/generate.py): beyond noise.
+    row = page.locator('#compare-table tr[data-key="composite c=1|realizr|decode_tok_s"]')
+    cells = row.locator("td").all_inner_texts()
+    doc_a = json.loads((example_site / "runs" / a / "scorecards.json").read_text())
+    value_a = next(rt for rt in doc_a["composite"]["1"]["runtimes"] if rt["name"] == "realizr-h100-c1")
+    assert (
+        float(row.locator("td").nth(3).get_attribute("data-sort"))
+        == value_a["metrics"]["decode_tok_s"]["value"]
+    )
+    assert cells[7] == "better" and cells[8].startswith("beyond noise")
+    # A change of selection lands in the URL, and that URL opens the same comparison.
+    page.select_option("select[name=runtime]", "vllm")
+    page.wait_for_function("location.search.includes('runtime=vllm')")
+    linked = page.url
+    page.goto(linked)
+    page.locator("#compare-table tbody tr").first.wait_for()
+    assert page.locator("select[name=runtime]").input_value() == "vllm"
+    runtimes = set(page.locator("#compare-table tbody tr td:nth-child(2)").all_inner_texts())
+    assert runtimes == {"vllm"}
+
+
+@pytest.mark.browser
+def test_run_page_links_to_the_comparison_with_the_previous_run(page, example_site: Path, serve_dir):
+    base = serve_dir(example_site)
+    page.goto(base + "runs/synthetic/l4/2026-01-13/index.html")
+    page.locator("#compare-previous").click()
+    page.locator("#compare-table tbody tr").first.wait_for()
+    assert page.locator("select[name=a]").input_value() == "synthetic/l4/2026-01-06"
+    assert page.locator("select[name=b]").input_value() == "synthetic/l4/2026-01-13"
+
+
+def test_hardware_page_lists_changes_beyond_noise(example_site: Path):
+    html = (example_site / "hardware" / "h100-sxm" / "index.html").read_text()
+    table = html[html.index('id="changes-table"') : html.index("</table>", html.index('id="changes-table"'))]
+    # The generated history steps realizr's speed up by 25 % on 2026-02-02: it is listed, linked to the comparison.
+    assert "2026-02-02</td>" in table and ">realizr</a>" in table and "Decode speed" in table
+    assert (
+        "compare/index.html?a=synthetic%2Fh100-sxm%2F2026-01-26&amp;b=synthetic%2Fh100-sxm%2F2026-02-02"
+        in table
+    )

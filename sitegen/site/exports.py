@@ -6,12 +6,14 @@ All of them are text built from the catalog, deterministic, with no clock in the
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
+from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#3f7d20", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
@@ -25,6 +27,15 @@ def scorecards_json(run: Run) -> str:
 
 def scorecards_md(run: Run) -> str:
     return score_markdown(run.report)
+
+
+def runtimes_json(run: Run) -> str:
+    """runtime_name (and its base name without -c<digits>) -> canonical runtime, for the compare view."""
+    names: dict[str, str] = {}
+    for e in run.results:
+        names[e.result.runtime_name] = e.runtime
+        names.setdefault(strip_concurrency_suffix(e.result.runtime_name), e.runtime)
+    return json.dumps(names, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
 def badge_svg(label: str, grade: str, score: float | None) -> str:

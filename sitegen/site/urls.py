@@ -26,6 +26,7 @@ class Urls:
     runs = "runs/"
     methodology = "methodology/"
     report = "report/"
+    compare = "compare/"
     not_found = "404.html"
     assets = "assets/"
 

@@ -7,11 +7,13 @@ to the page they appear on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from ..catalog.changes import estimate_noise, significant_changes
 from ..catalog.classify import FileKind
 from ..catalog.history import SERIES_METRICS
 from ..catalog.model import Catalog, Level, Run, Series
@@ -120,6 +122,7 @@ class HardwareView:
     runs: Table
     all_runs: str  # link to the runs index filtered to this target
     run_count: int
+    changes: Table  # changes between consecutive runs beyond run-to-run noise, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,7 @@ class RunView:
     files: Table
     skipped: tuple[KeyValue, ...]
     previous_run: str | None
+    compare_previous: str | None  # the compare view of the previous run on this hardware and this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,15 @@ class ReportView:
 
 
 @dataclass(frozen=True, slots=True)
+class CompareView:
+    """Two runs side by side, computed in the browser from their scorecards.json; the selection is in the URL."""
+
+    page: Page
+    runs: tuple[KeyValue, ...]  # id, label (date, hardware, title)
+    index_json: str  # runs (with the URLs of their scorecards), noise thresholds and metric directions
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundView:
     page: Page
     home: str
@@ -208,6 +221,8 @@ class NotFoundView:
 MAX_HISTORY_RUNS = 60
 # Hardware and runtime pages list this many runs, newest first, and link to the full, filtered list.
 MAX_LISTED_RUNS = 50
+# Hardware pages list this many of the latest changes beyond noise.
+MAX_LISTED_CHANGES = 40
 
 
 class ViewBuilder:
@@ -223,6 +238,7 @@ class ViewBuilder:
         self.runs_by_id = {r.id: r for r in catalog.runs}
         self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
         self.badge_specs = exports.badges(catalog, self.runtime_names, self.hardware_names)
+        self.significant = significant_changes(catalog.series)
 
     # --- common -------------------------------------------------------------
 
@@ -236,6 +252,7 @@ class ViewBuilder:
             for h in self.active_hardware
         ]
         nav += [
+            NavItem("Compare", relative(url, Urls.compare), kind == "compare"),
             NavItem("Methodology", relative(url, Urls.methodology), kind == "methodology"),
             NavItem("Build report", relative(url, Urls.report), kind == "report"),
         ]
@@ -502,6 +519,52 @@ class ViewBuilder:
             self.run_table(listed, page, "hardware-runs"),
             page.link(Urls.runs) + "?hardware=" + quote(hardware_id),
             len(runs),
+            self.changes_table(hardware_id, page),
+        )
+
+    def changes_table(self, hardware_id: str, page: Page) -> Table:
+        """Changes beyond noise on one target, newest first, each linked to its comparison."""
+        found = [c for c in self.significant if c.hardware == hardware_id]
+        found.sort(key=lambda c: (self.runs_by_id[c.run_id].sort_key, c.runtime, c.metric), reverse=True)
+        rows = []
+        for c in found[:MAX_LISTED_CHANGES]:
+            label, unit, _ = SERIES_METRICS[c.metric]
+            metric = label + (f" (c={c.concurrency})" if c.concurrency else "")
+            rel = f"{c.relative:+.1%}" if c.relative is not None else "–"
+            run = self.runs_by_id[c.run_id]
+            rows.append(
+                (
+                    text(run.date.isoformat() if run.date else "–"),
+                    text(self.runtime_names.get(c.runtime, c.runtime), page.link(Urls.runtime(c.runtime))),
+                    text(metric),
+                    num(c.before, "{:.4g}"),
+                    num(c.after, "{:.4g}", note=unit),
+                    Cell(rel, sort_key(c.relative or 0.0)),
+                    Cell(
+                        "better" if c.better else "worse",
+                        "1" if c.better else "0",
+                        grade="A" if c.better else "F",
+                        note=f"noise ±{c.noise.threshold:.3g}",
+                    ),
+                    text(
+                        "compare",
+                        page.link(Urls.compare) + "?" + urlencode({"a": c.previous_run_id, "b": c.run_id}),
+                    ),
+                )
+            )
+        return Table(
+            "changes-table",
+            (
+                Column("date", "Date", TEXT),
+                Column("runtime", "Runtime", TEXT),
+                Column("metric", "Metric", TEXT),
+                Column("before", "Before"),
+                Column("after", "After"),
+                Column("change", "Change"),
+                Column("verdict", "Verdict"),
+                Column("compare", "Compare", TEXT),
+            ),
+            tuple(rows),
         )
 
     def scaling_curve(self, chart_id: str, page: Page, run: Run, title: str) -> Chart | None:
@@ -685,6 +748,7 @@ class ViewBuilder:
             files_table,
             tuple(KeyValue(n, r) for n, r in run.skipped),
             page.link(Urls.run(previous.id)) if previous else None,
+            page.link(Urls.compare) + "?" + urlencode({"a": previous.id, "b": run.id}) if previous else None,
         )
 
     def telemetry_table(self, run: Run, page: Page) -> Table | None:
@@ -969,6 +1033,39 @@ class ViewBuilder:
             ),
         )
 
+    def compare(self) -> CompareView:
+        page = self.page(
+            Urls.compare,
+            "Compare runs",
+            "Any two runs side by side: every scorecard value, its change, and whether it is beyond "
+            "the run-to-run noise of that machine.",
+            "compare",
+        )
+        runs = sorted(self.catalog.runs, key=lambda r: r.sort_key, reverse=True)
+        index = {
+            "runs": [
+                {
+                    "id": r.id,
+                    "date": r.date.isoformat() if r.date else "",
+                    "hardware": r.hardware,
+                    "title": r.title,
+                    "scorecards": page.link(Urls.run(r.id) + "scorecards.json"),
+                    "runtimes": page.link(Urls.run(r.id) + "runtimes.json"),
+                    "page": page.link(Urls.run(r.id)),
+                }
+                for r in runs
+            ],
+            "noise": compare_noise(list(self.catalog.series)),
+            "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
+            | COMPARE_DIRECTIONS,
+        }
+        options = tuple(
+            KeyValue(r.id, f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}")
+            for r in runs
+        )
+        blob = json.dumps(index, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return CompareView(page, options, blob.replace("</", "<\\/"))
+
     def not_found(self) -> NotFoundView:
         page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")
         # GitHub Pages serves 404.html at any depth: with a base URL, links are absolute.
@@ -1005,6 +1102,7 @@ class ViewBuilder:
         jobs += [
             PageJob(Urls.methodology, "methodology.html", self.methodology),
             PageJob(Urls.report, "report.html", self.report),
+            PageJob(Urls.compare, "compare.html", self.compare),
             PageJob(Urls.not_found, "404.html", self.not_found),
         ]
         return jobs + self.export_jobs()
@@ -1019,6 +1117,9 @@ class ViewBuilder:
             )
             jobs.append(
                 PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), heavy=True)
+            )
+            jobs.append(
+                PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), heavy=True)
             )
         for spec in self.badge_specs:
             jobs.append(
@@ -1070,6 +1171,50 @@ class PageJob:
     template: str | None  # None: `view` returns the file's text, written as it is
     view: Callable[[], object]
     heavy: bool = False  # one of many similar pages (runs): may be rendered in a worker process
+
+
+# Directions of the scorecard values the compare view shows that are not contract metrics.
+COMPARE_DIRECTIONS = {
+    "composite": True,
+    "us_per_layer": False,
+    "tok_per_sec_per_gb": True,
+    "cold_start_ms": False,
+    "tok_per_watt": True,
+    "scaling_efficiency": True,
+    "pass_rate": True,
+}
+# Scorecard value -> (series metric, factor from the scorecard's unit to the series' unit).
+COMPARE_SERIES = {
+    "decode_tok_s": ("decode_tok_s", 1.0),
+    "ttft_p50_ms": ("ttft_p50_ms", 1.0),
+    "itl_p50_ms": ("itl_p50_ms", 1.0),
+    "aggregate_tok_s": ("aggregate_tok_s", 1.0),
+    "tok_per_sec_per_gb": ("memory_tok_s_per_gb", 1.0),
+    "tok_per_watt": ("power_tok_s_per_w", 1.0),
+    "cold_start_ms": ("cold_start_ms", 1.0),
+    "scaling_efficiency": ("scaling_efficiency", 100.0),
+    "pass_rate": ("correctness_pass_rate", 100.0),
+}
+
+
+def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]]:
+    """hardware -> runtime -> value key -> smallest difference beyond noise, in the scorecard's unit.
+
+    Composite scores are keyed per level ("composite@4"); other values use the series of the
+    runtime's lowest level, as the history charts do.
+    """
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.metric, s.concurrency or 0)):
+        noise = estimate_noise([p.value for p in s.points])
+        if noise is None:
+            continue
+        target = out.setdefault(s.hardware, {}).setdefault(s.runtime, {})
+        if s.metric == "composite":
+            target[f"composite@{s.concurrency}"] = round(noise.threshold, 6)
+        for key, (series_metric, factor) in COMPARE_SERIES.items():
+            if series_metric == s.metric:
+                target[key] = round(noise.threshold / factor, 6)
+    return out
 
 
 def markdown_of(report: ScoreReport, key: str) -> str:

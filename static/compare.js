@@ -1,0 +1,134 @@
+// sitegen compare view: two runs' scorecards.json side by side, the selection kept in the URL.
+(function () {
+  "use strict";
+
+  var index, form;
+
+  // Every comparable value of a scorecards.json document, keyed by scorecard, runtime and value name.
+  function values(doc, names) {
+    var out = {};
+    function canonical(name) { return names[name] || name; }
+    function add(section, runtime, key, value, noiseKey) {
+      if (typeof value !== "number") return;
+      out[section + "|" + runtime + "|" + key] = {
+        section: section, runtime: runtime, key: key, value: value, noiseKey: noiseKey || key
+      };
+    }
+    Object.keys(doc.composite || {}).forEach(function (c) {
+      doc.composite[c].runtimes.forEach(function (rt) {
+        var section = "composite c=" + c, runtime = canonical(rt.name);
+        add(section, runtime, "composite", rt.composite, "composite@" + c);
+        // The history's noise of these values is that of the lowest level (c=1); other levels have none.
+        Object.keys(rt.metrics).forEach(function (m) {
+          add(section, runtime, m, rt.metrics[m].value, c === "1" ? m : m + "@" + c);
+        });
+      });
+    });
+    [["layer", "us_per_layer"], ["memory", "tok_per_sec_per_gb"], ["cold_start", "cold_start_ms"],
+     ["power", "tok_per_watt"], ["scaling", "scaling_efficiency"], ["correctness", "pass_rate"]].forEach(function (pair) {
+      ((doc[pair[0]] || {}).runtimes || []).forEach(function (rt) {
+        add(pair[0], canonical(rt.name), pair[1], rt[pair[1]]);
+      });
+    });
+    return out;
+  }
+
+  function cell(row, text, sort, className) {
+    var td = row.insertCell();
+    td.textContent = text;
+    if (sort !== undefined) td.setAttribute("data-sort", sort);
+    if (className) td.className = className;
+    return td;
+  }
+
+  function format(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4).replace(/\.?0+$/, ""); }
+
+  function render(a, b, runtimeFilter) {
+    var runA = a.run, runB = b.run;
+    var va = values(a.doc, a.names), vb = values(b.doc, b.names);
+    var sameMachine = runA.hardware === runB.hardware;
+    var noise = sameMachine ? (index.noise[runA.hardware] || {}) : {};
+    var keys = Object.keys(va).filter(function (k) { return k in vb; }).sort();
+    var runtimes = {};
+    keys.forEach(function (k) { runtimes[va[k].runtime] = true; });
+    var select = form.elements.runtime, current = runtimeFilter;
+    while (select.options.length > 1) select.remove(1);
+    Object.keys(runtimes).sort().forEach(function (r) { select.add(new Option(r, r)); });
+    select.value = current in runtimes ? current : "";
+    var body = document.querySelector("#compare-table tbody");
+    body.textContent = "";
+    var shown = 0;
+    keys.forEach(function (k) {
+      var x = va[k], y = vb[k];
+      if (select.value && x.runtime !== select.value) return;
+      var delta = y.value - x.value;
+      var rel = x.value !== 0 ? delta / Math.abs(x.value) : null;
+      var higher = index.higher_is_better[x.key];
+      var verdict = delta === 0 ? "same" : ((delta > 0) === higher ? "better" : "worse");
+      var threshold = (noise[x.runtime] || {})[x.noiseKey];
+      // Beyond noise: more than the history's threshold and more than 2 % of A (as on the hardware pages).
+      var beyond = threshold !== undefined && Math.abs(delta) > threshold && Math.abs(delta) > 0.02 * Math.abs(x.value);
+      var noiseText = threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise");
+      var row = body.insertRow();
+      row.setAttribute("data-key", k);
+      cell(row, x.section, undefined, "k-text");
+      cell(row, x.runtime, undefined, "k-text");
+      cell(row, x.key, undefined, "k-text");
+      cell(row, format(x.value), String(x.value));
+      cell(row, format(y.value), String(y.value));
+      cell(row, (delta > 0 ? "+" : "") + format(delta), String(delta));
+      cell(row, rel === null ? "–" : (rel > 0 ? "+" : "") + (rel * 100).toFixed(1) + "%", rel === null ? "" : String(rel));
+      cell(row, verdict, undefined, "k-text verdict-" + verdict);
+      cell(row, noiseText + (threshold === undefined ? "" : " (±" + format(threshold) + ")"), undefined, "k-text");
+      shown += 1;
+    });
+    document.getElementById("compare-table").hidden = false;
+    form.elements.status.value = shown + " values compared" + (sameMachine ? "" : " across two machines");
+    var links = document.getElementById("compare-links");
+    links.textContent = "";
+    [runA, runB].forEach(function (run, i) {
+      var a = document.createElement("a");
+      a.href = run.page; a.textContent = (i ? "B: " : "A: ") + run.id;
+      links.appendChild(a);
+      if (!i) links.appendChild(document.createTextNode(" · "));
+    });
+  }
+
+  function load(run) {
+    return Promise.all([fetch(run.scorecards).then(function (r) { return r.json(); }),
+                        fetch(run.runtimes).then(function (r) { return r.json(); })])
+      .then(function (parts) { return { run: run, doc: parts[0], names: parts[1] }; });
+  }
+
+  function update(push) {
+    var byId = {};
+    index.runs.forEach(function (r) { byId[r.id] = r; });
+    var a = byId[form.elements.a.value], b = byId[form.elements.b.value];
+    if (!a || !b) return;
+    var params = new URLSearchParams();
+    params.set("a", a.id); params.set("b", b.id);
+    if (form.elements.runtime.value) params.set("runtime", form.elements.runtime.value);
+    if (push) history.replaceState(null, "", "?" + params.toString());
+    form.elements.status.value = "loading…";
+    Promise.all([load(a), load(b)]).then(function (docs) {
+      render(docs[0], docs[1], form.elements.runtime.value);
+    }, function () {
+      form.elements.status.value = "Could not read the runs' scorecards.json (opened from the file system? serve the site).";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    form = document.getElementById("compare-form");
+    index = JSON.parse(document.getElementById("compare-index").textContent);
+    var params = new URLSearchParams(window.location.search);
+    var ids = index.runs.map(function (r) { return r.id; });
+    form.elements.a.value = ids.indexOf(params.get("a")) >= 0 ? params.get("a") : ids[Math.min(1, ids.length - 1)];
+    form.elements.b.value = ids.indexOf(params.get("b")) >= 0 ? params.get("b") : ids[0];
+    if (params.get("runtime")) {
+      form.elements.runtime.add(new Option(params.get("runtime"), params.get("runtime")));
+      form.elements.runtime.value = params.get("runtime");
+    }
+    form.addEventListener("change", function () { update(true); });
+    update(false);
+  });
+})();
