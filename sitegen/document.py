@@ -27,8 +27,11 @@ def score_document(
     }
 
 
-def score_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def score_json(document: dict[str, Any], *, pretty: bool = True) -> str:
+    """Indented for people (the CLI); compact for the site, where Python's C encoder is ten times faster."""
+    if pretty:
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def score_markdown(report: ScoreReport) -> str:

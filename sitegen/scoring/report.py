@@ -175,20 +175,27 @@ def card_to_json(card: Any, timestamp: str) -> dict[str, Any]:
     return out
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
+    """Dataclasses, enums and tuples as JSON values, field order kept (MetricScore drops an absent penalty)."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items())}
-    if hasattr(value, "__dataclass_fields__"):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in fields(value)
-            if not (f.name == "jitter_penalty" and getattr(value, f.name) is None)
-        }
-    return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    out = {name: _plain(getattr(value, name)) for name in names}
+    if out.get("jitter_penalty", 0) is None:
+        del out["jitter_penalty"]
+    return out
 
 
 def report_to_json(report: ScoreReport, timestamp: str) -> dict[str, Any]:

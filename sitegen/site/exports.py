@@ -20,9 +20,10 @@ GRADE_COLOURS = {"A": "#1a7f37", "B": "#3f7d20", "C": "#9a6700", "D": "#bc4c00",
 
 
 def scorecards_json(run: Run) -> str:
-    """Exactly what `sitegen score --format json` prints for the run's directory."""
+    """The document `sitegen score --format json` prints for the run's directory, compact."""
     loaded = [(e.result, e.source) for e in run.results]
-    return score_json(score_document(loaded, run.skipped, [name for name, _ in run.training], run.report))
+    document = score_document(loaded, run.skipped, [name for name, _ in run.training], run.report)
+    return score_json(document, pretty=False)
 
 
 def scorecards_md(run: Run) -> str:
