@@ -65,8 +65,13 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
         if on_target:
             standings[target.id] = compute_standings(target.id, on_target, contract)
             series.extend(compute_series(target.id, on_target))
+    series.sort(key=series_order)
     diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
     return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+
+
+def series_order(s) -> tuple:
+    return (s.hardware, s.runtime, s.metric, s.concurrency or 0)
 
 
 def _read_run(
@@ -142,11 +147,19 @@ def _run_date(run_id: str, declared: dt.date | None, measured) -> tuple[dt.date 
     return None, "no date: no run.toml date, no date in the path, no valid timestamp", False
 
 
-def _runtimes(runs: list[Run], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
+def spellings_of(runs) -> dict[str, set[str]]:
     spellings: dict[str, set[str]] = {}
     for run in runs:
         for entry in run.results:
             spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
+    return spellings
+
+
+def _runtimes(runs: list[Run], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
+    return runtimes_from(spellings_of(runs), declared)
+
+
+def runtimes_from(spellings: dict[str, set[str]], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
     out = [RuntimeInfo(r.id, r, True, tuple(sorted(spellings.get(r.id, ())))) for r in declared]
     known = {r.id for r in declared}
     for runtime_id in sorted(set(spellings) - known):

@@ -39,19 +39,56 @@ def _latest(entries: Sequence[ResultEntry]) -> ResultEntry:
     return max(entries, key=lambda e: (e.result.timestamp, e.source))
 
 
-def compute_standings(hardware: str, runs: Sequence[Run], contract: ScoringContract) -> Standing:
-    latest: dict[tuple[str, int], tuple[tuple, str, ResultEntry]] = {}
+StandingCandidates = dict[
+    tuple[str, int], tuple[tuple, str, ResultEntry]
+]  # (runtime, c) -> (rank, run id, entry)
+
+
+def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = None) -> StandingCandidates:
+    """The latest result of each (canonical runtime, concurrency) among `runs` (merged into `into`)."""
+    latest: StandingCandidates = {} if into is None else into
     for run in runs:
         for entry in run.results:
             key = (entry.runtime, entry.result.concurrency)
             rank = (run.sort_key, entry.result.timestamp, entry.source)
             if key not in latest or rank > latest[key][0]:
                 latest[key] = (rank, run.id, entry)
+    return latest
+
+
+def merge_candidates(parts: Sequence[StandingCandidates]) -> StandingCandidates:
+    merged: StandingCandidates = {}
+    for part in parts:
+        for key, candidate in part.items():
+            if key not in merged or candidate[0] > merged[key][0]:
+                merged[key] = candidate
+    return merged
+
+
+def standing_from(hardware: str, latest: StandingCandidates, contract: ScoringContract) -> Standing:
     chosen = [(run_id, entry) for _, run_id, entry in latest.values()]
     loaded = order_results([(entry.result, f"{run_id}/{entry.source}") for run_id, entry in chosen])
     order = {source: i for i, (_, source) in enumerate(loaded)}
     chosen.sort(key=lambda item: order[f"{item[0]}/{item[1].source}"])
     return Standing(hardware, tuple(chosen), score_results(loaded, contract))
+
+
+def compute_standings(hardware: str, runs: Sequence[Run], contract: ScoringContract) -> Standing:
+    return standing_from(hardware, standing_candidates(runs), contract)
+
+
+def merge_series(parts: Sequence[Sequence[Series]], run_order: dict[str, int]) -> list[Series]:
+    """Series computed over disjoint sets of runs, joined: points in run order."""
+    points: dict[tuple[str, str, str, int | None], list[SeriesPoint]] = {}
+    for part in parts:
+        for s in part:
+            points.setdefault((s.hardware, s.runtime, s.metric, s.concurrency), []).extend(s.points)
+    return [
+        Series(hw, runtime, metric, c, tuple(sorted(pts, key=lambda p: run_order[p.run_id])))
+        for (hw, runtime, metric, c), pts in sorted(
+            points.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3] or 0)
+        )
+    ]
 
 
 @dataclass

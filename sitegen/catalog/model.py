@@ -66,6 +66,102 @@ class Run:
     def sort_key(self) -> tuple[str, str]:
         return (self.date.isoformat() if self.date else "", self.id)
 
+    # What pages about many runs read of one run; RunSummary carries the same, precomputed.
+
+    @property
+    def n_results(self) -> int:
+        return len(self.results)
+
+    @property
+    def n_skipped(self) -> int:
+        return len(self.skipped)
+
+    @property
+    def c1_by_runtime(self) -> dict[str, tuple[float, str]]:
+        """Best c=1 composite and grade of each canonical runtime."""
+        by_source = {e.source: e.runtime for e in self.results}
+        card = self.report.composite.get(1)
+        out: dict[str, tuple[float, str]] = {}
+        for rt in card.runtimes if card else ():
+            runtime = by_source[rt.source_file]
+            if runtime not in out or rt.composite > out[runtime][0]:
+                out[runtime] = (rt.composite, rt.grade)
+        return out
+
+    @property
+    def best_c1(self) -> tuple[float, str] | None:
+        """The top c=1 composite of the run and its grade (scorecards are sorted best first)."""
+        card = self.report.composite.get(1)
+        return (card.runtimes[0].composite, card.runtimes[0].grade) if card and card.runtimes else None
+
+    @property
+    def curve(self) -> tuple[CurvePoint, ...]:
+        return tuple(
+            CurvePoint(
+                e.runtime, e.result.concurrency, e.result.tokens_per_sec, e.result.runtime_name, e.source
+            )
+            for e in self.results
+        )
+
+    def summary(self) -> RunSummary:
+        return RunSummary(
+            id=self.id,
+            root=self.root,
+            path=self.path,
+            date=self.date,
+            date_reason=self.date_reason,
+            hardware=self.hardware,
+            hardware_reason=self.hardware_reason,
+            metadata=self.metadata,
+            runtimes=self.runtimes,
+            n_results=self.n_results,
+            n_files=len(self.files),
+            n_skipped=len(self.skipped),
+            c1_by_runtime=self.c1_by_runtime,
+            best_c1=self.best_c1,
+            curve=self.curve,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """One result's aggregate throughput, for scaling curves."""
+
+    runtime: str
+    concurrency: int
+    tokens_per_sec: float
+    runtime_name: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What pages about many runs need of a run, small enough to pass between processes."""
+
+    id: str
+    root: Path
+    path: Path
+    date: dt.date | None
+    date_reason: str
+    hardware: str
+    hardware_reason: str
+    metadata: RunMetadata
+    runtimes: tuple[str, ...]
+    n_results: int
+    n_files: int
+    n_skipped: int
+    c1_by_runtime: dict[str, tuple[float, str]]
+    best_c1: tuple[float, str] | None
+    curve: tuple[CurvePoint, ...]
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title or self.id
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.date.isoformat() if self.date else "", self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class HardwareTarget:
@@ -119,7 +215,7 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    runs: tuple[Run, ...]  # by date, then id
+    runs: tuple[Run, ...] | tuple[RunSummary, ...]  # by date, then id; summaries in a sharded build
     hardware: tuple[HardwareTarget, ...]
     runtimes: tuple[RuntimeInfo, ...]
     standings: dict[str, Standing]

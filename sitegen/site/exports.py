@@ -111,8 +111,8 @@ def run_changes(
 ) -> list[str]:
     """What changed since the previous run on the same target: grades up or down, new bests (c=1)."""
     lines = []
-    now = _c1_by_runtime(run)
-    before = _c1_by_runtime(previous) if previous else {}
+    now = run.c1_by_runtime
+    before = previous.c1_by_runtime if previous else {}
     for runtime, (score, grade) in sorted(now.items()):
         name = name_of(runtime)
         if runtime not in before:
@@ -129,17 +129,6 @@ def run_changes(
     return lines or ["No grade changed."]
 
 
-def _c1_by_runtime(run: Run) -> dict[str, tuple[float, str]]:
-    by_source = {e.source: e.runtime for e in run.results}
-    card = run.report.composite.get(1)
-    out: dict[str, tuple[float, str]] = {}
-    for rt in card.runtimes if card else ():
-        runtime = by_source[rt.source_file]
-        if runtime not in out or rt.composite > out[runtime][0]:
-            out[runtime] = (rt.composite, rt.grade)
-    return out
-
-
 def feed_entries(
     runs: list[Run], name_of: Callable[[str], str], hardware_name: Callable[[str], str]
 ) -> list[FeedEntry]:
@@ -151,7 +140,7 @@ def feed_entries(
         lines = run_changes(run, previous.get(run.hardware), best.get(run.hardware, {}), name_of)
         entries.append(FeedEntry(run, f"{run.title} on {hardware_name(run.hardware)}", "\n".join(lines)))
         previous[run.hardware] = run
-        for runtime, (score, _) in _c1_by_runtime(run).items():
+        for runtime, (score, _) in run.c1_by_runtime.items():
             target = best.setdefault(run.hardware, {})
             target[runtime] = max(score, target.get(runtime, score))
     return entries

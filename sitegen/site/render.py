@@ -8,9 +8,8 @@ missing value fails the build instead of printing nothing.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import (
@@ -55,41 +54,9 @@ def environment(theme: Path | None) -> Environment:
     return env
 
 
-def write_pages(
-    env: Environment,
-    out: Path,
-    jobs: Sequence[PageJob],
-    workers: int = 1,
-    meanwhile: Callable[[], None] = lambda: None,
-) -> int:
-    """Render every job into `out`, sharing the work among `workers` forked processes.
-
-    Forked workers inherit the catalog as it is (no copying or pickling); each
-    page is built and written by whichever worker takes it, so a few heavy
-    pages (hardware, runtimes) do not hold the others up. `meanwhile` runs in
-    this process while the workers render (or after rendering, without workers).
-    """
-    if workers <= 1 or len(jobs) < 4 * workers:
-        count = sum(_render(env, out, job) for job in jobs)
-        meanwhile()
-        return count
-    global _FORKED
-    _FORKED = (env, out, jobs)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            rendered = pool.map_async(_render_index, range(len(jobs)), chunksize=4)
-            meanwhile()
-            return sum(rendered.get())
-    finally:
-        _FORKED = None
-
-
-_FORKED: tuple | None = None  # what forked workers render: (env, out, jobs)
-
-
-def _render_index(index: int) -> int:
-    env, out, jobs = _FORKED
-    return _render(env, out, jobs[index])
+def render_jobs(env: Environment, out: Path, jobs: Sequence[PageJob]) -> int:
+    """Render jobs one after the other in this process; the number of pages written."""
+    return sum(_render(env, out, job) for job in jobs)
 
 
 def _render(env: Environment, out: Path, job: PageJob) -> int:

@@ -306,15 +306,7 @@ class ViewBuilder:
         )
         rows, attrs = [], []
         for run in sorted(runs, key=lambda r: r.sort_key, reverse=True):
-            best = max(
-                (rt.composite for rt in run.report.composite.get(1, composite.Scorecard("", 1, ())).runtimes),
-                default=None,
-            )
-            best_rt = (
-                next((rt for rt in run.report.composite[1].runtimes), None)
-                if 1 in run.report.composite
-                else None
-            )
+            best = run.best_c1
             rows.append(
                 (
                     text(
@@ -327,10 +319,8 @@ class ViewBuilder:
                         page.link(Urls.hardware(run.hardware)),
                     ),
                     text(", ".join(self.runtime_names.get(r, r) for r in run.runtimes)),
-                    num(len(run.results), "{:.0f}"),
-                    Cell(f"{best:.0f} {best_rt.grade}", sort_key(best), grade=best_rt.grade)
-                    if best_rt
-                    else Cell("–"),
+                    num(run.n_results, "{:.0f}"),
+                    Cell(f"{best[0]:.0f} {best[1]}", sort_key(best[0]), grade=best[1]) if best else Cell("–"),
                 )
             )
             if filters:
@@ -399,7 +389,7 @@ class ViewBuilder:
         dates = sorted(r.date for r in catalog.runs if r.date)
         stats = (
             KeyValue("Runs", str(len(catalog.runs))),
-            KeyValue("Results", str(sum(len(r.results) for r in catalog.runs))),
+            KeyValue("Results", str(sum(r.n_results for r in catalog.runs))),
             KeyValue("Hardware targets", str(len(self.active_hardware))),
             KeyValue("Runtimes", str(len([r for r in catalog.runtimes if r.spellings]))),
             KeyValue("Dates", f"{dates[0]} to {dates[-1]}" if dates else "–"),
@@ -569,14 +559,13 @@ class ViewBuilder:
 
     def scaling_curve(self, chart_id: str, page: Page, run: Run, title: str) -> Chart | None:
         by_runtime: dict[str, dict[int, Point]] = {}
-        for e in run.results:
-            pts = by_runtime.setdefault(self.runtime_names.get(e.runtime, e.runtime), {})
-            c = e.result.concurrency
-            if c not in pts or e.result.tokens_per_sec > pts[c].y:
-                pts[c] = Point(
-                    c,
-                    e.result.tokens_per_sec,
-                    f"{e.result.runtime_name} · {e.source}",
+        for p in run.curve:
+            pts = by_runtime.setdefault(self.runtime_names.get(p.runtime, p.runtime), {})
+            if p.concurrency not in pts or p.tokens_per_sec > pts[p.concurrency].y:
+                pts[p.concurrency] = Point(
+                    p.concurrency,
+                    p.tokens_per_sec,
+                    f"{p.runtime_name} · {p.source}",
                     page.link(Urls.run(run.id)) + "#scaling",
                 )
         lines = [
@@ -1095,7 +1084,7 @@ class ViewBuilder:
                     Urls.run(run.id),
                     "run.html",
                     partial(self.run, run, previous_on.get(run.hardware)),
-                    heavy=True,
+                    run_id=run.id,
                 )
             )
             previous_on[run.hardware] = run
@@ -1113,13 +1102,13 @@ class ViewBuilder:
         for run in self.catalog.runs:
             base = Urls.run(run.id)
             jobs.append(
-                PageJob(base + "scorecards.json", None, partial(exports.scorecards_json, run), heavy=True)
+                PageJob(base + "scorecards.json", None, partial(exports.scorecards_json, run), run_id=run.id)
             )
             jobs.append(
-                PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), heavy=True)
+                PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), run_id=run.id)
             )
             jobs.append(
-                PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), heavy=True)
+                PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), run_id=run.id)
             )
         for spec in self.badge_specs:
             jobs.append(
@@ -1170,7 +1159,11 @@ class PageJob:
     url: str
     template: str | None  # None: `view` returns the file's text, written as it is
     view: Callable[[], object]
-    heavy: bool = False  # one of many similar pages (runs): may be rendered in a worker process
+    run_id: str | None = None  # set for a run's own page and files: built where the run was read
+
+    @property
+    def per_run(self) -> bool:
+        return self.run_id is not None
 
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.

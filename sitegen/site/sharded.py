@@ -1,0 +1,164 @@
+"""A build shared among forked worker processes, each owning a shard of the runs.
+
+Reading and scoring runs is most of a large build, and handing full results
+between processes costs as much as reading them again. So each worker reads
+and scores its own shard and keeps it: it sends the parent only what pages
+about many runs need (run summaries, its diagnostics and series points, and
+the latest result per runtime and level for the standings), then, once the
+parent has put the whole catalog together, renders its own runs' pages and
+files. The parent renders the other pages meanwhile. The output is the same,
+byte for byte, as a build in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from ..catalog.build import _read_run, runtimes_from, series_order
+from ..catalog.discover import discover
+from ..catalog.history import (
+    compute_series,
+    merge_candidates,
+    merge_series,
+    standing_candidates,
+    standing_from,
+)
+from ..catalog.model import Catalog, Diagnostic, HardwareTarget, Level, Run
+from ..config import HardwareConfig, LoadedConfig
+from ..errors import BuildError
+from .raw import link_source_files
+from .render import render_jobs
+from .views import ViewBuilder
+
+
+def build_sharded(
+    config: LoadedConfig,
+    tmp: Path,
+    base_url: str,
+    env,
+    workers: int,
+    say: Callable[[str], None],
+    meanwhile: Callable[[Catalog, list], None],
+) -> tuple[Catalog, int]:
+    """Build every page into `tmp` with `workers` processes; return the catalog (of run summaries) and the page count."""
+    site = config.site
+    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir])
+    say(f"found {len(run_dirs)} runs")
+    context = multiprocessing.get_context("fork")
+    pipes, processes = [], []
+    for index in range(workers):
+        parent_end, child_end = context.Pipe()
+        process = context.Process(
+            target=_worker,
+            args=(child_end, config, run_dirs[index::workers], tmp, env, base_url),
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        pipes.append(parent_end)
+        processes.append(process)
+    try:
+        shards = [_receive(pipe) for pipe in pipes]
+        summaries = sorted((s for shard in shards for s in shard["summaries"]), key=lambda r: r.sort_key)
+        say(
+            f"read {sum(r.n_files for r in summaries)} files: {sum(r.n_results for r in summaries)} results, "
+            f"{sum(r.n_skipped for r in summaries)} skipped"
+        )
+        targets = {h.id: h for h in site.hardware}
+        hardware = [HardwareTarget(h.id, h, True) for h in site.hardware]
+        for hw_id in sorted({r.hardware for r in summaries} - set(targets)):
+            hardware.append(HardwareTarget(hw_id, HardwareConfig(id=hw_id), False))
+        spellings: dict[str, set[str]] = {}
+        for shard in shards:
+            for runtime, names in shard["spellings"].items():
+                spellings.setdefault(runtime, set()).update(names)
+        standings = {}
+        for target in hardware:
+            parts = [shard["candidates"][target.id] for shard in shards if target.id in shard["candidates"]]
+            if parts:
+                standings[target.id] = standing_from(target.id, merge_candidates(parts), config.contract)
+        order = {r.id: i for i, r in enumerate(summaries)}
+        series = sorted(merge_series([shard["series"] for shard in shards], order), key=series_order)
+        diagnostics = [Diagnostic(n.path, Level.WARNING, n.reason) for n in notes]
+        diagnostics += [d for shard in shards for d in shard["diagnostics"]]
+        diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
+        catalog = Catalog(
+            tuple(summaries),
+            tuple(hardware),
+            runtimes_from(spellings, site.runtime),
+            standings,
+            tuple(series),
+            tuple(diagnostics),
+        )
+        for pipe in pipes:
+            pipe.send(catalog)
+        builder = ViewBuilder(catalog, site, config.contract, base_url)
+        pages = render_jobs(env, tmp, [job for job in builder.jobs() if not job.per_run])
+        meanwhile(catalog, builder.jobs())
+        pages += sum(_receive(pipe) for pipe in pipes)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    return catalog, pages
+
+
+def _receive(pipe: Connection):
+    try:
+        message = pipe.recv()
+    except EOFError:
+        raise BuildError("a build worker stopped without a word") from None
+    if isinstance(message, dict) and "error" in message:
+        raise BuildError(f"a build worker failed: {message['error']}")
+    return message
+
+
+def _worker(pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, base_url: str) -> None:
+    try:
+        site = config.site
+        targets = {h.id: h for h in site.hardware}
+        max_bytes = int(site.max_file_mb * 1024 * 1024)
+        runs: list[Run] = []
+        diagnostics: list[Diagnostic] = []
+        for run_dir in run_dirs:
+            run, found = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract)
+            runs.append(run)
+            diagnostics.extend(found)
+        runs.sort(key=lambda r: r.sort_key)
+        candidates: dict[str, dict] = {}
+        series = []
+        spellings: dict[str, set[str]] = {}
+        for run in runs:
+            standing_candidates([run], candidates.setdefault(run.hardware, {}))
+            series.extend(compute_series(run.hardware, [run]))
+            for entry in run.results:
+                spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
+        pipe.send(
+            {
+                "summaries": [r.summary() for r in runs],
+                "diagnostics": diagnostics,
+                "series": series,
+                "candidates": candidates,
+                "spellings": spellings,
+            }
+        )
+        catalog: Catalog = pipe.recv()
+        mine = {r.id for r in runs}
+        full = {r.id: r for r in runs}
+        # The builder sees every run as a summary; this worker's own runs in full, for their pages.
+        local = replace(catalog, runs=tuple(full.get(r.id, r) for r in catalog.runs))
+        builder = ViewBuilder(local, site, config.contract, base_url)
+        jobs = [job for job in builder.jobs() if job.per_run and job.run_id in mine]
+        pages = render_jobs(env, tmp, jobs)
+        link_source_files(runs, tmp)
+        pipe.send(pages)
+    except BaseException:  # the parent reports it as a build error
+        pipe.send({"error": traceback.format_exc(limit=-3).strip().splitlines()[-1]})
+    finally:
+        pipe.close()
