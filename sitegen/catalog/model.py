@@ -37,8 +37,25 @@ class ResultEntry:
     measured_at: dt.datetime | None  # parsed timestamp, None when it does not parse
 
 
+class _RunIdentity:
+    """Title and ordering, shared by a run and its summary."""
+
+    __slots__ = ()
+    id: str
+    date: dt.date | None
+    metadata: RunMetadata
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title or self.id
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.date.isoformat() if self.date else "", self.id)
+
+
 @dataclass(frozen=True, slots=True)
-class Run:
+class Run(_RunIdentity):
     id: str  # path relative to its root; stable; its URL
     root: Path
     path: Path
@@ -54,17 +71,11 @@ class Run:
     training: tuple[tuple[str, TrainingStepResult], ...]
     report: ScoreReport  # exactly what `sitegen score` gives on this directory
 
-    @property
-    def title(self) -> str:
-        return self.metadata.title or self.id
 
     @property
     def runtimes(self) -> tuple[str, ...]:
         return tuple(sorted({e.runtime for e in self.results}))
 
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.date.isoformat() if self.date else "", self.id)
 
     # What pages about many runs read of one run; RunSummary carries the same, precomputed.
 
@@ -135,7 +146,7 @@ class CurvePoint:
 
 
 @dataclass(frozen=True, slots=True)
-class RunSummary:
+class RunSummary(_RunIdentity):
     """What pages about many runs need of a run, small enough to pass between processes."""
 
     id: str
@@ -154,13 +165,7 @@ class RunSummary:
     best_c1: tuple[float, str] | None
     curve: tuple[CurvePoint, ...]
 
-    @property
-    def title(self) -> str:
-        return self.metadata.title or self.id
 
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.date.isoformat() if self.date else "", self.id)
 
 
 @dataclass(frozen=True, slots=True)
