@@ -221,3 +221,66 @@ def test_hardware_page_lists_changes_beyond_noise(example_site: Path):
         "compare/index.html?a=synthetic%2Fh100-sxm%2F2026-01-26&amp;b=synthetic%2Fh100-sxm%2F2026-02-02"
         in table
     )
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_runs_and_hardware_targets_get_preview_cards(linked_site: Path):
+    for page in ("runs/jetson-orin/2026-03-05/index.html", "hardware/jetson-orin/index.html"):
+        head = head_of(linked_site / page)
+        image = head.meta["og:image"]
+        assert image.startswith(BASE + "cards/") and image.endswith(".png"), page
+        assert head.meta["twitter:card"] == "summary_large_image" and head.meta["twitter:image"] == image
+        assert png_size(linked_site / image.removeprefix(BASE)) == (1200, 630)
+    # Different content, different card; pages without one keep text previews.
+    run_images = {head_of(p).meta.get("og:image") for p in (linked_site / "runs").rglob("index.html")}
+    assert len(run_images) > 5
+    assert "og:image" not in head_of(linked_site / "methodology" / "index.html").meta
+
+
+def test_cards_are_reused_from_the_previous_site(tmp_path: Path, monkeypatch):
+    import shutil
+
+    from conftest import FIXTURES
+
+    from sitegen.config import load_config
+    from sitegen.site import cards
+    from sitegen.site.build import build_site
+
+    shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp_path / "results" / "jetson-orin")
+    site = build_site(load_config(cwd=tmp_path), workers=1).out
+    drawn = sorted(p.name for p in (site / "cards").iterdir())
+    assert drawn
+    monkeypatch.setattr(cards, "draw_card", lambda spec: pytest.fail("an unchanged card was drawn again"))
+    build_site(load_config(cwd=tmp_path), workers=1, force=True)
+    assert sorted(p.name for p in (site / "cards").iterdir()) == drawn
+
+
+def test_without_pillow_the_build_says_so_once_and_falls_back_to_text(tmp_path: Path, monkeypatch):
+    import builtins
+    import shutil
+
+    from conftest import FIXTURES
+
+    from sitegen.config import load_config
+    from sitegen.site.build import build_site
+
+    real_import = builtins.__import__
+
+    def no_pillow(name, *args, **kwargs):
+        if name == "PIL" or name.startswith("PIL."):
+            raise ImportError("No module named 'PIL'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pillow)
+    shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp_path / "results" / "jetson-orin")
+    messages: list[str] = []
+    site = build_site(load_config(cwd=tmp_path), workers=1, progress=messages.append).out
+    said = [m for m in messages if "Pillow is not installed" in m]
+    assert len(said) == 1
+    assert not (site / "cards").exists()
+    assert "og:image" not in head_of(site / "runs" / "jetson-orin" / "2026-03-05" / "index.html").meta

@@ -71,11 +71,9 @@ class Run(_RunIdentity):
     training: tuple[tuple[str, TrainingStepResult], ...]
     report: ScoreReport  # exactly what `sitegen score` gives on this directory
 
-
     @property
     def runtimes(self) -> tuple[str, ...]:
         return tuple(sorted({e.runtime for e in self.results}))
-
 
     # What pages about many runs read of one run; RunSummary carries the same, precomputed.
 
@@ -164,8 +162,6 @@ class RunSummary(_RunIdentity):
     c1_by_runtime: dict[str, tuple[float, str]]
     best_c1: tuple[float, str] | None
     curve: tuple[CurvePoint, ...]
-
-
 
 
 @dataclass(frozen=True, slots=True)

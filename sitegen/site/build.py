@@ -25,6 +25,7 @@ from ..config import LoadedConfig
 from ..errors import BuildError
 from ..gcpause import gc_paused
 from ..theme import default_dir
+from .cards import missing_reason
 from .raw import link_source_files
 from .render import copy_assets, environment, render_jobs
 from .sharded import build_sharded
@@ -157,14 +158,21 @@ def build_site(
         if fingerprint is None:
             fingerprint = input_fingerprint(config, out, base_url)
 
+    no_cards = missing_reason()
+    if no_cards:
+        say(no_cards)
+    cards_from = None if no_cards else out
+
     try:
         with gc_paused():
             env = environment(theme)
             if workers > 1:
-                catalog, pages = build_sharded(config, tmp, base_url, env, workers, say, meanwhile)
+                catalog, pages = build_sharded(
+                    config, tmp, base_url, env, workers, say, meanwhile, cards_from
+                )
             else:
                 catalog = build_catalog(config, say)
-                jobs = ViewBuilder(catalog, config.site, config.contract, base_url).jobs()
+                jobs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).jobs()
                 pages = render_jobs(env, tmp, jobs)
                 link_source_files(catalog.runs, tmp)
                 meanwhile(catalog, jobs)

@@ -61,12 +61,15 @@ def render_jobs(env: Environment, out: Path, jobs: Sequence[PageJob]) -> int:
 
 def _render(env: Environment, out: Path, job: PageJob) -> int:
     view = job.view()
+    target = out / disk_path(job.url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(view, bytes):
+        target.write_bytes(view)  # an image
+        return 0
     if job.template is None:
         html = view  # a file written as it is (scorecards, badges, feeds)
     else:
         html = env.get_template(job.template).render(view=view, page=view.page)
-    target = out / disk_path(job.url)
-    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     return 1 if job.template is not None else 0  # pages are counted, files beside them are not
 

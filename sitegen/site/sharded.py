@@ -44,6 +44,7 @@ def build_sharded(
     workers: int,
     say: Callable[[str], None],
     meanwhile: Callable[[Catalog, list], None],
+    cards_from: Path | None = None,
 ) -> tuple[Catalog, int]:
     """Build every page into `tmp` with `workers` processes; return the catalog (of run summaries) and the page count."""
     site = config.site
@@ -55,7 +56,7 @@ def build_sharded(
         parent_end, child_end = context.Pipe()
         process = context.Process(
             target=_worker,
-            args=(child_end, config, run_dirs[index::workers], tmp, env, base_url),
+            args=(child_end, config, run_dirs[index::workers], tmp, env, base_url, cards_from),
             daemon=True,
         )
         process.start()
@@ -97,7 +98,7 @@ def build_sharded(
         )
         for pipe in pipes:
             pipe.send(catalog)
-        builder = ViewBuilder(catalog, site, config.contract, base_url)
+        builder = ViewBuilder(catalog, site, config.contract, base_url, cards_from)
         pages = render_jobs(env, tmp, [job for job in builder.jobs() if not job.per_run])
         meanwhile(catalog, builder.jobs())
         pages += sum(_receive(pipe) for pipe in pipes)
@@ -119,7 +120,9 @@ def _receive(pipe: Connection):
     return message
 
 
-def _worker(pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, base_url: str) -> None:
+def _worker(
+    pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, base_url: str, cards_from: Path | None
+) -> None:
     try:
         site = config.site
         targets = {h.id: h for h in site.hardware}
@@ -153,7 +156,7 @@ def _worker(pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, ba
         full = {r.id: r for r in runs}
         # The builder sees every run as a summary; this worker's own runs in full, for their pages.
         local = replace(catalog, runs=tuple(full.get(r.id, r) for r in catalog.runs))
-        builder = ViewBuilder(local, site, config.contract, base_url)
+        builder = ViewBuilder(local, site, config.contract, base_url, cards_from)
         jobs = [job for job in builder.jobs() if job.per_run and job.run_id in mine]
         pages = render_jobs(env, tmp, jobs)
         link_source_files(runs, tmp)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from ..catalog.changes import estimate_noise, significant_changes
@@ -43,6 +44,7 @@ from ..scoring.numeric import rust_display
 from ..scoring.report import ScoreReport
 from ..scoring.training import format_training_step_markdown
 from . import exports
+from .cards import CardSpec, card_bytes
 from .charts import Chart, Line, Point, bar_chart, line_chart
 from .tables import GRADE, NUMBER, TEXT, Cell, Column, Table, grade, num, report_tables, sort_key, text
 from .urls import Urls, relative, root_prefix
@@ -228,8 +230,17 @@ MAX_LISTED_CHANGES = 40
 class ViewBuilder:
     """Builds every page model from the catalog."""
 
-    def __init__(self, catalog: Catalog, site: SiteConfig, contract: ScoringContract, base_url: str) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        site: SiteConfig,
+        contract: ScoringContract,
+        base_url: str,
+        cards_from: Path | None = None,
+    ) -> None:
+        """`cards_from`: the previous site, whose preview cards are reused; None draws no cards."""
         self.catalog = catalog
+        self.cards_from = cards_from
         self.site = site
         self.contract = contract
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
@@ -241,6 +252,34 @@ class ViewBuilder:
         self.significant = significant_changes(catalog.series)
 
     # --- common -------------------------------------------------------------
+
+    def run_card(self, run) -> CardSpec:
+        rows = sorted(
+            ((self.runtime_names.get(r, r), grade, score) for r, (score, grade) in run.c1_by_runtime.items()),
+            key=lambda row: (-row[2], row[0]),
+        )
+        hardware = self.hardware_names.get(run.hardware, run.hardware)
+        return CardSpec(hardware, f"{run.date or 'undated'} · {run.title}", tuple(rows))
+
+    def hardware_card(self, hardware_id: str) -> CardSpec:
+        standing = self.catalog.standings[hardware_id]
+        runtime_by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
+        best: dict[str, tuple[int, float, str]] = {}
+        for c in sorted(standing.report.composite):
+            for rt in standing.report.composite[c].runtimes:
+                runtime = runtime_by_source[rt.source_file]
+                if runtime not in best:
+                    best[runtime] = (c, rt.composite, rt.grade)
+        rows = sorted(
+            ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
+            key=lambda row: (-row[2], row[0]),
+        )
+        return CardSpec(self.hardware_names.get(hardware_id, hardware_id), "Current standings", tuple(rows))
+
+    def with_card(self, page: Page, card: CardSpec) -> Page:
+        if self.cards_from is None or not card.rows:
+            return page
+        return replace(page, og_image=self.base_url + card.url if self.base_url else page.link(card.url))
 
     def page(self, url: str, title: str, description: str, kind: str) -> Page:
         nav = [
@@ -466,6 +505,7 @@ class ViewBuilder:
             "hardware",
         )
         page = replace(page, feed=page.link(Urls.feed(hardware_id)))
+        page = self.with_card(page, self.hardware_card(hardware_id))
         standing = self.catalog.standings[hardware_id]
         by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
         by_name = {e.result.runtime_name: e.runtime for _, e in standing.entries}
@@ -618,6 +658,7 @@ class ViewBuilder:
 
     def run(self, run: Run, previous: Run | None) -> RunView:
         page = self.page(Urls.run(run.id), f"Run {run.title}", self.run_description(run), "run")
+        page = self.with_card(page, self.run_card(run))
         by_source = self.runtime_of(run)
         by_name = {e.result.runtime_name: e.runtime for e in run.results}
         sections = self.sections(
@@ -1097,8 +1138,19 @@ class ViewBuilder:
         return jobs + self.export_jobs()
 
     def export_jobs(self) -> list[PageJob]:
-        """Files beside the pages: per-run scorecards, badges, feeds (written as they are)."""
+        """Files beside the pages: per-run scorecards, badges, feeds (written as they are), preview cards."""
         jobs = []
+        if self.cards_from is not None:
+            for run in self.catalog.runs:
+                card = self.run_card(run)
+                if card.rows:
+                    jobs.append(
+                        PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
+                    )
+            for target in self.active_hardware:
+                card = self.hardware_card(target.id)
+                if card.rows:
+                    jobs.append(PageJob(card.url, None, partial(card_bytes, card, self.cards_from)))
         for run in self.catalog.runs:
             base = Urls.run(run.id)
             jobs.append(
