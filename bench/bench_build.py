@@ -66,11 +66,12 @@ def main() -> None:
     args = parser.parse_args()
     report("examples (site.toml of the repository)", ROOT, Path("/tmp/sitegen-bench-examples-site"))
     results = ensure_tree(args.dir, args.dates)
-    (args.dir / "site.toml").write_text(f'results = ["{results.name}"]\n', encoding="utf-8")
-    report(
-        f"generated history ({sum(1 for _ in results.rglob('*.json'))} results)", args.dir, args.dir / "_site"
-    )
-
+    count = sum(1 for _ in results.rglob("*.json"))
+    site_toml = args.dir / "site.toml"
+    site_toml.write_text(f'results = ["{results.name}"]\n', encoding="utf-8")
+    report(f"generated history ({count} results), with preview cards", args.dir, args.dir / "_site")
+    site_toml.write_text(f'results = ["{results.name}"]\npreview_images = false\n', encoding="utf-8")
+    report(f"generated history ({count} results), without preview cards", args.dir, args.dir / "_site")
 
 if __name__ == "__main__":
     main()

@@ -149,6 +149,9 @@ class SiteConfig(_Strict):
     output: str = Field("_site", description="Output directory, relative to site.toml.")
     theme: str = Field("", description="A directory whose templates/ and static/ override the default theme.")
     max_file_mb: float = Field(64.0, gt=0, description="Files larger than this are skipped unread.")
+    preview_images: bool = Field(
+        True, description="Draw PNG link-preview cards for runs and hardware targets (needs Pillow)."
+    )
     hardware: list[HardwareConfig] = Field(default_factory=list, description="Hardware targets.")
     runtime: list[RuntimeConfig] = Field(default_factory=list, description="Canonical runtimes.")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, description="Scoring contract overrides.")

@@ -18,6 +18,8 @@ output = "_site"
 theme = ""
 # Files larger than this many MB are skipped unread.
 max_file_mb = 64
+# Draw a PNG preview card (og:image) for every run and hardware target (needs Pillow).
+preview_images = true
 
 # Hardware targets. A run's hardware is, in order: `hardware` in its run.toml, the
 # first target whose `match` glob matches the run path, the first whose glob

@@ -158,10 +158,10 @@ def build_site(
         if fingerprint is None:
             fingerprint = input_fingerprint(config, out, base_url)
 
-    no_cards = missing_reason()
+    no_cards = missing_reason() if config.site.preview_images else None
     if no_cards:
         say(no_cards)
-    cards_from = None if no_cards else out
+    cards_from = out if config.site.preview_images and not no_cards else None
 
     try:
         with gc_paused():
