@@ -69,9 +69,16 @@ def main() -> None:
     count = sum(1 for _ in results.rglob("*.json"))
     site_toml = args.dir / "site.toml"
     site_toml.write_text(f'results = ["{results.name}"]\n', encoding="utf-8")
-    report(f"generated history ({count} results), with preview cards", args.dir, args.dir / "_site")
-    site_toml.write_text(f'results = ["{results.name}"]\npreview_images = false\n', encoding="utf-8")
-    report(f"generated history ({count} results), without preview cards", args.dir, args.dir / "_site")
+    report(f"generated history ({count} results), local build", args.dir, args.dir / "_site")
+    site_toml.write_text(
+        f'results = ["{results.name}"]\nbase_url = "https://example.org/bench/"\n', encoding="utf-8"
+    )
+    report(
+        f"generated history ({count} results), published with a base URL: preview cards drawn",
+        args.dir,
+        args.dir / "_site",
+    )
+
 
 if __name__ == "__main__":
     main()

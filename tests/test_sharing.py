@@ -252,11 +252,11 @@ def test_cards_are_reused_from_the_previous_site(tmp_path: Path, monkeypatch):
     from sitegen.site.build import build_site
 
     shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp_path / "results" / "jetson-orin")
-    site = build_site(load_config(cwd=tmp_path), workers=1).out
+    site = build_site(load_config(cwd=tmp_path), base_url=BASE, workers=1).out
     drawn = sorted(p.name for p in (site / "cards").iterdir())
     assert drawn
     monkeypatch.setattr(cards, "draw_card", lambda spec: pytest.fail("an unchanged card was drawn again"))
-    build_site(load_config(cwd=tmp_path), workers=1, force=True)
+    build_site(load_config(cwd=tmp_path), base_url=BASE, workers=1, force=True)
     assert sorted(p.name for p in (site / "cards").iterdir()) == drawn
 
 
@@ -279,8 +279,32 @@ def test_without_pillow_the_build_says_so_once_and_falls_back_to_text(tmp_path: 
     monkeypatch.setattr(builtins, "__import__", no_pillow)
     shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp_path / "results" / "jetson-orin")
     messages: list[str] = []
-    site = build_site(load_config(cwd=tmp_path), workers=1, progress=messages.append).out
+    site = build_site(load_config(cwd=tmp_path), base_url=BASE, workers=1, progress=messages.append).out
     said = [m for m in messages if "Pillow is not installed" in m]
     assert len(said) == 1
     assert not (site / "cards").exists()
     assert "og:image" not in head_of(site / "runs" / "jetson-orin" / "2026-03-05" / "index.html").meta
+
+
+def test_without_a_base_url_there_are_no_cards(tmp_path: Path):
+    import shutil
+
+    from conftest import FIXTURES
+
+    from sitegen.config import load_config
+    from sitegen.site.build import build_site
+
+    shutil.copytree(FIXTURES / "sample-results" / "jetson-orin", tmp_path / "results" / "jetson-orin")
+    messages: list[str] = []
+    site = build_site(load_config(cwd=tmp_path), workers=1, progress=messages.append).out
+    assert sum("no base URL: no preview images" in m for m in messages) == 1
+    assert not (site / "cards").exists()
+
+
+@pytest.mark.browser
+def test_preview_images_load(page, linked_site: Path, serve_dir):
+    base = serve_dir(linked_site)
+    image = head_of(linked_site / "runs" / "jetson-orin" / "2026-03-05" / "index.html").meta["og:image"]
+    response = page.request.get(base + image.removeprefix(BASE))
+    assert response.ok and response.headers["content-type"] == "image/png"
+    assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"

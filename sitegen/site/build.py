@@ -158,9 +158,13 @@ def build_site(
         if fingerprint is None:
             fingerprint = input_fingerprint(config, out, base_url)
 
-    no_cards = missing_reason() if config.site.preview_images else None
-    if no_cards:
-        say(no_cards)
+    no_cards = None
+    if config.site.preview_images:
+        no_cards = missing_reason() or (
+            None if base_url else "no base URL: no preview images (link previews need their absolute address)"
+        )
+        if no_cards:
+            say(no_cards)
     cards_from = out if config.site.preview_images and not no_cards else None
 
     try:

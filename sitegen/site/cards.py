@@ -3,8 +3,9 @@
 Drawn with Pillow and its bundled font, in a small palette: about 2.5 ms and
 15 KB a card, no network. A card's file name is the hash of what it shows,
 so a rebuild takes unchanged cards from the previous site instead of drawing
-them again. Without Pillow, the build says so once and pages keep text-only
-previews.
+them again. Cards are drawn only for a site with a base URL (link previews
+need an image's absolute address); without one, or without Pillow, the build
+says so once and pages keep text-only previews.
 """
 
 from __future__ import annotations
