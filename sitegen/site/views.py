@@ -976,22 +976,7 @@ class ViewBuilder:
             "methodology",
         )
 
-        def direction(t) -> str:
-            return "higher is better" if t.higher_is_better else "lower is better"
-
-        thresholds = Table(
-            "thresholds-table",
-            (
-                Column("metric", "Metric", TEXT),
-                Column("excellent", "Excellent (100)"),
-                Column("good", "Good (75)"),
-                Column("direction", "Direction", TEXT),
-            ),
-            tuple(
-                (text(m), text(rust_display(t.excellent)), text(rust_display(t.good)), text(direction(t)))
-                for m, t in sorted(c.thresholds.items())
-            ),
-        )
+        thresholds = threshold_table("thresholds-table", "Metric", sorted(c.thresholds.items()))
 
         def weights(table_id: str, ws) -> Table:
             return Table(
@@ -1019,19 +1004,7 @@ class ViewBuilder:
             ("Correctness pass rate", CORRECTNESS_THRESHOLD),
             ("Training throughput (tok/s)", TRAINING_THRESHOLD),
         )
-        dimensions = Table(
-            "dimensions-table",
-            (
-                Column("scorecard", "Scorecard", TEXT),
-                Column("excellent", "Excellent (100)"),
-                Column("good", "Good (75)"),
-                Column("direction", "Direction", TEXT),
-            ),
-            tuple(
-                (text(name), text(rust_display(t.excellent)), text(rust_display(t.good)), text(direction(t)))
-                for name, t in dims
-            ),
-        )
+        dimensions = threshold_table("dimensions-table", "Scorecard", dims)
         return MethodologyView(
             page,
             c.version,
@@ -1260,6 +1233,28 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
             if series_metric == s.metric:
                 target[key] = round(noise.threshold / factor, 6)
     return out
+
+
+def threshold_table(table_id: str, first: str, rows) -> Table:
+    """(name, MetricThreshold) rows as excellent / good / direction, thresholds printed as the scorer prints them."""
+    return Table(
+        table_id,
+        (
+            Column("name", first, TEXT),
+            Column("excellent", "Excellent (100)"),
+            Column("good", "Good (75)"),
+            Column("direction", "Direction", TEXT),
+        ),
+        tuple(
+            (
+                text(name),
+                text(rust_display(t.excellent)),
+                text(rust_display(t.good)),
+                text("higher is better" if t.higher_is_better else "lower is better"),
+            )
+            for name, t in rows
+        ),
+    )
 
 
 def markdown_of(report: ScoreReport, key: str) -> str:
