@@ -128,14 +128,6 @@ class HardwareView:
 
 
 @dataclass(frozen=True, slots=True)
-class FileRow:
-    name: str
-    kind: str
-    href: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
 class RunView:
     page: Page
     run_id: str
