@@ -18,8 +18,8 @@ from .tables import NUMBER, TEXT, Column, Table, num, text
 
 # A qualitative palette that stays readable for common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-# Points with hover labels beyond this many per chart make pages heavy; the label is then left out.
-MAX_LABELLED_POINTS = 64
+# Beyond this many points a chart leaves its hover labels out (x and the series name still show).
+MAX_LABELLED_POINTS = 240
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,9 @@ def line_chart(
     """One trace per line; x is a date string, a category or a number."""
     links: list[str] = []
     link_index: dict[str, int] = {}
-    labelled = sum(len(line.points) for line in lines) <= MAX_LABELLED_POINTS
+    # Hover labels name what x does not already say; many long labels would make pages heavy.
+    informative = any(p.label and p.label != str(p.x) for line in lines for p in line.points)
+    labelled = informative and sum(len(line.points) for line in lines) <= MAX_LABELLED_POINTS
     traces = []
     for i, line in enumerate(lines):
         custom = []

@@ -383,7 +383,7 @@ class ViewBuilder:
                 Point(
                     p.date.isoformat() if p.date else "",
                     p.value,
-                    f"{p.run_id} · {p.runtime_name}",
+                    run_label(p.run_id),
                     page.link(Urls.run(p.run_id)),
                 )
                 for p in s.points
@@ -1225,6 +1225,11 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
             if series_metric == s.metric:
                 target[key] = round(noise.threshold / factor, 6)
     return out
+
+
+def run_label(run_id: str) -> str:
+    """A short hover label for a run: its directory name (often just its date, then left out)."""
+    return run_id.rsplit("/", 1)[-1]
 
 
 def threshold_table(table_id: str, first: str, rows) -> Table:
