@@ -185,3 +185,14 @@ def test_check_command(site: Path, monkeypatch):
     doc = json.loads(CliRunner().invoke(app, ["check", "--format", "json"]).stdout)
     assert doc["summary"]["runs"] == 7
     assert not (site / "_site").exists(), "check writes nothing"
+
+
+def test_correctness_reports_feed_the_pass_rate_history(site: Path):
+    catalog = catalog_of(site, with_rules=True)
+    series = {(s.hardware, s.runtime, s.metric): s for s in catalog.series}
+    points = series[("jetson-orin", "realizr", "correctness_pass_rate")].points
+    assert [(p.run_id, p.source) for p in points] == [
+        ("jetson-orin/2026-03-05", "realizar-jetson-correctness-20260305.json")
+    ]
+    report = dict(next(r for r in catalog.runs if r.id == "jetson-orin/2026-03-05").correctness)
+    assert points[0].value == report["realizar-jetson-correctness-20260305.json"].pass_rate * 100

@@ -131,6 +131,9 @@ def _read_run(
         correctness=load.correctness,
         training=load.training,
         report=report,
+        correctness_runtimes=tuple(
+            resolve_runtime(rep.runtime_name, name, runtime_cfg, words).id for name, rep in load.correctness
+        ),
     )
     return run, diagnostics
 

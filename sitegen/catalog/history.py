@@ -187,6 +187,13 @@ def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
                 found = _first(per_level, getter)
                 if found:
                     collector.add(runtime, metric, None, run, found[0], found[1])
+        # A correctness-tester report stands in for a runtime without inline validation in this run.
+        for (name, report), runtime in zip(run.correctness, run.correctness_runtimes, strict=False):
+            key = (runtime, "correctness_pass_rate", None)
+            if report.total and not any(p.run_id == run.id for p in collector.points.get(key, [])):
+                collector.points.setdefault(key, []).append(
+                    SeriesPoint(run.id, run.date, report.pass_rate * 100.0, report.runtime_name, name)
+                )
     return [
         Series(hardware, runtime, metric, concurrency, tuple(points))
         for (runtime, metric, concurrency), points in sorted(

@@ -70,6 +70,7 @@ class Run(_RunIdentity):
     correctness: tuple[tuple[str, CorrectnessReport], ...]
     training: tuple[tuple[str, TrainingStepResult], ...]
     report: ScoreReport  # exactly what `sitegen score` gives on this directory
+    correctness_runtimes: tuple[str, ...] = ()  # canonical runtime of each correctness report, in order
 
     @property
     def runtimes(self) -> tuple[str, ...]:
