@@ -214,3 +214,13 @@ def test_the_site_builds_from_a_hostile_tree_and_every_link_resolves(hostile: Pa
     result = crawl(serve_dir(site) + "index.html")
     assert result.broken == [] and result.duplicate_ids == {}
     assert any("hw%20b%20%C3%BC/2026-02-01%20run" in page for page in result.pages)
+
+
+def test_the_same_run_id_under_two_roots_is_kept_once(tmp_path: Path):
+    for root in ("lab", "cloud"):
+        write(tmp_path / root / "hw" / "2026-01-01" / "a-c1.json", good(runtime_name=f"{root}-c1"))
+    (tmp_path / "site.toml").write_text('results = ["lab", "cloud"]\n')
+    catalog = build_catalog(load_config(cwd=tmp_path))
+    assert [(r.id, r.root.name) for r in catalog.runs] == [("hw/2026-01-01", "lab")]
+    note = next(d for d in catalog.diagnostics if "already comes from" in d.reason)
+    assert note.path.endswith("cloud/hw/2026-01-01") and note.level is Level.WARNING

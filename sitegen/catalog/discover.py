@@ -44,7 +44,18 @@ def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list
             continue
         _walk(root, root, excluded, seen, runs, notes)
     runs.sort(key=lambda r: (roots.index(r.root), r.id))
-    return runs, notes
+    # A run's id is its path below its root, and its URL: the first root to have an id keeps it.
+    unique: dict[str, RunDir] = {}
+    for run in runs:
+        if run.id in unique:
+            notes.append(
+                WalkNote(
+                    str(run.path), f"run id {run.id!r} already comes from {unique[run.id].root}; skipped"
+                )
+            )
+        else:
+            unique[run.id] = run
+    return list(unique.values()), notes
 
 
 def _real(path: Path) -> str:
