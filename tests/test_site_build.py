@@ -270,3 +270,14 @@ def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: P
     assert "Renamed while serving" in page
     stop.set()
     thread.join(5)
+
+
+def test_the_site_does_not_depend_on_where_the_checkout_lives(tmp_path: Path):
+    sites = []
+    for place in ("one", "elsewhere/two"):
+        base = tmp_path / place
+        small_tree(base)
+        (base / "site.toml").write_text('results = ["results", "not-there"]\n')
+        (base / "results" / "jetson-orin" / "broken.json").symlink_to(base / "missing")
+        sites.append(digest(build_site(load_config(cwd=base), workers=1).out))
+    assert sites[0] == sites[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
 from ..gcpause import gc_paused
@@ -38,7 +39,7 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
     site = config.site
     contract = config.contract
     run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir])
-    diagnostics = [Diagnostic(n.path, Level.WARNING, n.reason) for n in notes]
+    diagnostics = walk_diagnostics(notes, config.base_dir)
     if progress:
         progress(f"found {len(run_dirs)} runs")
     targets = {h.id: h for h in site.hardware}
@@ -68,6 +69,19 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
     series.sort(key=series_order)
     diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
     return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+
+
+def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
+    """Walk notes as diagnostics, with paths relative to site.toml's folder: the site must not
+    depend on where the repository was checked out."""
+    out = []
+    for note in notes:
+        try:
+            path = Path(note.path).relative_to(base_dir).as_posix()
+        except ValueError:
+            path = note.path
+        out.append(Diagnostic(path, Level.WARNING, note.reason))
+    return out
 
 
 def series_order(s) -> tuple:

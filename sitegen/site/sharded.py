@@ -19,7 +19,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..catalog.build import _read_run, runtimes_from, series_order
+from ..catalog.build import _read_run, runtimes_from, series_order, walk_diagnostics
 from ..catalog.discover import discover
 from ..catalog.history import (
     compute_series,
@@ -28,7 +28,7 @@ from ..catalog.history import (
     standing_candidates,
     standing_from,
 )
-from ..catalog.model import Catalog, Diagnostic, HardwareTarget, Level, Run
+from ..catalog.model import Catalog, Diagnostic, HardwareTarget, Run
 from ..config import HardwareConfig, LoadedConfig
 from ..errors import BuildError
 from .raw import link_source_files
@@ -85,7 +85,7 @@ def build_sharded(
                 standings[target.id] = standing_from(target.id, merge_candidates(parts), config.contract)
         order = {r.id: i for i, r in enumerate(summaries)}
         series = sorted(merge_series([shard["series"] for shard in shards], order), key=series_order)
-        diagnostics = [Diagnostic(n.path, Level.WARNING, n.reason) for n in notes]
+        diagnostics = walk_diagnostics(notes, config.base_dir)
         diagnostics += [d for shard in shards for d in shard["diagnostics"]]
         diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
         catalog = Catalog(
