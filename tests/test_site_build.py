@@ -281,3 +281,21 @@ def test_the_site_does_not_depend_on_where_the_checkout_lives(tmp_path: Path):
         (base / "results" / "jetson-orin" / "broken.json").symlink_to(base / "missing")
         sites.append(digest(build_site(load_config(cwd=base), workers=1).out))
     assert sites[0] == sites[1]
+
+
+def test_unwritable_output_and_busy_port_are_one_line_errors(tmp_path: Path, monkeypatch):
+    import socket
+
+    small_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = CliRunner().invoke(app, ["build", "--out", "file/site"])
+    assert result.exit_code == 1 and result.stderr.startswith("error: ") and "Traceback" not in result.output
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        CliRunner().invoke(app, ["build"])
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

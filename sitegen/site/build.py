@@ -143,10 +143,15 @@ def build_site(
         if fingerprint == previous:
             return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.sitegen-tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write beside the output: {exc.strerror or exc}", exc.filename or out
+        ) from None
     theme = config.base_dir / config.site.theme if config.site.theme else None
     workers = workers or min(2, os.cpu_count() or 1)
 
@@ -187,6 +192,9 @@ def build_site(
             encoding="utf-8",
         )
         _swap(tmp, out)
+    except OSError as exc:  # a disk that is full, read-only or gone: one line, the old site kept
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"cannot write the site: {exc.strerror or exc}", exc.filename or out) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -16,7 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..config import LoadedConfig, load_config
-from ..errors import SitegenError
+from ..errors import BuildError, SitegenError
 from ..theme import default_dir
 from .build import build_site
 
@@ -89,7 +89,10 @@ def serve_site(
     out = (out or config.output_dir).absolute()
     if not (out / "index.html").is_file():
         echo(build_site(config, out, progress=progress).line())
-    server = make_server(out, host, port)
+    try:
+        server = make_server(out, host, port)
+    except OSError as exc:
+        raise BuildError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     stop = stop or threading.Event()
     if watch:
         # The first snapshot is taken before the URL is shown: any change made after that is seen.
