@@ -204,16 +204,21 @@ def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
     config = load_config(cwd=tmp_path)
     stop = threading.Event()
     lines: list[str] = []
+    said = threading.Condition()
+
+    def echo(line: str) -> None:
+        with said:
+            lines.append(line)
+            said.notify_all()
+
     thread = threading.Thread(
         target=serve_site,
-        args=(config, None, "127.0.0.1", 0, False, lambda m: None, lines.append, stop),
+        args=(config, None, "127.0.0.1", 0, False, lambda m: None, echo, stop),
         daemon=True,
     )
     thread.start()
-    for _ in range(200):
-        if any(line.startswith("serving") for line in lines):
-            break
-        stop.wait(0.05)
+    with said:
+        assert said.wait_for(lambda: any(line.startswith("serving") for line in lines), timeout=30), lines
     url = next(line for line in lines if line.startswith("serving")).split(" at ")[1].split(" ")[0]
     assert url.startswith("http://127.0.0.1:")
     assert b"<html" in urllib.request.urlopen(url).read()
