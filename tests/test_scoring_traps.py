@@ -243,3 +243,37 @@ def test_integer_rounding_matches_exact_fractions(scores):
 
     pairs = list(zip([0.3, 0.3, 0.15, 0.15, 0.1], scores, strict=True))
     assert rounded_weighted_sum(pairs) == round_fraction_half_away(exact_weighted_sum(pairs))
+
+
+def test_single_table_ties_break_by_name_then_concurrency_then_file():
+    from sitegen.scoring.cold_start import compute_cold_start_scorecard
+
+    def cold(name: str, c: int) -> object:
+        return make_test_result(
+            name, 100.0, 10.0, 7.0, 12.0, 0.0, c, decode_us_per_layer=250.0, cold_start_ms=800.0
+        )
+
+    rows = [
+        (cold("b", 1), "a.json"),
+        (cold("a", 4), "b.json"),
+        (cold("a", 1), "d.json"),
+        (cold("a", 1), "c.json"),
+    ]
+    for card in (
+        compute_layer_scorecard(rows, DEFAULT_CONTRACT.grades),
+        compute_cold_start_scorecard(rows, DEFAULT_CONTRACT.grades),
+    ):
+        assert [r.name for r in card.runtimes] == ["a", "a", "a", "b"]
+        assert [r.best for r in card.runtimes] == [True, False, False, False]
+    # Among the three "a" rows: c=1 before c=4, and c.json before d.json at c=1 (seen through the layer count).
+    layered = [
+        (cold("a", 1), "d.json"),
+        (
+            make_test_result("a", 100.0, 10.0, 7.0, 12.0, 0.0, 1, decode_us_per_layer=250.0, num_layers=40),
+            "c.json",
+        ),
+    ]
+    assert [r.num_layers for r in compute_layer_scorecard(layered, DEFAULT_CONTRACT.grades).runtimes] == [
+        40,
+        28,
+    ]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import COLD_START_EXCELLENT_MS, COLD_START_GOOD_MS, COLD_START_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
+from .ranking import ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +30,19 @@ def compute_cold_start_scorecard(
     results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
 ) -> ColdStartScorecard:
     scored = []
-    for result, _ in results:
+    for result, source in results:
         ms = result.cold_start_ms
         if ms is None or ms <= 0.0:
             continue
         score = compute_metric_score(ms, COLD_START_THRESHOLD)
-        scored.append(ColdStartScore(result.runtime_name, ms, score, assign_grade(score, grades), False))
-    scored.sort(key=lambda row: row.cold_start_ms)
-    return ColdStartScorecard(mark_first_best(scored))
+        scored.append(
+            (
+                ColdStartScore(result.runtime_name, ms, score, assign_grade(score, grades), False),
+                result.concurrency,
+                source,
+            )
+        )
+    return ColdStartScorecard(ranked(scored, lambda row: row.cold_start_ms))
 
 
 def format_cold_start_table(card: ColdStartScorecard) -> str:

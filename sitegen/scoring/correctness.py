@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import CORRECTNESS_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
+from .ranking import ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,24 +31,27 @@ def compute_correctness_scorecard(
     results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
 ) -> CorrectnessScorecard:
     scored = []
-    for result, _ in results:
+    for result, source in results:
         quality = result.quality
         if quality is None or quality.total_validated == 0:
             continue
         score = compute_metric_score(quality.pass_rate, CORRECTNESS_THRESHOLD)
         scored.append(
-            CorrectnessScore(
-                result.runtime_name,
-                quality.pass_rate,
-                quality.total_validated,
-                quality.passed,
-                score,
-                assign_grade(score, grades),
-                False,
+            (
+                CorrectnessScore(
+                    result.runtime_name,
+                    quality.pass_rate,
+                    quality.total_validated,
+                    quality.passed,
+                    score,
+                    assign_grade(score, grades),
+                    False,
+                ),
+                result.concurrency,
+                source,
             )
         )
-    scored.sort(key=lambda row: -row.pass_rate)
-    return CorrectnessScorecard(mark_first_best(scored))
+    return CorrectnessScorecard(ranked(scored, lambda row: -row.pass_rate))
 
 
 def format_correctness_table(card: CorrectnessScorecard) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import LAYER_THRESHOLD, LAYER_US_EXCELLENT, LAYER_US_GOOD
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
+from .ranking import ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,23 +27,21 @@ class LayerScorecard:
     runtimes: tuple[LayerScore, ...]
 
 
-def mark_first_best(rows: list) -> tuple:
-    """The reference marks only the first row after sorting as best."""
-    if rows:
-        rows[0] = replace(rows[0], best=True)
-    return tuple(rows)
-
-
 def compute_layer_scorecard(results: Sequence[Loaded], grades: Sequence[tuple[float, str]]) -> LayerScorecard:
     scored = []
-    for result, _ in results:
+    for result, source in results:
         us, layers = result.decode_us_per_layer, result.num_layers
         if us is None or layers is None or us <= 0.0:
             continue
         score = compute_metric_score(us, LAYER_THRESHOLD)
-        scored.append(LayerScore(result.runtime_name, us, layers, score, assign_grade(score, grades), False))
-    scored.sort(key=lambda row: row.us_per_layer)
-    return LayerScorecard(mark_first_best(scored))
+        scored.append(
+            (
+                LayerScore(result.runtime_name, us, layers, score, assign_grade(score, grades), False),
+                result.concurrency,
+                source,
+            )
+        )
+    return LayerScorecard(ranked(scored, lambda row: row.us_per_layer))
 
 
 def format_layer_table(card: LayerScorecard) -> str:

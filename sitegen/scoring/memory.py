@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import MEMORY_EFFICIENCY_EXCELLENT, MEMORY_EFFICIENCY_GOOD, MEMORY_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
+from .ranking import ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def compute_memory_scorecard(
     results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
 ) -> MemoryScorecard:
     scored = []
-    for result, _ in results:
+    for result, source in results:
         telemetry = result.gpu_telemetry
         if telemetry is None:
             continue
@@ -42,18 +42,21 @@ def compute_memory_scorecard(
         efficiency = result.decode_tok_per_sec / vram_gb
         score = compute_metric_score(efficiency, MEMORY_THRESHOLD)
         scored.append(
-            MemoryScore(
-                result.runtime_name,
-                telemetry.memory_used_mb.max,
-                telemetry.memory_total_mb,
-                efficiency,
-                score,
-                assign_grade(score, grades),
-                False,
+            (
+                MemoryScore(
+                    result.runtime_name,
+                    telemetry.memory_used_mb.max,
+                    telemetry.memory_total_mb,
+                    efficiency,
+                    score,
+                    assign_grade(score, grades),
+                    False,
+                ),
+                result.concurrency,
+                source,
             )
         )
-    scored.sort(key=lambda row: -row.tok_per_sec_per_gb)
-    return MemoryScorecard(mark_first_best(scored))
+    return MemoryScorecard(ranked(scored, lambda row: -row.tok_per_sec_per_gb))
 
 
 def format_memory_table(card: MemoryScorecard) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import POWER_EFFICIENCY_EXCELLENT, POWER_EFFICIENCY_GOOD, POWER_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
+from .ranking import ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def compute_power_efficiency_scorecard(
     results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
 ) -> PowerEfficiencyScorecard:
     scored = []
-    for result, _ in results:
+    for result, source in results:
         telemetry = result.gpu_telemetry
         if telemetry is None:
             continue
@@ -42,18 +42,21 @@ def compute_power_efficiency_scorecard(
         tok_per_watt = result.decode_tok_per_sec / watts
         score = compute_metric_score(tok_per_watt, POWER_THRESHOLD)
         scored.append(
-            PowerEfficiencyScore(
-                result.runtime_name,
-                watts,
-                telemetry.energy_per_token_mj,
-                tok_per_watt,
-                score,
-                assign_grade(score, grades),
-                False,
+            (
+                PowerEfficiencyScore(
+                    result.runtime_name,
+                    watts,
+                    telemetry.energy_per_token_mj,
+                    tok_per_watt,
+                    score,
+                    assign_grade(score, grades),
+                    False,
+                ),
+                result.concurrency,
+                source,
             )
         )
-    scored.sort(key=lambda row: -row.tok_per_watt)
-    return PowerEfficiencyScorecard(mark_first_best(scored))
+    return PowerEfficiencyScorecard(ranked(scored, lambda row: -row.tok_per_watt))
 
 
 def format_power_table(card: PowerEfficiencyScorecard) -> str:

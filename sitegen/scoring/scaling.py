@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ..results import LoadTestResult
 from .composite import Loaded, strip_concurrency_suffix
 from .contract import SCALING_EFFICIENCY_EXCELLENT, SCALING_EFFICIENCY_GOOD, SCALING_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
+from .ranking import mark_first_best
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .contract import TRAINING_THRESHOLD
-from .layer import mark_first_best
 from .metric import assign_grade, compute_metric_score
+from .ranking import mark_first_best
 
 
 class TrainingBottleneck(Enum):
