@@ -24,8 +24,8 @@ from markupsafe import Markup
 
 from ..errors import BuildError
 from ..theme import default_dir
+from .pages import PageJob
 from .urls import disk_path
-from .views import PageJob
 
 PLOTLY_BUNDLE = "plotly.min.js"
 

@@ -10,9 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..scoring import (
+    cold_start,
+    composite,
+    correctness,
+    layer,
+    memory,
+    output_length,
+    power,
+    profile,
+    scaling,
+)
 from ..scoring.composite import INTERACTIVE_COLUMNS, THROUGHPUT_COLUMNS, MetricScore, Scorecard
 from ..scoring.contract import ScoringContract
+from ..scoring.numeric import rust_display
 from ..scoring.report import ScoreReport
+from ..scoring.training import format_training_step_markdown
 
 NUMBER, TEXT, GRADE = "number", "text", "grade"
 
@@ -462,3 +475,47 @@ def report_tables(
             )
         )
     return out
+
+
+def threshold_table(table_id: str, first: str, rows) -> Table:
+    """(name, MetricThreshold) rows as excellent / good / direction, thresholds printed as the scorer prints them."""
+    return Table(
+        table_id,
+        (
+            Column("name", first, TEXT),
+            Column("excellent", "Excellent (100)"),
+            Column("good", "Good (75)"),
+            Column("direction", "Direction", TEXT),
+        ),
+        tuple(
+            (
+                text(name),
+                text(rust_display(t.excellent)),
+                text(rust_display(t.good)),
+                text("higher is better" if t.higher_is_better else "lower is better"),
+            )
+            for name, t in rows
+        ),
+    )
+
+
+def markdown_of(report: ScoreReport, key: str) -> str:
+    """The reference's markdown form of one section of a report."""
+    kind, _, arg = key.partition(":")
+    if kind == "composite":
+        return composite.format_markdown(report.composite[int(arg)])
+    if kind == "profile":
+        return profile.format_profile_markdown(report.profile[int(arg)])
+    if kind == "output_length":
+        return output_length.format_output_length_markdown(report.output_length[int(arg)])
+    if kind == "training":
+        return format_training_step_markdown(report.training[arg])
+    formatter = {
+        "layer": lambda: layer.format_layer_markdown(report.layer),
+        "correctness": lambda: correctness.format_correctness_markdown(report.correctness),
+        "memory": lambda: memory.format_memory_markdown(report.memory),
+        "cold_start": lambda: cold_start.format_cold_start_markdown(report.cold_start),
+        "power": lambda: power.format_power_markdown(report.power),
+        "scaling": lambda: scaling.format_scaling_markdown(report.scaling),
+    }[kind]
+    return formatter()

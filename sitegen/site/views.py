@@ -1,34 +1,24 @@
-"""Page view models: everything a template shows, computed here from the catalog.
+"""ViewBuilder: every page's view model (see pages.py), computed from the catalog.
 
-Templates read only these dataclasses (and never config or raw results), so
-each page kind is documented by its view model. Links are already relative
-to the page they appear on.
+One method per page kind; links are made relative to the page they appear on.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from ..catalog.changes import estimate_noise, significant_changes
+from ..catalog.changes import significant_changes
 from ..catalog.classify import FileKind
 from ..catalog.history import SERIES_METRICS
 from ..catalog.model import Catalog, Level, Run, Series
 from ..config import SiteConfig
 from ..scoring import (
-    cold_start,
     composite,
-    correctness,
-    layer,
-    memory,
-    output_length,
-    power,
-    profile,
-    scaling,
 )
 from ..scoring.contract import (
     COLD_START_THRESHOLD,
@@ -40,176 +30,45 @@ from ..scoring.contract import (
     TRAINING_THRESHOLD,
     ScoringContract,
 )
-from ..scoring.numeric import rust_display
 from ..scoring.report import ScoreReport
-from ..scoring.training import format_training_step_markdown
 from . import exports
 from .cards import CardSpec, card_bytes
 from .charts import Chart, Line, Point, bar_chart, line_chart
-from .tables import GRADE, NUMBER, TEXT, Cell, Column, Table, grade, num, report_tables, sort_key, text
+from .compare import COMPARE_DIRECTIONS, compare_noise
+from .pages import (
+    BadgeView,
+    CompareView,
+    HardwareSummary,
+    HardwareView,
+    HomeView,
+    KeyValue,
+    MethodologyView,
+    NavItem,
+    NotFoundView,
+    Page,
+    PageJob,
+    ReportView,
+    RunsView,
+    RuntimeView,
+    RunView,
+    Section,
+)
+from .tables import (
+    GRADE,
+    NUMBER,
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    grade,
+    markdown_of,
+    num,
+    report_tables,
+    sort_key,
+    text,
+    threshold_table,
+)
 from .urls import Urls, relative, root_prefix
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    label: str
-    href: str
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """What every page has: where it is, how it is titled, and the way back."""
-
-    url: str  # site-relative
-    title: str
-    description: str
-    root: str  # relative prefix to the site root ("" or "../..")
-    canonical: str  # absolute URL when the site has a base_url, else ""
-    site_title: str
-    nav: tuple[NavItem, ...]
-    kind: str  # home | hardware | run | runtime | runs | methodology | report | 404
-    og_image: str = ""  # absolute or relative URL of a preview image, when there is one
-    feed: str = ""  # link to the Atom feed of this page's runs, when there is one
-
-    def link(self, to_url: str) -> str:
-        return relative(self.url, to_url)
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """One scorecard: a table under a stable anchor, with its markdown form."""
-
-    id: str
-    title: str
-    table: Table
-    markdown: str
-
-
-@dataclass(frozen=True, slots=True)
-class KeyValue:
-    key: str
-    value: str
-    href: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HardwareSummary:
-    id: str
-    name: str
-    href: str
-    runs: int
-    latest: str
-    standings: Table
-
-
-@dataclass(frozen=True, slots=True)
-class HomeView:
-    page: Page
-    description: str
-    stats: tuple[KeyValue, ...]
-    hardware: tuple[HardwareSummary, ...]
-    newest_runs: Table
-    runtimes: tuple[KeyValue, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class HardwareView:
-    page: Page
-    name: str
-    description: str
-    specs: tuple[KeyValue, ...]
-    sections: tuple[Section, ...]
-    charts: tuple[Chart, ...]
-    runs: Table
-    all_runs: str  # link to the runs index filtered to this target
-    run_count: int
-    changes: Table  # changes between consecutive runs beyond run-to-run noise, newest first
-
-
-@dataclass(frozen=True, slots=True)
-class RunView:
-    page: Page
-    run_id: str
-    title: str
-    facts: tuple[KeyValue, ...]
-    resolution: tuple[KeyValue, ...]
-    notes_html: str  # rendered README.md (markdown-it, raw HTML disabled)
-    sections: tuple[Section, ...]
-    charts: tuple[Chart, ...]
-    telemetry: Table | None
-    correctness_reports: tuple[tuple[str, Table], ...]
-    files: Table
-    skipped: tuple[KeyValue, ...]
-    previous_run: str | None
-    compare_previous: str | None  # the compare view of the previous run on this hardware and this one
-
-
-@dataclass(frozen=True, slots=True)
-class RuntimeView:
-    page: Page
-    name: str
-    homepage: str
-    spellings: tuple[str, ...]
-    latest: Table
-    charts: tuple[Chart, ...]
-    runs: Table
-    all_runs: str
-    run_count: int
-    badges: tuple[BadgeView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BadgeView:
-    hardware: str
-    src: str  # relative to the page
-    markdown: str  # ready to paste: absolute URLs when the site has a base URL
-
-
-@dataclass(frozen=True, slots=True)
-class RunsView:
-    page: Page
-    table: Table
-    hardware_options: tuple[str, ...]
-    runtime_options: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MethodologyView:
-    page: Page
-    version: str
-    thresholds: Table
-    interactive_weights: Table
-    throughput_weights: Table
-    grades: Table
-    dimensions: Table
-    best_in_class_bonus: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReportView:
-    page: Page
-    counts: tuple[KeyValue, ...]
-    diagnostics: Table
-
-
-@dataclass(frozen=True, slots=True)
-class CompareView:
-    """Two runs side by side, computed in the browser from their scorecards.json; the selection is in the URL."""
-
-    page: Page
-    runs: tuple[KeyValue, ...]  # id, label (date, hardware, title)
-    index_json: str  # runs (with the URLs of their scorecards), noise thresholds and metric directions
-
-
-@dataclass(frozen=True, slots=True)
-class NotFoundView:
-    page: Page
-    home: str
-
-
-# ---------------------------------------------------------------------------
-
 
 # History charts draw at most this many runs, so that pages stay small however long the history.
 MAX_HISTORY_RUNS = 60
@@ -1171,106 +1030,6 @@ class ViewBuilder:
         return jobs
 
 
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    url: str
-    template: str | None  # None: `view` returns the file's text, written as it is
-    view: Callable[[], object]
-    run_id: str | None = None  # set for a run's own page and files: built where the run was read
-
-    @property
-    def per_run(self) -> bool:
-        return self.run_id is not None
-
-
-# Directions of the scorecard values the compare view shows that are not contract metrics.
-COMPARE_DIRECTIONS = {
-    "composite": True,
-    "us_per_layer": False,
-    "tok_per_sec_per_gb": True,
-    "cold_start_ms": False,
-    "tok_per_watt": True,
-    "scaling_efficiency": True,
-    "pass_rate": True,
-}
-# Scorecard value -> (series metric, factor from the scorecard's unit to the series' unit).
-COMPARE_SERIES = {
-    "decode_tok_s": ("decode_tok_s", 1.0),
-    "ttft_p50_ms": ("ttft_p50_ms", 1.0),
-    "itl_p50_ms": ("itl_p50_ms", 1.0),
-    "aggregate_tok_s": ("aggregate_tok_s", 1.0),
-    "tok_per_sec_per_gb": ("memory_tok_s_per_gb", 1.0),
-    "tok_per_watt": ("power_tok_s_per_w", 1.0),
-    "cold_start_ms": ("cold_start_ms", 1.0),
-    "scaling_efficiency": ("scaling_efficiency", 100.0),
-    "pass_rate": ("correctness_pass_rate", 100.0),
-}
-
-
-def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]]:
-    """hardware -> runtime -> value key -> smallest difference beyond noise, in the scorecard's unit.
-
-    Composite scores are keyed per level ("composite@4"); other values use the series of the
-    runtime's lowest level, as the history charts do.
-    """
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.metric, s.concurrency or 0)):
-        noise = estimate_noise([p.value for p in s.points])
-        if noise is None:
-            continue
-        target = out.setdefault(s.hardware, {}).setdefault(s.runtime, {})
-        if s.metric == "composite":
-            target[f"composite@{s.concurrency}"] = round(noise.threshold, 6)
-        for key, (series_metric, factor) in COMPARE_SERIES.items():
-            if series_metric == s.metric:
-                target[key] = round(noise.threshold / factor, 6)
-    return out
-
-
 def run_label(run_id: str) -> str:
     """A short hover label for a run: its directory name (often just its date, then left out)."""
     return run_id.rsplit("/", 1)[-1]
-
-
-def threshold_table(table_id: str, first: str, rows) -> Table:
-    """(name, MetricThreshold) rows as excellent / good / direction, thresholds printed as the scorer prints them."""
-    return Table(
-        table_id,
-        (
-            Column("name", first, TEXT),
-            Column("excellent", "Excellent (100)"),
-            Column("good", "Good (75)"),
-            Column("direction", "Direction", TEXT),
-        ),
-        tuple(
-            (
-                text(name),
-                text(rust_display(t.excellent)),
-                text(rust_display(t.good)),
-                text("higher is better" if t.higher_is_better else "lower is better"),
-            )
-            for name, t in rows
-        ),
-    )
-
-
-def markdown_of(report: ScoreReport, key: str) -> str:
-    """The reference's markdown form of one section of a report."""
-    kind, _, arg = key.partition(":")
-    if kind == "composite":
-        return composite.format_markdown(report.composite[int(arg)])
-    if kind == "profile":
-        return profile.format_profile_markdown(report.profile[int(arg)])
-    if kind == "output_length":
-        return output_length.format_output_length_markdown(report.output_length[int(arg)])
-    if kind == "training":
-        return format_training_step_markdown(report.training[arg])
-    formatter = {
-        "layer": lambda: layer.format_layer_markdown(report.layer),
-        "correctness": lambda: correctness.format_correctness_markdown(report.correctness),
-        "memory": lambda: memory.format_memory_markdown(report.memory),
-        "cold_start": lambda: cold_start.format_cold_start_markdown(report.cold_start),
-        "power": lambda: power.format_power_markdown(report.power),
-        "scaling": lambda: scaling.format_scaling_markdown(report.scaling),
-    }[kind]
-    return formatter()

@@ -1,0 +1,188 @@
+"""Page view models: everything a template shows, as documented dataclasses.
+
+Templates read only these (and never config or raw results), so each page
+kind is documented by its view model. `ViewBuilder` (views.py) builds them
+from the catalog; links in them are already relative to their page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .charts import Chart
+from .tables import Table
+from .urls import relative
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every page has: where it is, how it is titled, and the way back."""
+
+    url: str  # site-relative
+    title: str
+    description: str
+    root: str  # relative prefix to the site root ("" or "../..")
+    canonical: str  # absolute URL when the site has a base_url, else ""
+    site_title: str
+    nav: tuple[NavItem, ...]
+    kind: str  # home | hardware | run | runtime | runs | methodology | report | 404
+    og_image: str = ""  # absolute or relative URL of a preview image, when there is one
+    feed: str = ""  # link to the Atom feed of this page's runs, when there is one
+
+    def link(self, to_url: str) -> str:
+        return relative(self.url, to_url)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One scorecard: a table under a stable anchor, with its markdown form."""
+
+    id: str
+    title: str
+    table: Table
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    key: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HardwareSummary:
+    id: str
+    name: str
+    href: str
+    runs: int
+    latest: str
+    standings: Table
+
+
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    page: Page
+    description: str
+    stats: tuple[KeyValue, ...]
+    hardware: tuple[HardwareSummary, ...]
+    newest_runs: Table
+    runtimes: tuple[KeyValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HardwareView:
+    page: Page
+    name: str
+    description: str
+    specs: tuple[KeyValue, ...]
+    sections: tuple[Section, ...]
+    charts: tuple[Chart, ...]
+    runs: Table
+    all_runs: str  # link to the runs index filtered to this target
+    run_count: int
+    changes: Table  # changes between consecutive runs beyond run-to-run noise, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    page: Page
+    run_id: str
+    title: str
+    facts: tuple[KeyValue, ...]
+    resolution: tuple[KeyValue, ...]
+    notes_html: str  # rendered README.md (markdown-it, raw HTML disabled)
+    sections: tuple[Section, ...]
+    charts: tuple[Chart, ...]
+    telemetry: Table | None
+    correctness_reports: tuple[tuple[str, Table], ...]
+    files: Table
+    skipped: tuple[KeyValue, ...]
+    previous_run: str | None
+    compare_previous: str | None  # the compare view of the previous run on this hardware and this one
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeView:
+    page: Page
+    name: str
+    homepage: str
+    spellings: tuple[str, ...]
+    latest: Table
+    charts: tuple[Chart, ...]
+    runs: Table
+    all_runs: str
+    run_count: int
+    badges: tuple[BadgeView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeView:
+    hardware: str
+    src: str  # relative to the page
+    markdown: str  # ready to paste: absolute URLs when the site has a base URL
+
+
+@dataclass(frozen=True, slots=True)
+class RunsView:
+    page: Page
+    table: Table
+    hardware_options: tuple[str, ...]
+    runtime_options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodologyView:
+    page: Page
+    version: str
+    thresholds: Table
+    interactive_weights: Table
+    throughput_weights: Table
+    grades: Table
+    dimensions: Table
+    best_in_class_bonus: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    page: Page
+    counts: tuple[KeyValue, ...]
+    diagnostics: Table
+
+
+@dataclass(frozen=True, slots=True)
+class CompareView:
+    """Two runs side by side, computed in the browser from their scorecards.json; the selection is in the URL."""
+
+    page: Page
+    runs: tuple[KeyValue, ...]  # id, label (date, hardware, title)
+    index_json: str  # runs (with the URLs of their scorecards), noise thresholds and metric directions
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundView:
+    page: Page
+    home: str
+
+
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    url: str
+    template: str | None  # None: `view` returns the file's text, written as it is
+    view: Callable[[], object]
+    run_id: str | None = None  # set for a run's own page and files: built where the run was read
+
+    @property
+    def per_run(self) -> bool:
+        return self.run_id is not None
