@@ -98,10 +98,11 @@ def test_rebuild_with_nothing_changed_is_skipped_and_a_change_is_not(tmp_path: P
     assert not build_site(config, workers=1).up_to_date
 
 
-def test_failed_build_leaves_the_old_site_untouched(tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failed_build_leaves_the_old_site_untouched(tmp_path: Path, workers: int):
     small_tree(tmp_path)
     config = load_config(cwd=tmp_path)
-    site = build_site(config, workers=1).out
+    site = build_site(config, workers=workers).out
     before = digest(site)
     theme = tmp_path / "theme" / "templates"
     theme.mkdir(parents=True)
@@ -110,7 +111,7 @@ def test_failed_build_leaves_the_old_site_untouched(tmp_path: Path):
     )
     (tmp_path / "site.toml").write_text('theme = "theme"\n')
     with pytest.raises(Exception, match="no_such_field"):
-        build_site(load_config(cwd=tmp_path), workers=1)
+        build_site(load_config(cwd=tmp_path), workers=workers)
     assert digest(site) == before
     assert not list(tmp_path.glob(".*sitegen-tmp"))
 

@@ -102,6 +102,10 @@ def build_sharded(
         pages = render_jobs(env, tmp, [job for job in builder.jobs() if not job.per_run])
         meanwhile(catalog, builder.jobs())
         pages += sum(_receive(pipe) for pipe in pipes)
+    except BaseException:
+        for process in processes:  # a failed build stops its workers at once
+            process.kill()
+        raise
     finally:
         for process in processes:
             process.join(timeout=30)
