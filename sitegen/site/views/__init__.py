@@ -1,0 +1,122 @@
+"""ViewBuilder: every page's view model (see pages.py), computed from the catalog; one module per page kind."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ...catalog.model import Run
+from .. import exports
+from ..cards import card_bytes
+from ..pages import PageJob
+from ..urls import Urls
+from .hardware import HardwarePages
+from .home import HomePages
+from .indexes import IndexPages
+from .run import RunPages
+from .runtime import RuntimePages
+
+
+class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
+    """Builds every page model from the catalog; `jobs` lists every file of the site."""
+
+    def jobs(self) -> list[PageJob]:
+        """Every page as a job: its URL, its template and how to build its view (built when rendered)."""
+        jobs = [PageJob(Urls.home, "index.html", self.home), PageJob(Urls.runs, "runs.html", self.runs)]
+        jobs += [
+            PageJob(Urls.hardware(t.id), "hardware.html", partial(self.hardware, t.id))
+            for t in self.active_hardware
+        ]
+        jobs += [
+            PageJob(Urls.runtime(r.id), "runtime.html", partial(self.runtime, r.id))
+            for r in self.catalog.runtimes
+            if r.spellings
+        ]
+        previous_on: dict[str, Run] = {}
+        for run in self.catalog.runs:
+            jobs.append(
+                PageJob(
+                    Urls.run(run.id),
+                    "run.html",
+                    partial(self.run, run, previous_on.get(run.hardware)),
+                    run_id=run.id,
+                )
+            )
+            previous_on[run.hardware] = run
+        jobs += [
+            PageJob(Urls.methodology, "methodology.html", self.methodology),
+            PageJob(Urls.report, "report.html", self.report),
+            PageJob(Urls.compare, "compare.html", self.compare),
+            PageJob(Urls.not_found, "404.html", self.not_found),
+        ]
+        return jobs + self.export_jobs()
+
+    def export_jobs(self) -> list[PageJob]:
+        """Files beside the pages: per-run scorecards, badges, feeds (written as they are), preview cards."""
+        jobs = []
+        if self.cards_from is not None:
+            for run in self.catalog.runs:
+                card = self.run_card(run)
+                if card.rows:
+                    jobs.append(
+                        PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
+                    )
+            for target in self.active_hardware:
+                card = self.hardware_card(target.id)
+                if card.rows:
+                    jobs.append(PageJob(card.url, None, partial(card_bytes, card, self.cards_from)))
+        for run in self.catalog.runs:
+            base = Urls.run(run.id)
+            jobs.append(
+                PageJob(base + "scorecards.json", None, partial(exports.scorecards_json, run), run_id=run.id)
+            )
+            jobs.append(
+                PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), run_id=run.id)
+            )
+            jobs.append(
+                PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), run_id=run.id)
+            )
+        for spec in self.badge_specs:
+            jobs.append(
+                PageJob(
+                    exports.badge_url(spec.runtime, spec.hardware),
+                    None,
+                    partial(exports.badge_svg, spec.label, spec.grade, spec.score),
+                )
+            )
+        name_of = lambda r: self.runtime_names.get(r, r)  # noqa: E731
+        hw_name = lambda h: self.hardware_names.get(h, h)  # noqa: E731
+        entries = exports.feed_entries(list(self.catalog.runs), name_of, hw_name)
+        jobs.append(
+            PageJob(
+                Urls.feed(None),
+                None,
+                partial(
+                    exports.atom_feed,
+                    f"{self.site.title}: new runs",
+                    Urls.feed(None),
+                    Urls.home,
+                    entries,
+                    self.base_url,
+                ),
+            )
+        )
+        for target in self.active_hardware:
+            mine = [e for e in entries if e.run.hardware == target.id]
+            jobs.append(
+                PageJob(
+                    Urls.feed(target.id),
+                    None,
+                    partial(
+                        exports.atom_feed,
+                        f"{self.site.title}: new runs on {target.name}",
+                        Urls.feed(target.id),
+                        Urls.hardware(target.id),
+                        mine,
+                        self.base_url,
+                    ),
+                )
+            )
+        return jobs
+
+
+__all__ = ["ViewBuilder"]

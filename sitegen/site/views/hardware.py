@@ -1,0 +1,130 @@
+"""A hardware target's page: standings, history charts, changes beyond noise, its runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import quote, urlencode
+
+from ...catalog.history import SERIES_METRICS
+from ..pages import (
+    HardwareView,
+    KeyValue,
+    Page,
+)
+from ..tables import (
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    num,
+    sort_key,
+    text,
+)
+from ..urls import Urls
+from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ViewBase
+
+
+class HardwarePages(ViewBase):
+    """A hardware target's page: standings, history charts, changes beyond noise, its runs."""
+
+    def hardware(self, hardware_id: str) -> HardwareView:
+        target = next(h for h in self.catalog.hardware if h.id == hardware_id)
+        runs = list(self.catalog.runs_on(hardware_id))
+        page = self.page(
+            Urls.hardware(hardware_id),
+            target.name,
+            target.config.description or f"Current standings and history of runtimes on {target.name}.",
+            "hardware",
+        )
+        page = replace(page, feed=page.link(Urls.feed(hardware_id)))
+        page = self.with_card(page, self.hardware_card(hardware_id))
+        standing = self.catalog.standings[hardware_id]
+        by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
+        by_name = {e.result.runtime_name: e.runtime for _, e in standing.entries}
+        sections = self.sections(
+            standing.report,
+            page,
+            lambda s: by_source.get(s, ""),
+            lambda n: by_name.get(n, by_name.get(n + "-c1", "")),
+        )
+        series = [s for s in self.catalog.series if s.hardware == hardware_id]
+        name_of = lambda s: self.runtime_names.get(s.runtime, s.runtime)  # noqa: E731
+        charts = []
+        for metric, concurrency, chart_id in (
+            ("composite", 1, "chart-composite"),
+            ("decode_tok_s", None, "chart-decode"),
+            ("scaling_efficiency", None, "chart-scaling"),
+            ("power_tok_s_per_w", None, "chart-power"),
+            ("cold_start_ms", None, "chart-cold-start"),
+            ("ttft_p50_ms", None, "chart-ttft"),
+        ):
+            chosen = [s for s in series if s.metric == metric and s.concurrency == concurrency]
+            title = SERIES_METRICS[metric][0] + (f" (c={concurrency})" if concurrency else "")
+            chart = self.series_chart(chart_id, page, chosen, metric, name_of, title)
+            if chart:
+                charts.append(chart)
+        latest = runs[-1]
+        curve = self.scaling_curve(
+            "chart-latest-scaling", page, latest, f"Scaling in the latest run ({latest.date or latest.id})"
+        )
+        if curve:
+            charts.append(curve)
+        specs = tuple(KeyValue(k, v) for k, v in target.config.specs.items())
+        listed = sorted(runs, key=lambda r: r.sort_key)[-MAX_LISTED_RUNS:]
+        return HardwareView(
+            page,
+            target.name,
+            target.config.description,
+            specs,
+            sections,
+            tuple(charts),
+            self.run_table(listed, page, "hardware-runs"),
+            page.link(Urls.runs) + "?hardware=" + quote(hardware_id),
+            len(runs),
+            self.changes_table(hardware_id, page),
+        )
+
+    def changes_table(self, hardware_id: str, page: Page) -> Table:
+        """Changes beyond noise on one target, newest first, each linked to its comparison."""
+        found = [c for c in self.significant if c.hardware == hardware_id]
+        found.sort(key=lambda c: (self.runs_by_id[c.run_id].sort_key, c.runtime, c.metric), reverse=True)
+        rows = []
+        for c in found[:MAX_LISTED_CHANGES]:
+            label, unit, _ = SERIES_METRICS[c.metric]
+            metric = label + (f" (c={c.concurrency})" if c.concurrency else "")
+            rel = f"{c.relative:+.1%}" if c.relative is not None else "–"
+            run = self.runs_by_id[c.run_id]
+            rows.append(
+                (
+                    text(run.date.isoformat() if run.date else "–"),
+                    text(self.runtime_names.get(c.runtime, c.runtime), page.link(Urls.runtime(c.runtime))),
+                    text(metric),
+                    num(c.before, "{:.4g}"),
+                    num(c.after, "{:.4g}", note=unit),
+                    Cell(rel, sort_key(c.relative or 0.0)),
+                    Cell(
+                        "better" if c.better else "worse",
+                        "1" if c.better else "0",
+                        grade="A" if c.better else "F",
+                        note=f"noise ±{c.noise.threshold:.3g}",
+                    ),
+                    text(
+                        "compare",
+                        page.link(Urls.compare) + "?" + urlencode({"a": c.previous_run_id, "b": c.run_id}),
+                    ),
+                )
+            )
+        return Table(
+            "changes-table",
+            (
+                Column("date", "Date", TEXT),
+                Column("runtime", "Runtime", TEXT),
+                Column("metric", "Metric", TEXT),
+                Column("before", "Before"),
+                Column("after", "After"),
+                Column("change", "Change"),
+                Column("verdict", "Verdict"),
+                Column("compare", "Compare", TEXT),
+            ),
+            tuple(rows),
+        )

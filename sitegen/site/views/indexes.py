@@ -1,0 +1,168 @@
+"""The site-wide pages: all runs, methodology, build report, compare, 404."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from ...catalog.model import Level
+from ...scoring.contract import (
+    COLD_START_THRESHOLD,
+    CORRECTNESS_THRESHOLD,
+    LAYER_THRESHOLD,
+    MEMORY_THRESHOLD,
+    POWER_THRESHOLD,
+    SCALING_THRESHOLD,
+    TRAINING_THRESHOLD,
+)
+from ..compare import COMPARE_DIRECTIONS, compare_noise
+from ..pages import (
+    CompareView,
+    KeyValue,
+    MethodologyView,
+    NotFoundView,
+    ReportView,
+    RunsView,
+)
+from ..tables import (
+    GRADE,
+    NUMBER,
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    num,
+    sort_key,
+    text,
+    threshold_table,
+)
+from ..urls import Urls
+from .base import ViewBase
+
+
+class IndexPages(ViewBase):
+    """The site-wide pages: all runs, methodology, build report, compare, 404."""
+
+    def runs(self) -> RunsView:
+        page = self.page(
+            Urls.runs, "All runs", "Every benchmark run, filterable by hardware, runtime and date.", "runs"
+        )
+        table = self.run_table(list(self.catalog.runs), page, "all-runs", filters=True)
+        return RunsView(
+            page,
+            table,
+            tuple(sorted({r.hardware for r in self.catalog.runs})),
+            tuple(sorted({rt for r in self.catalog.runs for rt in r.runtimes})),
+        )
+
+    def methodology(self) -> MethodologyView:
+        c = self.contract
+        page = self.page(
+            Urls.methodology,
+            "Methodology",
+            f"How sitegen scores runtimes: scoring contract {c.version}.",
+            "methodology",
+        )
+
+        thresholds = threshold_table("thresholds-table", "Metric", sorted(c.thresholds.items()))
+
+        def weights(table_id: str, ws) -> Table:
+            return Table(
+                table_id,
+                (Column("metric", "Metric", TEXT), Column("weight", "Weight")),
+                tuple(
+                    (text(m), num(w, "{:.2f}")) for m, w in sorted(ws.items(), key=lambda kv: (-kv[1], kv[0]))
+                ),
+            )
+
+        grades = Table(
+            "grades-table",
+            (Column("grade", "Grade", GRADE), Column("min", "Minimum score")),
+            tuple(
+                (Cell(label, sort_key(minimum), grade=label, kind=GRADE), num(minimum, "{:g}"))
+                for minimum, label in c.grades
+            ),
+        )
+        dims = (
+            ("Per-layer decode (µs/layer)", LAYER_THRESHOLD),
+            ("Memory efficiency (tok/s/GB)", MEMORY_THRESHOLD),
+            ("Cold start (ms)", COLD_START_THRESHOLD),
+            ("Power efficiency (tok/s/W)", POWER_THRESHOLD),
+            ("Scaling efficiency", SCALING_THRESHOLD),
+            ("Correctness pass rate", CORRECTNESS_THRESHOLD),
+            ("Training throughput (tok/s)", TRAINING_THRESHOLD),
+        )
+        dimensions = threshold_table("dimensions-table", "Scorecard", dims)
+        return MethodologyView(
+            page,
+            c.version,
+            thresholds,
+            weights("interactive-weights", c.interactive_weights),
+            weights("throughput-weights", c.throughput_weights),
+            grades,
+            dimensions,
+            c.best_in_class_bonus,
+        )
+
+    def report(self) -> ReportView:
+        page = self.page(Urls.report, "Build report", "Every diagnostic of the last build.", "report")
+        d = self.catalog.diagnostics
+        counts = tuple(KeyValue(level.value + "s", str(sum(x.level is level for x in d))) for level in Level)
+        order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+        rows = tuple((text(x.path), Cell(str(x.level), str(order[x.level])), text(x.reason)) for x in d)
+        return ReportView(
+            page,
+            counts,
+            Table(
+                "diagnostics",
+                (
+                    Column("path", "File", TEXT),
+                    Column("level", "Level", NUMBER),
+                    Column("reason", "Reason", TEXT),
+                ),
+                rows,
+            ),
+        )
+
+    def compare(self) -> CompareView:
+        page = self.page(
+            Urls.compare,
+            "Compare runs",
+            "Any two runs side by side: every scorecard value, its change, and whether it is beyond "
+            "the run-to-run noise of that machine.",
+            "compare",
+        )
+        runs = sorted(self.catalog.runs, key=lambda r: r.sort_key, reverse=True)
+        index = {
+            "runs": [
+                {
+                    "id": r.id,
+                    "date": r.date.isoformat() if r.date else "",
+                    "hardware": r.hardware,
+                    "title": r.title,
+                    "scorecards": page.link(Urls.run(r.id) + "scorecards.json"),
+                    "runtimes": page.link(Urls.run(r.id) + "runtimes.json"),
+                    "page": page.link(Urls.run(r.id)),
+                }
+                for r in runs
+            ],
+            "noise": compare_noise(list(self.catalog.series)),
+            "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
+            | COMPARE_DIRECTIONS,
+        }
+        options = tuple(
+            KeyValue(r.id, f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}")
+            for r in runs
+        )
+        blob = json.dumps(index, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return CompareView(page, options, blob.replace("</", "<\\/"))
+
+    def not_found(self) -> NotFoundView:
+        page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")
+        # GitHub Pages serves 404.html at any depth: with a base URL, links are absolute.
+        if self.base_url:
+            base = self.base_url
+            page = replace(
+                page, root=base.rstrip("/"), nav=tuple(replace(n, href=base + n.href) for n in page.nav)
+            )
+        return NotFoundView(page, page.root + "/index.html")

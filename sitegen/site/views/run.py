@@ -1,0 +1,257 @@
+"""A run's page: every scorecard, its charts, telemetry, files and how it was read."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from ...catalog.classify import FileKind
+from ...catalog.model import Run
+from ...scoring import (
+    composite,
+)
+from ..charts import Chart, Line, Point, bar_chart, line_chart
+from ..pages import (
+    KeyValue,
+    Page,
+    RunView,
+)
+from ..tables import (
+    NUMBER,
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    num,
+    text,
+)
+from ..urls import Urls
+from .base import ViewBase
+
+
+class RunPages(ViewBase):
+    """A run's page: every scorecard, its charts, telemetry, files and how it was read."""
+
+    def latency_chart(self, chart_id: str, page: Page, run: Run) -> Chart | None:
+        """TTFT by concurrency per runtime; a bar per result when the run has one level only."""
+        title = "Time to first token (median)"
+        levels = {e.result.concurrency for e in run.results}
+        if len(levels) == 1:
+            bars = [
+                Point(
+                    e.result.runtime_name,
+                    e.result.ttft_p50_ms,
+                    f"{e.source} · ITL {e.result.itl_p50_ms:.2f} ms",
+                    "#composite-c" + str(e.result.concurrency),
+                )
+                for e in run.results
+            ]
+            return (
+                bar_chart(chart_id, title, bars, x_title="Runtime", y_title="TTFT P50 ms") if bars else None
+            )
+        by_runtime: dict[str, dict[int, Point]] = {}
+        for e in run.results:
+            pts = by_runtime.setdefault(self.runtime_names.get(e.runtime, e.runtime), {})
+            c = e.result.concurrency
+            pts[c] = Point(
+                c,
+                e.result.ttft_p50_ms,
+                f"{e.result.runtime_name} · ITL {e.result.itl_p50_ms:.2f} ms",
+                "#composite-c" + str(c),
+            )
+        lines = [Line(name, tuple(pts[c] for c in sorted(pts))) for name, pts in sorted(by_runtime.items())]
+        return line_chart(
+            chart_id,
+            title + " by concurrency",
+            lines,
+            x_title="Concurrency",
+            y_title="TTFT P50 ms",
+            x_kind="log2" if all(c > 0 for c in levels) else "linear",
+        )
+
+    def run(self, run: Run, previous: Run | None) -> RunView:
+        page = self.page(Urls.run(run.id), f"Run {run.title}", self.run_description(run), "run")
+        page = self.with_card(page, self.run_card(run))
+        by_source = self.runtime_of(run)
+        by_name = {e.result.runtime_name: e.runtime for e in run.results}
+        sections = self.sections(
+            run.report,
+            page,
+            by_source,
+            lambda n: (
+                by_name.get(n)
+                or next(
+                    (
+                        e.runtime
+                        for e in run.results
+                        if composite.strip_concurrency_suffix(e.result.runtime_name) == n
+                    ),
+                    "",
+                )
+            ),
+        )
+        charts = [
+            c
+            for c in (
+                self.scaling_curve("chart-scaling", page, run, "Aggregate throughput by concurrency"),
+                self.latency_chart("chart-latency", page, run),
+            )
+            if c
+        ]
+        meta = run.metadata
+        facts = [
+            KeyValue("Run id", run.id),
+            KeyValue("Date", f"{run.date or '–'} ({run.date_reason})"),
+            KeyValue(
+                "Hardware",
+                self.hardware_names.get(run.hardware, run.hardware),
+                page.link(Urls.hardware(run.hardware)),
+            ),
+        ]
+        if meta.tags:
+            facts.append(KeyValue("Tags", ", ".join(meta.tags)))
+        if meta.commit:
+            facts.append(KeyValue("Commit", meta.commit))
+        if meta.link:
+            facts.append(KeyValue("Link", meta.link, meta.link))
+        facts += [KeyValue(k, v) for k, v in meta.fields]
+        resolution = [KeyValue("hardware", run.hardware_reason)]
+        seen = set()
+        for e in run.results:
+            if e.result.runtime_name not in seen:
+                seen.add(e.result.runtime_name)
+                resolution.append(
+                    KeyValue(e.result.runtime_name, e.runtime_reason, page.link(Urls.runtime(e.runtime)))
+                )
+        files = []
+        for item in run.files:
+            note = item.reason if item.kind is not FileKind.RESULT else ""
+            if item.kind is FileKind.SWEEP:
+                note = f"{len(item.results)} levels read as results" + (
+                    f"; {item.reason}" if item.reason else ""
+                )
+            files.append(
+                (
+                    text(
+                        item.name,
+                        page.link(Urls.raw(run.id, item.name))
+                        if item.kind is not FileKind.UNREADABLE
+                        else None,
+                    ),
+                    text(str(item.kind)),
+                    num(item.size, "{:,.0f}"),
+                    text(note),
+                )
+            )
+        files_table = Table(
+            "files-table",
+            (
+                Column("file", "File", TEXT),
+                Column("kind", "Kind", TEXT),
+                Column("bytes", "Bytes"),
+                Column("note", "Note", TEXT),
+            ),
+            tuple(files),
+        )
+        reports = []
+        for name, rep in run.correctness:
+            rows = tuple(
+                (
+                    text(c.name),
+                    Cell("pass" if c.passed else "fail", "1" if c.passed else "0"),
+                    text("; ".join(c.failures)),
+                )
+                for c in rep.cases
+            )
+            reports.append(
+                (
+                    f"{name}: {rep.runtime_name}, {rep.passed}/{rep.total} passed",
+                    Table(
+                        f"correctness-report-{len(reports)}",
+                        (
+                            Column("case", "Case", TEXT),
+                            Column("result", "Result", NUMBER),
+                            Column("failures", "Failures", TEXT),
+                        ),
+                        rows,
+                    ),
+                )
+            )
+        return RunView(
+            page,
+            run.id,
+            run.title,
+            tuple(facts),
+            tuple(resolution),
+            meta.notes_html,
+            sections,
+            tuple(charts),
+            self.telemetry_table(run, page),
+            tuple(reports),
+            files_table,
+            tuple(KeyValue(n, r) for n, r in run.skipped),
+            page.link(Urls.run(previous.id)) if previous else None,
+            page.link(Urls.compare) + "?" + urlencode({"a": previous.id, "b": run.id}) if previous else None,
+        )
+
+    def telemetry_table(self, run: Run, page: Page) -> Table | None:
+        rows = []
+        for e in run.results:
+            t = e.result.gpu_telemetry
+            if t is None:
+                continue
+            rows.append(
+                (
+                    text(e.result.runtime_name, page.link(Urls.runtime(e.runtime))),
+                    num(e.result.concurrency, "{:.0f}"),
+                    num(t.gpu_utilization_pct.mean),
+                    num(t.memory_used_mb.max, "{:.0f}"),
+                    num(t.power_draw_w.mean),
+                    num(t.temperature_c.max),
+                    num(t.clock_gpu_mhz.mean, "{:.0f}"),
+                    num(t.throttle_events, "{:.0f}"),
+                    num(t.energy_per_token_mj),
+                    num(e.result.cold_start_ms, "{:.0f}"),
+                )
+            )
+        if not rows:
+            return None
+        return Table(
+            "telemetry-table",
+            (
+                Column("runtime", "Runtime", TEXT),
+                Column("c", "c"),
+                Column("util", "GPU util %"),
+                Column("vram", "Peak VRAM MB"),
+                Column("power", "Mean power W"),
+                Column("temp", "Max temp °C"),
+                Column("clock", "Clock MHz"),
+                Column("throttle", "Throttle events"),
+                Column("mj", "mJ/token"),
+                Column("cold", "Cold start ms"),
+            ),
+            tuple(rows),
+        )
+
+    def run_description(self, run: Run) -> str:
+        hw = self.hardware_names.get(run.hardware, run.hardware)
+        parts = [f"{hw}, {run.date or 'undated'}"]
+        for runtime in run.runtimes:
+            grades = []
+            c1 = run.report.composite.get(1)
+            by_source = {e.source: e.runtime for e in run.results}
+            if c1:
+                row = next((rt for rt in c1.runtimes if by_source.get(rt.source_file) == runtime), None)
+                if row:
+                    grades.append(f"{row.grade} at c=1")
+            best = None
+            for c, card in run.report.composite.items():
+                if c == 1:
+                    continue
+                for rt in card.runtimes:
+                    if by_source.get(rt.source_file) == runtime and (best is None or rt.composite > best[1]):
+                        best = (c, rt.composite, rt.grade)
+            if best:
+                grades.append(f"{best[2]} at c={best[0]}")
+            if grades:
+                parts.append(f"{self.runtime_names.get(runtime, runtime)} {' and '.join(grades)}")
+        return "; ".join(parts) + "."

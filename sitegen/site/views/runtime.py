@@ -1,0 +1,139 @@
+"""A runtime's page: latest grade per target, history across targets, badges, runs."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .. import exports
+from ..pages import (
+    BadgeView,
+    Page,
+    RuntimeView,
+)
+from ..tables import (
+    GRADE,
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    grade,
+    sort_key,
+    text,
+)
+from ..urls import Urls
+from .base import MAX_LISTED_RUNS, ViewBase
+
+
+class RuntimePages(ViewBase):
+    """A runtime's page: latest grade per target, history across targets, badges, runs."""
+
+    def runtime(self, runtime_id: str) -> RuntimeView:
+        info = next(r for r in self.catalog.runtimes if r.id == runtime_id)
+        page = self.page(
+            Urls.runtime(runtime_id),
+            info.name,
+            f"{info.name}: latest grades on every hardware target and its history.",
+            "runtime",
+        )
+        rows = []
+        for target in self.active_hardware:
+            standing = self.catalog.standings[target.id]
+            levels: dict[int, tuple[float, str, str]] = {}
+            for c, card in standing.report.composite.items():
+                for rt in card.runtimes:
+                    run_id = rt.source_file.rsplit("/", 1)[0]
+                    entry = next(
+                        (e for rid, e in standing.entries if f"{rid}/{e.source}" == rt.source_file), None
+                    )
+                    if entry and entry.runtime == runtime_id:
+                        levels[c] = (rt.composite, rt.grade, run_id)
+            if not levels:
+                continue
+            c1 = levels.get(min(levels))
+            peak_c = max(levels, key=lambda c: levels[c][0])
+            rows.append(
+                (
+                    text(target.name, page.link(Urls.hardware(target.id))),
+                    Cell(f"{c1[0]:.0f}", sort_key(c1[0]), grade=c1[1], note=f"{c1[1]} at c={min(levels)}"),
+                    grade(c1[1], self.contract),
+                    Cell(
+                        f"{levels[peak_c][0]:.0f}",
+                        sort_key(levels[peak_c][0]),
+                        grade=levels[peak_c][1],
+                        note=f"at c={peak_c}",
+                    ),
+                    text(c1[2], page.link(Urls.run(c1[2]))),
+                )
+            )
+        latest = Table(
+            "latest-grades",
+            (
+                Column("hardware", "Hardware", TEXT),
+                Column("composite", "Composite"),
+                Column("grade", "Grade", GRADE),
+                Column("best", "Best level"),
+                Column("run", "Latest run", TEXT),
+            ),
+            tuple(rows),
+        )
+        series = [s for s in self.catalog.series if s.runtime == runtime_id]
+        name_of = lambda s: self.hardware_names.get(s.hardware, s.hardware)  # noqa: E731
+        charts = [
+            c
+            for c in (
+                self.series_chart(
+                    "chart-composite",
+                    page,
+                    [s for s in series if s.metric == "composite" and s.concurrency == 1],
+                    "composite",
+                    name_of,
+                    "Composite score (c=1) by hardware",
+                ),
+                self.series_chart(
+                    "chart-decode",
+                    page,
+                    [s for s in series if s.metric == "decode_tok_s"],
+                    "decode_tok_s",
+                    name_of,
+                    "Decode speed by hardware",
+                ),
+                self.series_chart(
+                    "chart-aggregate",
+                    page,
+                    [s for s in series if s.metric == "aggregate_tok_s"],
+                    "aggregate_tok_s",
+                    name_of,
+                    "Peak aggregate throughput by hardware",
+                ),
+            )
+            if c
+        ]
+        runs = [r for r in self.catalog.runs if runtime_id in r.runtimes]
+        return RuntimeView(
+            page,
+            info.name,
+            info.config.homepage,
+            info.spellings,
+            latest,
+            tuple(charts),
+            self.run_table(runs[-MAX_LISTED_RUNS:], page, "runtime-runs"),
+            page.link(Urls.runs) + "?runtimes=" + quote(runtime_id),
+            len(runs),
+            self.badge_views(runtime_id, page),
+        )
+
+    def badge_views(self, runtime_id: str, page: Page) -> tuple[BadgeView, ...]:
+        out = []
+        for spec in self.badge_specs:
+            if spec.runtime != runtime_id:
+                continue
+            url = exports.badge_url(spec.runtime, spec.hardware)
+            target = Urls.hardware(spec.hardware)
+            if self.base_url:
+                snippet = f"[![{spec.label}]({self.base_url}{url})]({self.base_url}{target})"
+            else:
+                snippet = f"[![{spec.label}]({url})]({target})"
+            out.append(
+                BadgeView(self.hardware_names.get(spec.hardware, spec.hardware), page.link(url), snippet)
+            )
+        return tuple(out)
