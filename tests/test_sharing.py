@@ -308,3 +308,17 @@ def test_preview_images_load(page, linked_site: Path, serve_dir):
     response = page.request.get(base + image.removeprefix(BASE))
     assert response.ok and response.headers["content-type"] == "image/png"
     assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.browser
+def test_one_runtime_compared_across_two_targets(page, example_site: Path, serve_dir):
+    base = serve_dir(example_site)
+    page.goto(base + "runtimes/vllm/index.html")
+    page.locator("#across-targets a", has_text="H100 SXM (synthetic) and L4 (synthetic)").click()
+    page.locator("#compare-table tbody tr").first.wait_for()
+    assert page.locator("select[name=a]").input_value().startswith("synthetic/h100-sxm/")
+    assert page.locator("select[name=b]").input_value().startswith("synthetic/l4/")
+    assert set(page.locator("#compare-table tbody tr td:nth-child(2)").all_inner_texts()) == {"vllm"}
+    assert "across two machines" in page.locator("output[name=status]").inner_text()
+    noise = set(page.locator("#compare-table tbody tr td:nth-child(9)").all_inner_texts())
+    assert noise == {"no estimate"}  # run-to-run noise is a property of one machine

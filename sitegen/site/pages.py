@@ -122,6 +122,7 @@ class RuntimeView:
     all_runs: str
     run_count: int
     badges: tuple[BadgeView, ...]
+    across_targets: tuple[KeyValue, ...]  # compare views of this runtime's latest runs on two targets
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from .. import exports
 from ..pages import (
     BadgeView,
+    KeyValue,
     Page,
     RuntimeView,
 )
@@ -120,7 +121,21 @@ class RuntimePages(ViewBase):
             page.link(Urls.runs) + "?runtimes=" + quote(runtime_id),
             len(runs),
             self.badge_views(runtime_id, page),
+            self.across_targets(runtime_id, runs, page),
         )
+
+    def across_targets(self, runtime_id: str, runs: list, page: Page) -> tuple[KeyValue, ...]:
+        """Links comparing this runtime's latest run on each target with its latest run on the next."""
+        latest: dict[str, object] = {}
+        for run in runs:  # in date order: the last one per target wins
+            latest[run.hardware] = run
+        targets = [h.id for h in self.active_hardware if h.id in latest]
+        out = []
+        for first, second in zip(targets, targets[1:], strict=False):
+            query = urlencode({"a": latest[first].id, "b": latest[second].id, "runtime": runtime_id})
+            label = f"{self.hardware_names.get(first, first)} and {self.hardware_names.get(second, second)}"
+            out.append(KeyValue(label, "", page.link(Urls.compare) + "?" + query))
+        return tuple(out)
 
     def badge_views(self, runtime_id: str, page: Page) -> tuple[BadgeView, ...]:
         out = []
