@@ -305,3 +305,18 @@ def test_unwritable_output_and_busy_port_are_one_line_errors(tmp_path: Path, mon
         result = CliRunner().invoke(app, ["serve", "--port", str(port)])
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_odd_but_valid_results_build_and_link(tmp_path: Path, serve_dir):
+    """The serde edge probes (array form, concurrency 0, nulls, unknown fields) beside ordinary runs."""
+    import shutil
+
+    from crawl import crawl
+
+    shutil.copytree(FIXTURES / "oracle" / "edge", tmp_path / "results" / "edge-hw" / "2026-01-01")
+    shutil.copytree(FIXTURES / "oracle" / "ties", tmp_path / "results" / "edge-hw" / "2026-01-02")
+    site = build_site(load_config(cwd=tmp_path), workers=1).out
+    run_page = (site / "runs" / "edge-hw" / "2026-01-01" / "index.html").read_text()
+    assert 'id="composite-c0"' in run_page and 'id="composite-c1"' in run_page
+    result = crawl(serve_dir(site) + "index.html")
+    assert result.broken == [] and result.duplicate_ids == {}

@@ -234,7 +234,7 @@ class ViewBase:
                     p.concurrency,
                     p.tokens_per_sec,
                     f"{p.runtime_name} · {p.source}",
-                    page.link(Urls.run(run.id)) + "#scaling",
+                    page.link(Urls.run(run.id)) + "#chart-scaling",
                 )
         lines = [
             Line(name, tuple(pts[c] for c in sorted(pts)))
@@ -243,6 +243,13 @@ class ViewBase:
         ]
         if not any(len(line.points) > 1 for line in lines):
             return None
+        # A log axis cannot show concurrency 0 (which results may report): linear then.
+        log = all(p.x > 0 for line in lines for p in line.points)
         return line_chart(
-            chart_id, title, lines, x_title="Concurrency", y_title="aggregate tok/s", x_kind="log2"
+            chart_id,
+            title,
+            lines,
+            x_title="Concurrency",
+            y_title="aggregate tok/s",
+            x_kind="log2" if log else "linear",
         )
