@@ -214,6 +214,26 @@ class Standing:
     entries: tuple[tuple[str, ResultEntry], ...]  # (run id, entry), in scoring order
     report: ScoreReport
 
+    def by_runtime(self) -> dict[str, dict[int, tuple[float, str, str]]]:
+        """Canonical runtime -> concurrency -> (composite, grade, run id).
+
+        Standings hold one result per runtime and level, so each cell has one value.
+        """
+        owner = {f"{run_id}/{e.source}": (e.runtime, run_id) for run_id, e in self.entries}
+        out: dict[str, dict[int, tuple[float, str, str]]] = {}
+        for c, card in sorted(self.report.composite.items()):
+            for rt in card.runtimes:
+                runtime, run_id = owner[rt.source_file]
+                out.setdefault(runtime, {})[c] = (rt.composite, rt.grade, run_id)
+        return out
+
+    def at_lowest_level(self) -> dict[str, tuple[int, float, str]]:
+        """Canonical runtime -> (its lowest measured concurrency, composite there, grade there)."""
+        return {
+            runtime: (min(levels), levels[min(levels)][0], levels[min(levels)][1])
+            for runtime, levels in self.by_runtime().items()
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Catalog:

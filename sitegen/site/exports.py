@@ -75,17 +75,7 @@ def badges(
     """The current grade of each runtime on each target: its lowest measured level (usually c=1)."""
     out = []
     for hardware, standing in sorted(catalog.standings.items()):
-        runtime_by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
-        best: dict[str, tuple[int, float, str]] = {}
-        for c in sorted(standing.report.composite, reverse=True):
-            for rt in standing.report.composite[c].runtimes:
-                runtime = runtime_by_source[rt.source_file]
-                if (
-                    runtime not in best
-                    or c < best[runtime][0]
-                    or (c == best[runtime][0] and rt.composite > best[runtime][1])
-                ):
-                    best[runtime] = (c, rt.composite, rt.grade)
+        best = standing.at_lowest_level()
         for runtime, (c, score, grade) in sorted(best.items()):
             label = f"{runtime_names.get(runtime, runtime)} on {hardware_names.get(hardware, hardware)}"
             out.append(BadgeSpec(runtime, hardware, label, grade, score, c))

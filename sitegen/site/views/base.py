@@ -81,14 +81,7 @@ class ViewBase:
         return CardSpec(hardware, f"{run.date or 'undated'} · {run.title}", tuple(rows))
 
     def hardware_card(self, hardware_id: str) -> CardSpec:
-        standing = self.catalog.standings[hardware_id]
-        runtime_by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
-        best: dict[str, tuple[int, float, str]] = {}
-        for c in sorted(standing.report.composite):
-            for rt in standing.report.composite[c].runtimes:
-                runtime = runtime_by_source[rt.source_file]
-                if runtime not in best:
-                    best[runtime] = (c, rt.composite, rt.grade)
+        best = self.catalog.standings[hardware_id].at_lowest_level()
         rows = sorted(
             ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
             key=lambda row: (-row[2], row[0]),

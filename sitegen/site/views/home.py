@@ -67,13 +67,10 @@ class HomePages(ViewBase):
     def standings_table(self, hardware_id: str, page: Page) -> Table:
         """Runtime rows x concurrency columns: composite and grade, best per level, change at the lowest level."""
         standing = self.catalog.standings[hardware_id]
-        runtime_by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
         levels = sorted(standing.report.composite)
-        scores: dict[str, dict[int, tuple[float, str]]] = {}
-        for c in levels:
-            for rt in standing.report.composite[c].runtimes:
-                rid = runtime_by_source[rt.source_file]
-                scores.setdefault(rid, {})[c] = (rt.composite, rt.grade)
+        scores = {
+            rid: {c: (v, g) for c, (v, g, _) in cells.items()} for rid, cells in standing.by_runtime().items()
+        }
         best = {c: max((s[c][0] for s in scores.values() if c in s), default=None) for c in levels}
         change = self.changes(hardware_id)
         columns = [Column("runtime", "Runtime", TEXT)]

@@ -38,16 +38,7 @@ class RuntimePages(ViewBase):
         )
         rows = []
         for target in self.active_hardware:
-            standing = self.catalog.standings[target.id]
-            levels: dict[int, tuple[float, str, str]] = {}
-            for c, card in standing.report.composite.items():
-                for rt in card.runtimes:
-                    run_id = rt.source_file.rsplit("/", 1)[0]
-                    entry = next(
-                        (e for rid, e in standing.entries if f"{rid}/{e.source}" == rt.source_file), None
-                    )
-                    if entry and entry.runtime == runtime_id:
-                        levels[c] = (rt.composite, rt.grade, run_id)
+            levels = self.catalog.standings[target.id].by_runtime().get(runtime_id, {})
             if not levels:
                 continue
             c1 = levels.get(min(levels))
