@@ -158,8 +158,15 @@ def composite_table(card: Scorecard, table_id: str, link: RuntimeLink, contract:
     return Table(table_id, tuple(columns), tuple(rows))
 
 
-def _simple(section_id: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> Table:
-    return Table(f"{section_id}-table", tuple(columns), tuple(tuple(r) for r in rows))
+def _scorecard_table(section_id: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> Table:
+    """A scorecard's table: its runtime column, its own columns, then score and grade (each row the same)."""
+    framed = (
+        Column("runtime", "Runtime", TEXT),
+        *columns,
+        Column("score", "Score"),
+        Column("grade", "Grade", GRADE),
+    )
+    return Table(f"{section_id}-table", framed, tuple(tuple(r) for r in rows))
 
 
 def report_tables(
@@ -197,14 +204,11 @@ def report_tables(
             (
                 "layer",
                 "Per-layer decode efficiency",
-                _simple(
+                _scorecard_table(
                     f"{prefix}layer",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("us_per_layer", "µs/layer", NUMBER, "lower is better"),
                         Column("layers", "Layers"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -231,17 +235,14 @@ def report_tables(
             (
                 f"profile-c{c}",
                 f"Prompt profiles (c={c})",
-                _simple(
+                _scorecard_table(
                     f"{prefix}profile-c{c}",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("profile", "Profile", NUMBER, "micro < short < medium < long"),
                         Column("tokens", "Prompt tokens"),
                         Column("decode", "Decode tok/s"),
                         Column("ttft", "TTFT P50 ms"),
                         Column("itl", "ITL P50 ms"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -264,15 +265,12 @@ def report_tables(
             (
                 "correctness",
                 "Correctness",
-                _simple(
+                _scorecard_table(
                     f"{prefix}correctness",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("pass_rate", "Pass rate"),
                         Column("passed", "Passed"),
                         Column("total", "Total"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -299,17 +297,14 @@ def report_tables(
             (
                 f"output-length-c{c}",
                 f"Output lengths (c={c})",
-                _simple(
+                _scorecard_table(
                     f"{prefix}output-length-c{c}",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("output", "Output", NUMBER, "short < medium < long"),
                         Column("count", "Requests"),
                         Column("avg_tokens", "Avg tokens"),
                         Column("decode", "Decode tok/s"),
                         Column("itl", "ITL ms"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -332,15 +327,12 @@ def report_tables(
             (
                 "memory",
                 "Memory efficiency",
-                _simple(
+                _scorecard_table(
                     f"{prefix}memory",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("vram", "VRAM MB"),
                         Column("total", "Total MB"),
                         Column("efficiency", "tok/s/GB"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -361,13 +353,10 @@ def report_tables(
             (
                 "cold-start",
                 "Cold start",
-                _simple(
+                _scorecard_table(
                     f"{prefix}cold-start",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("cold_start", "Start ms", NUMBER, "lower is better"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -390,15 +379,12 @@ def report_tables(
             (
                 "power",
                 "Power efficiency",
-                _simple(
+                _scorecard_table(
                     f"{prefix}power",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("power", "Power W"),
                         Column("energy", "mJ/token"),
                         Column("efficiency", "tok/s/W"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -422,16 +408,13 @@ def report_tables(
             (
                 "scaling",
                 "Concurrency scaling",
-                _simple(
+                _scorecard_table(
                     f"{prefix}scaling",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("c1", "c=1 tok/s"),
                         Column("peak", "Peak aggregate tok/s"),
                         Column("peak_c", "Peak c"),
                         Column("efficiency", "Efficiency"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
@@ -457,17 +440,14 @@ def report_tables(
             (
                 section,
                 f"Training step — {model}",
-                _simple(
+                _scorecard_table(
                     f"{prefix}{section}",
                     [
-                        Column("runtime", "Runtime", TEXT),
                         Column("tok_s", "tok/s"),
                         Column("ms", "ms/step"),
                         Column("wc", "Wall coverage"),
                         Column("bottleneck", "Bottleneck", TEXT),
                         Column("hotspots", "Hotspots"),
-                        Column("score", "Score"),
-                        Column("grade", "Grade", GRADE),
                     ],
                     rows,
                 ),
