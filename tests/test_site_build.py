@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +20,42 @@ from sitegen.errors import BuildError
 from sitegen.site.build import MARKER, build_site
 
 GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+
+
+class Terminal:
+    """What `serve_site` prints, with waits on it (conditions, not sleeps)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._said = threading.Condition()
+
+    def echo(self, line: str) -> None:
+        with self._said:
+            self.lines.append(line)
+            self._said.notify_all()
+
+    def wait_for(self, predicate, count: int = 1) -> str:
+        """The `count`-th line matching `predicate`, once printed."""
+        with self._said:
+            assert self._said.wait_for(lambda: sum(map(predicate, self.lines)) >= count, timeout=30), (
+                self.lines
+            )
+            return [line for line in self.lines if predicate(line)][count - 1]
+
+
+def start_serving(config, watch: bool) -> tuple[Terminal, str, threading.Event, threading.Thread]:
+    """Serve in a thread on a free port; return the terminal, the site's URL, a stop event and the thread."""
+    from sitegen.site.serve import serve_site
+
+    terminal, stop = Terminal(), threading.Event()
+    thread = threading.Thread(
+        target=serve_site,
+        args=(config, None, "127.0.0.1", 0, watch, lambda m: None, terminal.echo, stop, 0.05),
+        daemon=True,
+    )
+    thread.start()
+    url = terminal.wait_for(lambda line: line.startswith("serving")).split(" at ")[1].split(" ")[0]
+    return terminal, url, stop, thread
 
 
 def digest(site: Path) -> dict[str, str]:
@@ -194,33 +231,13 @@ def test_markup_in_names_and_notes_is_text(tmp_path: Path):
 
 
 def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
-    import threading
     import urllib.request
     from urllib.error import HTTPError
 
-    from sitegen.site.serve import serve_site
-
     small_tree(tmp_path)
     (tmp_path / "secret.txt").write_text("not for the web")
-    config = load_config(cwd=tmp_path)
-    stop = threading.Event()
-    lines: list[str] = []
-    said = threading.Condition()
-
-    def echo(line: str) -> None:
-        with said:
-            lines.append(line)
-            said.notify_all()
-
-    thread = threading.Thread(
-        target=serve_site,
-        args=(config, None, "127.0.0.1", 0, False, lambda m: None, echo, stop),
-        daemon=True,
-    )
-    thread.start()
-    with said:
-        assert said.wait_for(lambda: any(line.startswith("serving") for line in lines), timeout=30), lines
-    url = next(line for line in lines if line.startswith("serving")).split(" at ")[1].split(" ")[0]
+    terminal, url, stop, thread = start_serving(load_config(cwd=tmp_path), watch=False)
+    lines = terminal.lines
     assert url.startswith("http://127.0.0.1:")
     assert b"<html" in urllib.request.urlopen(url).read()
     for probe in ("../secret.txt", "%2e%2e/secret.txt", "..%2fsecret.txt", "no/such/page"):
@@ -234,44 +251,19 @@ def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
 
 
 def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: Path):
-    import threading
     import urllib.request
 
-    from sitegen.site.serve import serve_site
-
     small_tree(tmp_path)
-    config = load_config(cwd=tmp_path)
-    stop = threading.Event()
-    lines: list[str] = []
-    changed = threading.Condition()
-
-    def echo(line: str) -> None:
-        with changed:
-            lines.append(line)
-            changed.notify_all()
-
-    def wait_for(predicate) -> str:
-        with changed:
-            assert changed.wait_for(lambda: any(predicate(x) for x in lines), timeout=30), lines
-            return next(x for x in lines if predicate(x))
-
-    thread = threading.Thread(
-        target=serve_site,
-        args=(config, None, "127.0.0.1", 0, True, lambda m: None, echo, stop, 0.05),
-        daemon=True,
-    )
-    thread.start()
-    url = wait_for(lambda x: x.startswith("serving")).split(" at ")[1].split(" ")[0]
+    terminal, url, stop, thread = start_serving(load_config(cwd=tmp_path), watch=True)
     run = tmp_path / "results" / "jetson-orin" / "2026-03-07"
     (run / "run.toml").write_text('title = "Renamed while serving"\n')
-    with changed:
-        assert changed.wait_for(lambda: sum(x.startswith("built ") for x in lines) == 2, timeout=30), lines
+    terminal.wait_for(lambda line: line.startswith("built "), count=2)  # the first build, then the rebuild
     page = urllib.request.urlopen(url + "runs/jetson-orin/2026-03-07/index.html").read().decode()
     assert "Renamed while serving" in page
-    # A broken theme makes the next rebuild fail: the last good site stays served.
+    # A broken site.toml makes the next rebuild fail: the last good site stays served.
     (tmp_path / "site.toml").write_text("title = 3\n")
     (run / "run.toml").write_text('title = "Second rename"\n')
-    wait_for(lambda x: x.startswith("rebuild failed, still serving the last good site"))
+    terminal.wait_for(lambda line: line.startswith("rebuild failed, still serving the last good site"))
     page = urllib.request.urlopen(url + "runs/jetson-orin/2026-03-07/index.html").read().decode()
     assert "Renamed while serving" in page
     stop.set()
