@@ -165,27 +165,30 @@ class RunSummary(_RunIdentity):
     curve: tuple[CurvePoint, ...]
 
 
+class _Named:
+    """A configured thing shown by its display name (site.toml's `name`, else its id)."""
+
+    __slots__ = ()
+    config: HardwareConfig | RuntimeConfig
+
+    @property
+    def name(self) -> str:
+        return self.config.display_name
+
+
 @dataclass(frozen=True, slots=True)
-class HardwareTarget:
+class HardwareTarget(_Named):
     id: str
     config: HardwareConfig  # from site.toml, or a bare one for a discovered target
     declared: bool  # listed in site.toml
 
-    @property
-    def name(self) -> str:
-        return self.config.display_name
-
 
 @dataclass(frozen=True, slots=True)
-class RuntimeInfo:
+class RuntimeInfo(_Named):
     id: str
     config: RuntimeConfig
     declared: bool
     spellings: tuple[str, ...]  # every original runtime_name resolved to it
-
-    @property
-    def name(self) -> str:
-        return self.config.display_name
 
 
 @dataclass(frozen=True, slots=True)
