@@ -42,22 +42,14 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
     diagnostics = walk_diagnostics(notes, config.base_dir)
     if progress:
         progress(f"found {len(run_dirs)} runs")
-    targets = {h.id: h for h in site.hardware}
-    max_bytes = int(site.max_file_mb * 1024 * 1024)
-    runs: list[Run] = []
-    for run_dir in run_dirs:
-        run, run_diagnostics = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, contract)
-        runs.append(run)
-        diagnostics.extend(run_diagnostics)
-    runs.sort(key=lambda r: r.sort_key)
+    runs, found = read_runs(config, run_dirs)
+    diagnostics.extend(found)
     if progress:
         read = sum(len(r.files) for r in runs)
         skipped = sum(len(r.skipped) for r in runs)
         progress(f"read {read} files: {sum(len(r.results) for r in runs)} results, {skipped} skipped")
 
-    hardware = [HardwareTarget(h.id, h, True) for h in site.hardware]
-    for hw_id in sorted({r.hardware for r in runs} - set(targets)):
-        hardware.append(HardwareTarget(hw_id, HardwareConfig(id=hw_id), False))
+    hardware = hardware_targets(site.hardware, {r.hardware for r in runs})
     runtimes = _runtimes(runs, site.runtime)
     standings = {}
     series = []
@@ -69,6 +61,29 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
     series.sort(key=series_order)
     diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
     return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+
+
+def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], list[Diagnostic]]:
+    """Read, resolve and score each run directory; the runs in date order and their diagnostics."""
+    site = config.site
+    targets = {h.id: h for h in site.hardware}
+    max_bytes = int(site.max_file_mb * 1024 * 1024)
+    runs: list[Run] = []
+    diagnostics: list[Diagnostic] = []
+    for run_dir in run_dirs:
+        run, found = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract)
+        runs.append(run)
+        diagnostics.extend(found)
+    runs.sort(key=lambda r: r.sort_key)
+    return runs, diagnostics
+
+
+def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[HardwareTarget]:
+    """The targets of site.toml, in its order, then those only the runs name, by id."""
+    known = {h.id for h in declared}
+    return [HardwareTarget(h.id, h, True) for h in declared] + [
+        HardwareTarget(hw_id, HardwareConfig(id=hw_id), False) for hw_id in sorted(found - known)
+    ]
 
 
 def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:

@@ -19,7 +19,14 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..catalog.build import _read_run, runtimes_from, series_order, walk_diagnostics
+from ..catalog.build import (
+    hardware_targets,
+    read_runs,
+    runtimes_from,
+    series_order,
+    spellings_of,
+    walk_diagnostics,
+)
 from ..catalog.discover import discover
 from ..catalog.history import (
     compute_series,
@@ -28,8 +35,8 @@ from ..catalog.history import (
     standing_candidates,
     standing_from,
 )
-from ..catalog.model import Catalog, Diagnostic, HardwareTarget, Run
-from ..config import HardwareConfig, LoadedConfig
+from ..catalog.model import Catalog
+from ..config import LoadedConfig
 from ..errors import BuildError
 from .raw import link_source_files
 from .render import render_jobs
@@ -70,10 +77,7 @@ def build_sharded(
             f"read {sum(r.n_files for r in summaries)} files: {sum(r.n_results for r in summaries)} results, "
             f"{sum(r.n_skipped for r in summaries)} skipped"
         )
-        targets = {h.id: h for h in site.hardware}
-        hardware = [HardwareTarget(h.id, h, True) for h in site.hardware]
-        for hw_id in sorted({r.hardware for r in summaries} - set(targets)):
-            hardware.append(HardwareTarget(hw_id, HardwareConfig(id=hw_id), False))
+        hardware = hardware_targets(site.hardware, {r.hardware for r in summaries})
         spellings: dict[str, set[str]] = {}
         for shard in shards:
             for runtime, names in shard["spellings"].items():
@@ -129,23 +133,13 @@ def _worker(
 ) -> None:
     try:
         site = config.site
-        targets = {h.id: h for h in site.hardware}
-        max_bytes = int(site.max_file_mb * 1024 * 1024)
-        runs: list[Run] = []
-        diagnostics: list[Diagnostic] = []
-        for run_dir in run_dirs:
-            run, found = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract)
-            runs.append(run)
-            diagnostics.extend(found)
-        runs.sort(key=lambda r: r.sort_key)
+        runs, diagnostics = read_runs(config, run_dirs)
         candidates: dict[str, dict] = {}
         series = []
-        spellings: dict[str, set[str]] = {}
         for run in runs:
             standing_candidates([run], candidates.setdefault(run.hardware, {}))
             series.extend(compute_series(run.hardware, [run]))
-            for entry in run.results:
-                spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
+        spellings = spellings_of(runs)
         pipe.send(
             {
                 "summaries": [r.summary() for r in runs],
