@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
+from .catalog.classify import Classified, CorrectnessReport, classify_file
 from .errors import ResultError
 from .gcpause import gc_paused
 from .scoring.composite import Loaded
@@ -24,9 +24,7 @@ from .training import TrainingStepResult
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-_NOT_A_RESULT = {
-    FileKind.CORRECTNESS: "correctness report of the correctness tester, not a load-test result",
-}
+NOT_A_LOAD_TEST_RESULT = "correctness report of the correctness tester, not a load-test result"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +52,7 @@ def summarise(files: Sequence[Classified]) -> DirectoryLoad:
             training.append((item.name, item.training))
         elif item.correctness is not None:
             correctness.append((item.name, item.correctness))
-            skipped.append((item.name, _NOT_A_RESULT[FileKind.CORRECTNESS]))
+            skipped.append((item.name, NOT_A_LOAD_TEST_RESULT))
         elif not item.results:
             skipped.append((item.name, item.reason))
     return DirectoryLoad(

@@ -9,7 +9,7 @@ results keep the reason from the result models. Nothing here raises.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -65,11 +65,6 @@ class Classified:
     correctness: CorrectnessReport | None = None
     training: TrainingStepResult | None = None
     size: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def looks_like_result(self) -> bool:
-        return self.kind is FileKind.INVALID_RESULT
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
