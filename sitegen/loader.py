@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog.classify import Classified, CorrectnessReport, classify_file
+from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
 from .errors import ResultError
 from .gcpause import gc_paused
+from .safefs import display
 from .scoring.composite import Loaded
 from .scoring.report import order_results
 from .training import TrainingStepResult
@@ -61,10 +62,19 @@ def summarise(files: Sequence[Classified]) -> DirectoryLoad:
 
 
 def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DirectoryLoad:
+    """The `*.json` files directly in `directory`, the directory standing as the results root:
+    links leaving it, special files and undecodable names are skipped with their reason."""
+    from .catalog.discover import list_directory
+
     try:
-        names = sorted(entry.name for entry in os.scandir(directory))
+        listing = list_directory(directory, os.path.realpath(directory))
     except OSError as exc:
         raise ResultError(f"cannot read directory: {exc.strerror or exc}", directory) from None
     with gc_paused():
-        files = [classify_file(directory / name, max_bytes) for name in names if is_json_name(name)]
-    return summarise(files)
+        files = [classify_file(entry.path, max_bytes) for entry in listing.json_files]
+    refused = [
+        Classified(display(note.path.rsplit(os.sep, 1)[-1]), FileKind.UNREADABLE, note.reason)
+        for note in listing.notes
+        if is_json_name(note.path)
+    ]
+    return summarise(sorted(files + refused, key=lambda item: item.name))

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
 from ..gcpause import gc_paused
 from ..loader import summarise
+from ..safefs import display
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings
 from .classify import FileKind, classify_file
@@ -29,16 +30,19 @@ _LEVEL_OF_KIND = {
 }
 
 
-def build_catalog(config: LoadedConfig, progress: Progress | None = None) -> Catalog:
+def build_catalog(
+    config: LoadedConfig, progress: Progress | None = None, exclude: tuple[Path, ...] = ()
+) -> Catalog:
+    """`exclude`: output directories besides site.toml's, never searched for results."""
     # The build allocates millions of small objects and no cycles worth collecting.
     with gc_paused():
-        return _build_catalog(config, progress)
+        return _build_catalog(config, progress, exclude)
 
 
-def _build_catalog(config: LoadedConfig, progress: Progress | None) -> Catalog:
+def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tuple[Path, ...]) -> Catalog:
     site = config.site
     contract = config.contract
-    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir])
+    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, *exclude])
     diagnostics = walk_diagnostics(notes, config.base_dir)
     if progress:
         progress(f"found {len(run_dirs)} runs")
@@ -95,7 +99,7 @@ def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
             path = Path(note.path).relative_to(base_dir).as_posix()
         except ValueError:
             path = note.path
-        out.append(Diagnostic(path, Level.WARNING, note.reason))
+        out.append(Diagnostic(display(path), Level(note.level), note.reason))
     return out
 
 
@@ -124,7 +128,7 @@ def _read_run(
             )
         for source, reason in item.skipped_levels:
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.ERROR, f"invalid result: {reason}"))
-    metadata = read_metadata(run_dir.path)
+    metadata = read_metadata(run_dir.path, run_dir.other_files)
     diagnostics.extend(
         Diagnostic(f"{where}/{p.split(':')[0]}", Level.WARNING, p.split(": ", 1)[1])
         for p in metadata.problems

@@ -9,12 +9,14 @@ results keep the reason from the result models. Nothing here raises.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..results import LoadTestResult, ParseFailure, decode_json, parse_result_fast, result_from_value
+from ..safefs import Refused, read_regular
 from ..training import TrainingStepResult, is_training_document, training_from_value
 
 # Fields whose presence makes a JSON object "look like a result".
@@ -68,16 +70,13 @@ class Classified:
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes; ParseFailure when it is not a regular readable file or is too large."""
+    """The bytes of the regular file at `path` (its links resolved); ParseFailure when it is not
+    one, cannot be read or is too large. Whether a link may be followed at all is decided by the
+    walk (`safefs.inspect`), before this is called."""
     try:
-        if path.is_dir():
-            raise ParseFailure("is a directory, not a file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; not read")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ParseFailure(f"cannot read: {exc.strerror or exc}") from None
+        return read_regular(os.path.realpath(path), max_bytes)
+    except Refused as refused:
+        raise ParseFailure(refused.reason) from None
 
 
 def classify_file(path: Path, max_bytes: int) -> Classified:

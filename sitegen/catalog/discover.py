@@ -1,9 +1,14 @@
 """Walk the results roots and find the runs: directories that directly hold a `*.json` file.
 
 A run's id is its path relative to its root, with `/` separators; it becomes
-its URL, so it never depends on anything but that path. Hidden directories,
-the output directory and directories reached twice through links are not
-entered; a dangling link is reported.
+its URL, so it never depends on anything but that path. Every entry is judged
+by `safefs.inspect` first: links whose real path leaves the root, special
+files and names that are not UTF-8 are reported and never read. Links that
+stay inside the root are followed once (a directory reached twice is a loop
+and is reported). Hidden directories, `node_modules`, `__pycache__`, output
+directories and any site sitegen built (it holds the build marker) are not
+searched, and each skip is reported. The walk is a loop, not a recursion, and
+stops `MAX_DEPTH` levels below a root.
 """
 
 from __future__ import annotations
@@ -13,9 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..loader import is_json_name
+from ..safefs import Entry, EntryKind, inspect
 
-# Directories the walk never enters (beyond hidden ones, which start with a dot).
+# Directories the walk never enters (beyond hidden ones, which start with a dot); each skip is reported.
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
+# The file sitegen writes into every site it builds: a directory holding it is a site, not results.
+SITE_MARKER = ".sitegen-build.json"
+# Run ids become URLs and folders of the site; deeper trees are not searched.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,30 +33,61 @@ class RunDir:
     root: Path
     path: Path
     id: str  # relative to the root, '/'-separated; "." for a root that holds results itself
-    json_files: tuple[str, ...]  # sorted names of *.json entries directly inside
+    json_files: tuple[str, ...]  # sorted names of *.json entries directly inside that may be opened
+    other_files: tuple[str, ...] = ()  # sorted names of the other regular files directly inside
 
 
 @dataclass(frozen=True, slots=True)
 class WalkNote:
     path: str
     reason: str
+    level: str = "warning"  # "error" for refused links, "info" for directories skipped by rule
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One directory's entries, sorted by name, with what could not be used."""
+
+    json_files: tuple[Entry, ...]
+    other_files: tuple[Entry, ...]
+    directories: tuple[Entry, ...]
+    notes: tuple[WalkNote, ...]
+
+
+def list_directory(directory: Path, root_real: str) -> Listing:
+    """Judge every entry of one directory; raises OSError when it cannot be listed."""
+    json_files, other_files, directories, notes = [], [], [], []
+    names = sorted(os.listdir(directory))
+    for name in names:
+        entry = inspect(directory / name, root_real)
+        if entry.kind is EntryKind.OUTSIDE:
+            notes.append(WalkNote(str(entry.path), entry.reason, "error"))
+        elif not entry.usable:
+            notes.append(WalkNote(str(entry.path), entry.reason, "warning"))
+        elif is_json_name(name):
+            json_files.append(entry)  # a directory named x.json is reported when it is read
+        elif entry.kind is EntryKind.DIRECTORY:
+            directories.append(entry)
+        else:
+            other_files.append(entry)
+    return Listing(tuple(json_files), tuple(other_files), tuple(directories), tuple(notes))
 
 
 def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list[WalkNote]]:
     """Every run under every root, sorted by (root order, id); notes for what was passed over."""
-    runs: list[RunDir] = []
+    found: list[tuple[int, RunDir]] = []
     notes: list[WalkNote] = []
-    excluded = {_real(p) for p in exclude}
+    excluded = {os.path.realpath(p) for p in exclude}
     seen: set[str] = set()
-    for root in roots:
+    for index, root in enumerate(roots):
         if not root.is_dir():
             notes.append(WalkNote(str(root), "results root not found"))
             continue
-        _walk(root, root, excluded, seen, runs, notes)
-    runs.sort(key=lambda r: (roots.index(r.root), r.id))
+        found.extend((index, run) for run in _walk(root, excluded, seen, notes))
+    ordered = [run for _, run in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
     # A run's id is its path below its root, and its URL: the first root to have an id keeps it.
     unique: dict[str, RunDir] = {}
-    for run in runs:
+    for run in ordered:
         if run.id in unique:
             notes.append(
                 WalkNote(
@@ -58,48 +99,54 @@ def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list
     return list(unique.values()), notes
 
 
-def _real(path: Path) -> str:
-    try:
-        return os.path.realpath(path)
-    except OSError:
-        return str(path)
-
-
-def _walk(
-    root: Path, directory: Path, excluded: set[str], seen: set[str], runs: list[RunDir], notes: list[WalkNote]
-) -> None:
-    real = _real(directory)
-    if real in seen:
-        notes.append(WalkNote(str(directory), "already visited through another path (link loop?); skipped"))
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        notes.append(WalkNote(str(directory), f"cannot list directory: {exc.strerror or exc}"))
-        return
-    json_files = []
-    subdirs = []
-    for entry in entries:
-        path = Path(entry.path)
-        if entry.is_symlink() and not path.exists():
-            notes.append(WalkNote(str(path), "dangling link; skipped"))
+def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote]) -> list[RunDir]:
+    root_real = os.path.realpath(root)
+    runs: list[RunDir] = []
+    stack: list[tuple[Path, str, int]] = [(root, root_real, 0)]
+    while stack:
+        directory, real, depth = stack.pop()
+        if real in seen:
+            notes.append(
+                WalkNote(str(directory), "already visited through another path (link loop?); skipped")
+            )
             continue
+        seen.add(real)
         try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_json_name(entry.name):
-            json_files.append(entry.name)
-        elif is_dir:
-            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
-                continue
-            if _real(path) in excluded:
-                notes.append(WalkNote(str(path), "the output directory; not searched for results"))
-                continue
-            subdirs.append(path)
-    if json_files:
-        rel = directory.relative_to(root).as_posix()
-        runs.append(RunDir(root, directory, rel, tuple(json_files)))
-    for sub in subdirs:
-        _walk(root, sub, excluded, seen, runs, notes)
+            listing = list_directory(directory, root_real)
+        except OSError as exc:
+            notes.append(WalkNote(str(directory), f"cannot list directory: {exc.strerror or exc}"))
+            continue
+        notes.extend(listing.notes)
+        if listing.json_files:
+            rel = directory.relative_to(root).as_posix()
+            runs.append(
+                RunDir(
+                    root,
+                    directory,
+                    rel,
+                    tuple(e.name for e in listing.json_files),
+                    tuple(e.name for e in listing.other_files),
+                )
+            )
+        for entry in reversed(listing.directories):  # popped in name order
+            skip = _skip_reason(entry, excluded, depth + 1)
+            if skip is None:
+                stack.append((entry.path, entry.real, depth + 1))
+            elif skip:
+                notes.append(WalkNote(str(entry.path), skip, "info"))
+    return runs
+
+
+def _skip_reason(entry: Entry, excluded: set[str], depth: int) -> str | None:
+    """Why a directory is not searched ("" for hidden ones, passed over in silence), or None."""
+    if entry.name.startswith("."):
+        return ""
+    if entry.name in SKIPPED_DIRS:
+        return f"a {entry.name} directory; not searched for results"
+    if entry.real in excluded:
+        return "the output directory; not searched for results"
+    if os.path.lexists(os.path.join(entry.real, SITE_MARKER)):
+        return "a site sitegen built; not searched for results"
+    if depth > MAX_DEPTH:
+        return f"too deep (more than {MAX_DEPTH} levels below the results root); not searched"
+    return None

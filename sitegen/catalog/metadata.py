@@ -8,8 +8,10 @@ or images with an unsafe scheme (`javascript:`, `vbscript:`, `file:`,
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,10 @@ from typing import Any
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..safefs import Refused, read_regular
+
 MAX_NOTES_BYTES = 1024 * 1024
+MAX_RUN_TOML_BYTES = 256 * 1024
 
 
 class RunToml(BaseModel):
@@ -66,32 +71,40 @@ def render_notes(text: str) -> str:
     return _MD.render(text)
 
 
-def read_metadata(directory: Path) -> RunMetadata:
+def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "README.md")) -> RunMetadata:
+    """run.toml and README.md of a run directory, read only when the walk found them to be
+    regular files inside the results root (`present`)."""
     problems: list[str] = []
     toml = RunToml()
-    toml_path = directory / "run.toml"
-    if toml_path.is_file():
+    if "run.toml" in present:
         try:
-            toml = RunToml.model_validate(tomllib.loads(toml_path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"run.toml: cannot read: {exc}")
+            text = read_regular(os.path.realpath(directory / "run.toml"), MAX_RUN_TOML_BYTES).decode("utf-8")
+            toml = RunToml.model_validate(tomllib.loads(text))
+        except Refused as refused:
+            problems.append(f"run.toml: {refused.reason}")
+        except UnicodeDecodeError as exc:
+            problems.append(f"run.toml: not UTF-8 text (invalid byte at offset {exc.start})")
         except tomllib.TOMLDecodeError as exc:
             problems.append(f"run.toml: not valid TOML: {exc}")
+        except RecursionError:
+            problems.append("run.toml: not valid TOML: nested too deeply")
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in error["loc"])
             problems.append(f"run.toml: {where}: {error['msg']}")
             toml = RunToml()
     notes = ""
-    readme = directory / "README.md"
-    if readme.is_file():
+    if "README.md" in present:
         try:
-            if readme.stat().st_size > MAX_NOTES_BYTES:
-                problems.append(f"README.md: over {MAX_NOTES_BYTES:,} bytes; not shown")
-            else:
-                notes = render_notes(readme.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"README.md: cannot read: {exc}")
+            notes = render_notes(
+                read_regular(os.path.realpath(directory / "README.md"), MAX_NOTES_BYTES).decode("utf-8")
+            )
+        except Refused as refused:
+            problems.append(f"README.md: {refused.reason.replace('; not read', '; not shown')}")
+        except UnicodeDecodeError as exc:
+            problems.append(f"README.md: not UTF-8 text (invalid byte at offset {exc.start})")
+        except RecursionError:
+            problems.append("README.md: nested too deeply; not shown")
     extra = tuple(sorted((str(k), _text(v)) for k, v in (toml.model_extra or {}).items()))
     return RunMetadata(
         title=toml.title,

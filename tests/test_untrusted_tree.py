@@ -1,0 +1,237 @@
+"""Nothing from outside a results root reaches the site; special files and odd names never stop it.
+
+Every case builds a generated tree under tmp_path, then asserts on what
+`check`, `build` and `score` report and on what the built site holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sitegen.catalog.build import build_catalog
+from sitegen.catalog.model import Level
+from sitegen.cli import app
+from sitegen.config import load_config
+from sitegen.site.build import build_site
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+RUN = "results/hw-a/2026-03-01"
+SECRET = "sitegen-test-secret-7f3a"
+
+
+def result(name: str, **changes) -> bytes:
+    return json.dumps(GOOD | {"runtime_name": name} | changes, indent=1).encode()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A results repository with one good run and, beside the results root, files nobody may publish."""
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    run = tmp_path / RUN
+    run.mkdir(parents=True)
+    (run / "alpha-c1.json").write_bytes(result("alpha-c1"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.json").write_bytes(result(SECRET + "-c1"))
+    (outside / "notes.md").write_text(f"# {SECRET}\n")
+    (outside / "run.toml").write_text(f'title = "{SECRET}"\n')
+    (outside / "tree").mkdir()
+    (outside / "tree" / "x-c1.json").write_bytes(result(SECRET + "-tree-c1"))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n")
+    return tmp_path
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site with its bytes; fails if the site holds a symbolic link."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(site):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            assert not path.is_symlink(), f"the site holds a symbolic link: {path}"
+        for name in filenames:
+            path = Path(dirpath) / name
+            out[path.relative_to(site).as_posix()] = path.read_bytes()
+    return out
+
+
+def build_both_ways(project: Path) -> list[Path]:
+    """The site built in one process and with two worker processes; both must hold the same."""
+    config = load_config(cwd=project)
+    return [build_site(config, project / f"site-{w}", workers=w, force=True).out for w in (1, 2)]
+
+
+def assert_nothing_outside_published(project: Path) -> None:
+    for site in build_both_ways(project):
+        for name, data in site_files(site).items():
+            assert SECRET.encode() not in data, f"{name} publishes a file from outside the results root"
+
+
+def diagnostics_of(project: Path) -> dict[str, list[tuple[Level, str]]]:
+    found: dict[str, list[tuple[Level, str]]] = {}
+    for d in build_catalog(load_config(cwd=project)).diagnostics:
+        found.setdefault(d.path, []).append((d.level, d.reason))
+    return found
+
+
+def test_a_file_link_leaving_the_root_is_refused_and_never_published(project: Path):
+    run = project / RUN
+    os.symlink("/etc/passwd", run / "passwd.json")
+    os.symlink(project / "outside" / "secret.json", run / "secret.json")
+    os.symlink("../../../.git/config", run / "config.json")
+    found = diagnostics_of(project)
+    assert found[f"{RUN}/passwd.json"] == [
+        (Level.ERROR, "link to /etc/passwd, outside the results root; refused")
+    ]
+    assert found[f"{RUN}/config.json"] == [
+        (Level.ERROR, "link to ../../../.git/config, outside the results root; refused")
+    ]
+    assert f"{RUN}/secret.json" in found
+    assert_nothing_outside_published(project)
+    site = project / "site-1"
+    assert not (site / "raw" / "hw-a" / "2026-03-01" / "passwd.json").exists()
+    report = (site / "report" / "index.html").read_text()
+    assert "link to /etc/passwd, outside the results root; refused" in report
+
+
+def test_a_directory_link_leaving_the_root_is_never_walked(project: Path):
+    os.symlink(project / "outside" / "tree", project / "results" / "hw-a" / "tree")
+    os.symlink("/etc", project / "results" / "etc")
+    found = diagnostics_of(project)
+    assert found["results/etc"] == [(Level.ERROR, "link to /etc, outside the results root; refused")]
+    assert found["results/hw-a/tree"][0][0] is Level.ERROR
+    catalog = build_catalog(load_config(cwd=project))
+    assert [r.id for r in catalog.runs] == ["hw-a/2026-03-01"]
+    assert_nothing_outside_published(project)
+
+
+def test_notes_and_run_toml_linked_outside_are_never_rendered(project: Path):
+    run = project / RUN
+    os.symlink(project / "outside" / "notes.md", run / "README.md")
+    os.symlink(project / "outside" / "run.toml", run / "run.toml")
+    found = diagnostics_of(project)
+    assert (Level.ERROR, f"link to {project}/outside/notes.md, outside the results root; refused") in found[
+        f"{RUN}/README.md"
+    ]
+    assert found[f"{RUN}/run.toml"][0][0] is Level.ERROR
+    assert_nothing_outside_published(project)
+
+
+def test_links_inside_the_root_are_followed_and_published_as_regular_files(project: Path):
+    run = project / RUN
+    other = project / "results" / "hw-a" / "2026-03-02"
+    other.mkdir()
+    (other / "beta-c1.json").write_bytes(result("beta-c1"))
+    os.symlink("../2026-03-02/beta-c1.json", run / "beta-c1.json")
+    catalog = build_catalog(load_config(cwd=project))
+    first = next(r for r in catalog.runs if r.id == "hw-a/2026-03-01")
+    assert {e.source for e in first.results} == {"alpha-c1.json", "beta-c1.json"}
+    for site in build_both_ways(project):
+        raw = site / "raw" / "hw-a" / "2026-03-01" / "beta-c1.json"
+        assert raw.is_file() and not raw.is_symlink()
+        assert raw.read_bytes() == (other / "beta-c1.json").read_bytes()
+        site_files(site)  # no symbolic link anywhere
+
+
+def test_special_files_are_reported_and_never_opened(project: Path):
+    run = project / RUN
+    os.mkfifo(run / "fifo.json")
+    os.mkfifo(run / "pipe.log")
+    os.mkfifo(run / "README.md")
+    os.symlink("/dev/zero", run / "zero.json")
+    # In a fresh process with a deadline: a FIFO opened for reading would block forever.
+    for command in (["check"], ["build", "--out", str(project / "site")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen", *command],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "score", str(run)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "alpha-c1" in done.stdout
+    assert "skipped fifo.json: special file (a FIFO); not opened" in done.stderr
+    found = diagnostics_of(project)
+    assert found[f"{RUN}/fifo.json"] == [(Level.WARNING, "special file (a FIFO); not opened")]
+    assert found[f"{RUN}/README.md"] == [(Level.WARNING, "special file (a FIFO); not opened")]
+    assert found[f"{RUN}/zero.json"][0][0] is Level.ERROR
+    report = (project / "site" / "report" / "index.html").read_text()
+    assert "special file (a FIFO); not opened" in report
+
+
+def test_undecodable_names_are_reported_escaped_and_the_build_goes_on(project: Path):
+    base = os.fsencode(project / "results" / "hw-a")
+    os.makedirs(base + b"/run\xff")
+    with open(base + b"/run\xff/x-c1.json", "wb") as f:
+        f.write(result("x-c1"))
+    with open(os.fsencode(project / RUN) + b"/bad\xff.json", "wb") as f:
+        f.write(result("bad-c1"))
+    runner = CliRunner()
+    os.chdir(project)
+    checked = runner.invoke(app, ["check"])
+    assert checked.exit_code == 0 and checked.exception is None, checked.output
+    assert "results/hw-a/run\\xff" in checked.stdout
+    assert f"{RUN}/bad\\xff.json" in checked.stdout
+    assert "name is not valid UTF-8" in checked.stdout
+    built = runner.invoke(app, ["build", "--out", "site"])
+    assert built.exit_code == 0 and built.exception is None, built.output
+    assert "bad\\xff.json" in (project / "site" / "report" / "index.html").read_text()
+    assert (project / "site" / "runs" / "hw-a" / "2026-03-01" / "index.html").is_file()
+
+
+def test_deeply_nested_directories_are_walked_without_recursion(project: Path):
+    deep = project / "results" / "deep"
+    path = os.fsencode(deep)
+    os.makedirs(path)
+    for _ in range(990):
+        path += b"/d"
+        os.mkdir(path)
+    try:
+        found = diagnostics_of(project)  # no RecursionError
+        assert any("too deep" in r for rs in found.values() for _, r in rs)
+    finally:  # bottom-up: pytest's own clean-up of tmp_path recurses and would fail on this tree
+        while path != os.fsencode(deep):
+            os.rmdir(path)
+            path = os.path.dirname(path)
+
+
+def test_skipped_directory_names_are_reported(project: Path):
+    for name in ("node_modules", "__pycache__"):
+        d = project / "results" / "hw-a" / name
+        d.mkdir()
+        (d / "y-c1.json").write_bytes(result("y-c1"))
+    found = diagnostics_of(project)
+    assert found["results/hw-a/node_modules"] == [
+        (Level.INFO, "a node_modules directory; not searched for results")
+    ]
+    assert "results/hw-a/__pycache__" in found
+
+
+def test_huge_files_are_hashed_without_reading_them_whole(project: Path, monkeypatch):
+    """The unchanged-input check must not read a file over max_file_mb into memory."""
+    (project / "site.toml").write_text('results = ["results"]\nmax_file_mb = 0.01\n')
+    big = project / RUN / "big.bin"
+    big.write_bytes(b"x" * 50_000)
+    reads = []
+    original = Path.read_bytes
+
+    def spy(self):
+        reads.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    build_site(load_config(cwd=project), project / "site", workers=1)
+    build_site(load_config(cwd=project), project / "site", workers=1)
+    assert "big.bin" not in reads
