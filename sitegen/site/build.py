@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -16,11 +18,13 @@ import shutil
 import stat
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
 from ..catalog.build import build_catalog
+from ..catalog.discover import SITE_MARKER
 from ..catalog.model import Catalog
 from ..config import LoadedConfig
 from ..errors import BuildError
@@ -34,7 +38,7 @@ from .sharded import build_sharded
 from .urls import Urls
 from .views import ViewBuilder
 
-MARKER = ".sitegen-build.json"
+MARKER = SITE_MARKER
 Progress = Callable[[str], None]
 
 
@@ -60,8 +64,19 @@ class BuildSummary:
         )
 
 
-def check_output_dir(out: Path) -> None:
-    """Refuse to replace anything but an empty directory or a site sitegen built."""
+def check_output_dir(out: Path, roots: list[Path]) -> None:
+    """Refuse to replace anything but an empty directory or a site sitegen built, and never write
+    the site into, onto or above a results root: a contributor could plant the marker there."""
+    real = os.path.realpath(out)
+    for root in roots:
+        root_real = os.path.realpath(root)
+        if inside(real, root_real) or inside(root_real, real):
+            where = "is" if real == root_real else "is inside" if inside(real, root_real) else "holds"
+            raise BuildError(
+                f"{where} the results root {root}; refusing to write the site there. "
+                "Choose an output outside every results root (site.toml output, or --out)",
+                out,
+            )
     if not out.exists():
         return
     if not out.is_dir():
@@ -74,6 +89,44 @@ def check_output_dir(out: Path) -> None:
             "Choose another --out or empty it yourself",
             out,
         )
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file beside the output that one build at a time holds."""
+    return out.parent / f".{out.name}.sitegen-lock"
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output's lock for the whole build; a second build refuses at once."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path(out), "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise BuildError(f"cannot write beside the output: {exc.strerror or exc}", out) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BuildError(
+                f"another sitegen build is writing this site (it holds {lock_path(out).name}); "
+                "run this one when it has finished",
+                out,
+            ) from None
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _old_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.sitegen-old"
+
+
+def recover_output(out: Path) -> None:
+    """Put back the previous site when a build was stopped between the two renames of a swap."""
+    old = _old_path(out)
+    if not out.exists() and (old / MARKER).is_file():
+        os.replace(old, out)
 
 
 def _entries_under(root: Path, skip: set[str]) -> Iterator[tuple[Path, os.stat_result]]:
@@ -163,26 +216,37 @@ def build_site(
     force: bool = False,
     workers: int | None = None,
 ) -> BuildSummary:
+    out = (out or config.output_dir).absolute()
+    check_output_dir(out, config.result_roots)
+    with output_lock(out):
+        recover_output(out)
+        check_output_dir(out, config.result_roots)
+        return _build_locked(config, out, base_url, progress, force, workers)
+
+
+def _build_locked(
+    config: LoadedConfig,
+    out: Path,
+    base_url: str | None,
+    progress: Progress | None,
+    force: bool,
+    workers: int | None,
+) -> BuildSummary:
     started = time.perf_counter()
 
     def say(message: str) -> None:
         if progress:
             progress(f"{time.perf_counter() - started:5.1f} s  {message}")
 
-    out = (out or config.output_dir).absolute()
     base_url = config.site.base_url if base_url is None else base_url
-    check_output_dir(out)
-    fingerprint = None
-    previous = None if force else _previous_fingerprint(out)
-    if previous is not None:
-        fingerprint = input_fingerprint(config, out, base_url)
-        say("hashed the inputs")
-        if fingerprint == previous:
-            return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
+    # Hashed before anything is read: a change made while the build reads is seen by the next build.
+    fingerprint = input_fingerprint(config, out, base_url)
+    say("hashed the inputs")
+    if not force and fingerprint == _previous_fingerprint(out):
+        return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
 
     tmp = out.parent / f".{out.name}.sitegen-tmp"
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
     except OSError as exc:
@@ -194,11 +258,8 @@ def build_site(
 
     def meanwhile(catalog: Catalog, jobs: list) -> None:
         """The files around the pages; runs in this process while workers render."""
-        nonlocal fingerprint
         copy_assets(tmp, theme)
         _write_extras(tmp, [job.url for job in jobs if job.template is not None], base_url)
-        if fingerprint is None:
-            fingerprint = input_fingerprint(config, out, base_url)
 
     no_cards = None
     if config.site.preview_images:
@@ -214,10 +275,10 @@ def build_site(
             env = environment(theme)
             if workers > 1:
                 catalog, pages = build_sharded(
-                    config, tmp, base_url, env, workers, say, meanwhile, cards_from
+                    config, tmp, base_url, env, workers, say, meanwhile, cards_from, exclude=(out,)
                 )
             else:
-                catalog = build_catalog(config, say)
+                catalog = build_catalog(config, say, exclude=(out,))
                 jobs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).jobs()
                 pages = render_jobs(env, tmp, jobs)
                 link_source_files(catalog.runs, tmp)
@@ -265,12 +326,31 @@ def _xml(text: str) -> str:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Put the new site in place in one rename; the old one is removed only afterwards."""
-    if out.exists():
-        old = out.parent / f".{out.name}.sitegen-old"
+    """Put the new site in place. Where the system can exchange two directories in one step
+    (Linux renameat2), there is no moment without a site; elsewhere two renames, and a build
+    stopped between them is repaired by `recover_output` at the next build or serve."""
+    if not out.exists():
+        os.replace(tmp, out)
+    elif _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # it now holds the previous site
+    else:
+        old = _old_path(out)
         shutil.rmtree(old, ignore_errors=True)
         os.replace(out, old)
         os.replace(tmp, out)
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where that is unavailable."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0

@@ -18,11 +18,25 @@ from pathlib import Path
 from ..config import LoadedConfig, load_config
 from ..errors import BuildError, SitegenError
 from ..theme import default_dir
-from .build import build_site
+from .build import build_site, recover_output
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files from the site directory; the site's own 404 page for anything else."""
+    """Static files from the site directory; the site's own 404 page for anything else.
+
+    No directory is ever listed (a directory without index.html is a 404), and a
+    path the file system cannot take (a NUL byte) is a 400, not a traceback.
+    """
+
+    def send_head(self):
+        if "\0" in self.translate_path(self.path):  # no file can have it; open() would raise
+            self.send_error(400, "Bad request path")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(404, "File not found")
+        return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -87,6 +101,7 @@ def serve_site(
     poll_seconds: float = 1.0,
 ) -> None:
     out = (out or config.output_dir).absolute()
+    recover_output(out)
     if not (out / "index.html").is_file():
         echo(build_site(config, out, progress=progress).line())
     try:

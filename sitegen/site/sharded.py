@@ -12,7 +12,9 @@ byte for byte, as a build in one process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
@@ -52,10 +54,11 @@ def build_sharded(
     say: Callable[[str], None],
     meanwhile: Callable[[Catalog, list], None],
     cards_from: Path | None = None,
+    exclude: tuple[Path, ...] = (),
 ) -> tuple[Catalog, int]:
     """Build every page into `tmp` with `workers` processes; return the catalog (of run summaries) and the page count."""
     site = config.site
-    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir])
+    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, *exclude])
     say(f"found {len(run_dirs)} runs")
     context = multiprocessing.get_context("fork")
     pipes, processes = [], []
@@ -128,9 +131,23 @@ def _receive(pipe: Connection):
     return message
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this worker when the build process dies (Linux): a worker waiting
+    for the catalog would otherwise wait forever, since the pipes it inherited stay open."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+
+
 def _worker(
     pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, base_url: str, cards_from: Path | None
 ) -> None:
+    _die_with_parent()
     try:
         site = config.site
         runs, diagnostics = read_runs(config, run_dirs)

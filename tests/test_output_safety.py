@@ -1,0 +1,158 @@
+"""The output is never a results root, two builds never mix, a killed build never loses the site."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sitegen.catalog.build import build_catalog
+from sitegen.config import load_config
+from sitegen.errors import BuildError
+from sitegen.site.build import MARKER, build_site, lock_path, recover_output
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    for day in ("2026-03-01", "2026-03-02"):
+        run = tmp_path / "results" / "hw-a" / day
+        run.mkdir(parents=True)
+        (run / "alpha-c1.json").write_text(json.dumps(GOOD | {"runtime_name": "alpha-c1"}))
+        (run / "notes.txt").write_text("kept\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("out", ["results", "results/hw-a", "results/pub", "."])
+def test_the_output_is_never_a_results_root_nor_inside_or_above_one(project: Path, out: str):
+    (project / "results" / MARKER).write_text('{"generator": "sitegen"}')  # planted by a contributor
+    (project / "results" / "hw-a" / MARKER).write_text('{"generator": "sitegen"}')
+    with pytest.raises(BuildError, match="results root"):
+        build_site(load_config(cwd=project), project / out, workers=1)
+    assert (project / "results" / "hw-a" / "2026-03-01" / "notes.txt").read_text() == "kept\n"
+    (project / "site.toml").write_text(f'results = ["results"]\noutput = "{out}"\n')
+    with pytest.raises(BuildError, match="results root"):
+        build_site(load_config(cwd=project), workers=1)
+
+
+def test_a_site_left_inside_a_root_and_any_out_path_are_never_read_as_results(project: Path):
+    old = project / "results" / "pub"
+    (old / "runs" / "hw-a" / "2026-03-01").mkdir(parents=True)
+    (old / "runs" / "hw-a" / "2026-03-01" / "alpha-c1.json").write_text(json.dumps(GOOD))
+    (old / MARKER).write_text("{}")
+    catalog = build_catalog(load_config(cwd=project))
+    assert [r.id for r in catalog.runs] == ["hw-a/2026-03-01", "hw-a/2026-03-02"]
+    assert any(d.reason == "a site sitegen built; not searched for results" for d in catalog.diagnostics)
+
+
+def test_a_second_build_into_the_same_output_refuses_while_the_first_runs(project: Path):
+    out = project / "_site"
+    lock = lock_path(out)
+    with open(lock, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a build in progress
+        with pytest.raises(BuildError, match="another sitegen build is writing this site"):
+            build_site(load_config(cwd=project), out, workers=1)
+    assert build_site(load_config(cwd=project), out, workers=1).pages > 0
+
+
+def test_inputs_are_hashed_before_they_are_read(project: Path):
+    """A change made while a build reads must make the next build rebuild, never 'up to date'."""
+    out = project / "_site"
+    changed = project / "results" / "hw-a" / "2026-03-02" / "alpha-c1.json"
+
+    def progress(message: str) -> None:
+        if "found" in message and "runs" in message:
+            changed.write_text(json.dumps(GOOD | {"runtime_name": "changed-c1"}))
+
+    for force in (True, False):
+        changed.write_text(json.dumps(GOOD | {"runtime_name": "alpha-c1"}))
+        build_site(load_config(cwd=project), out, workers=1, force=force, progress=progress)
+        assert not build_site(load_config(cwd=project), out, workers=1).up_to_date
+        shutil.rmtree(out)  # the next round starts with no previous build
+
+
+def test_a_build_killed_between_renames_leaves_a_site_that_the_next_build_restores(project: Path):
+    out = project / "_site"
+    build_site(load_config(cwd=project), out, workers=1)
+    page = (out / "index.html").read_bytes()
+    os.replace(out, out.parent / f".{out.name}.sitegen-old")  # the moment between the two renames
+    recover_output(out)
+    assert (out / "index.html").read_bytes() == page
+    os.replace(out, out.parent / f".{out.name}.sitegen-old")
+    assert build_site(load_config(cwd=project), out, workers=1).up_to_date
+    assert (out / "index.html").read_bytes() == page
+
+
+def test_build_workers_exit_when_their_parent_is_killed(project: Path, tmp_path: Path):
+    """The parent dies while its workers wait for the catalog; they must not wait forever."""
+    pids = tmp_path / "pids"
+    script = textwrap.dedent(
+        f"""
+        import os, signal, multiprocessing
+        from pathlib import Path
+        from sitegen.config import load_config
+        from sitegen.site.build import build_site
+
+        def progress(message):
+            if " s  read " in message:
+                kids = [p.pid for p in multiprocessing.active_children()]
+                Path({str(pids)!r}).write_text(" ".join(map(str, kids)))
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        build_site(load_config(cwd=Path({str(project)!r})), Path({str(project / "_site")!r}),
+                   workers=2, progress=progress, force=True)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2
+
+    for pid in workers:  # a pidfd turns readable when its process has ended
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            readable, _, _ = select.select([fd], [], [], 30)
+        finally:
+            os.close(fd)
+        assert readable, f"build worker {pid} outlived its parent"
+
+
+def test_serve_answers_a_nul_byte_with_400_and_lists_no_directory(project: Path):
+    import threading
+
+    from sitegen.site.serve import make_server
+
+    out = build_site(load_config(cwd=project), project / "_site", workers=1).out
+    (out / "empty-dir").mkdir()
+    server = make_server(out)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(urllib.error.HTTPError) as nul:
+            urllib.request.urlopen(base + "/%00")
+        assert nul.value.code == 400
+        for listing in ("/empty-dir/", "/raw/hw-a/"):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(base + listing)
+            assert missing.value.code == 404
+            assert b"Directory listing" not in missing.value.read()
+    finally:
+        server.shutdown()
+        server.server_close()
