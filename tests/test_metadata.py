@@ -17,9 +17,10 @@ def test_readme_markup_is_text_and_unsafe_links_are_refused(tmp_path: Path):
     )
     html = read_metadata(tmp_path).notes_html
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert '<a href="https://example.org">ok</a>' in html
+    assert '<a href="https://example.org" rel="nofollow ugc noopener">ok</a>' in html
     assert "javascript:" not in html.split("[bad]")[0] or 'href="javascript' not in html
     assert 'href="javascript' not in html and 'href="data' not in html and 'src="data' not in html
+    assert "<img" not in html  # images would load from wherever a contributor points them
 
 
 def test_run_toml_fields_and_free_fields(tmp_path: Path):

@@ -1,8 +1,9 @@
 """Per-run metadata: an optional run.toml and README.md, and the run's date.
 
-README.md is rendered with markdown-it-py with raw HTML disabled, and links
-or images with an unsafe scheme (`javascript:`, `vbscript:`, `file:`,
-`data:`) are refused: notes come from whoever wrote the results.
+README.md is rendered with markdown-it-py with raw HTML and images disabled,
+and links are kept only when they are http, https or relative after the
+normalisation browsers apply (`safetext.safe_url`): notes come from whoever
+wrote the results.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..safefs import Refused, read_regular
+from ..safetext import safe_url
 
 MAX_NOTES_BYTES = 1024 * 1024
 MAX_RUN_TOML_BYTES = 256 * 1024
@@ -50,18 +52,24 @@ class RunMetadata:
     problems: tuple[str, ...] = field(default=())  # (file name: reason) lines
 
 
-_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
-
-
 def _safe_link(url: str) -> bool:
-    return not _UNSAFE_SCHEME.match(url)
+    return bool(safe_url(url))
 
 
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _safe_link
     md.enable("table")
+    # Images would load from wherever a contributor points them; notes show links only.
+    md.disable("image")
+    md.add_render_rule("link_open", _contributor_link)
     return md
+
+
+def _contributor_link(self, tokens, idx, options, env) -> str:
+    """Links in notes are the contributor's: no referrer credit, no window access."""
+    tokens[idx].attrSet("rel", "nofollow ugc noopener")
+    return self.renderToken(tokens, idx, options, env)
 
 
 _MD = _markdown()
@@ -106,13 +114,15 @@ def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "READ
         except RecursionError:
             problems.append("README.md: nested too deeply; not shown")
     extra = tuple(sorted((str(k), _text(v)) for k, v in (toml.model_extra or {}).items()))
+    if toml.link and not safe_url(toml.link):
+        problems.append("run.toml: link: only http, https and relative links are shown; this one is not")
     return RunMetadata(
         title=toml.title,
         date=toml.date,
         hardware=toml.hardware,
         tags=tuple(toml.tags),
         commit=toml.commit,
-        link=toml.link if _safe_link(toml.link) else "",
+        link=safe_url(toml.link),
         fields=extra,
         notes_html=notes,
         problems=tuple(problems),

@@ -30,6 +30,7 @@ from ..config import LoadedConfig
 from ..errors import BuildError
 from ..gcpause import gc_paused
 from ..safefs import Refused, inside, open_regular
+from ..safetext import xml_text
 from ..theme import default_dir
 from .cards import missing_reason
 from .raw import link_source_files
@@ -322,7 +323,7 @@ def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:
 
 
 def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _swap(tmp: Path, out: Path) -> None:

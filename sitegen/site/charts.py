@@ -11,9 +11,9 @@ without JavaScript.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 
+from ..safetext import script_json
 from .tables import NUMBER, TEXT, Column, Table, num, text
 
 # A qualitative palette that stays readable for common colour-vision deficiencies.
@@ -185,5 +185,5 @@ def _pivot(chart_id: str, lines: list[Line], x_title: str, y_format: str) -> Tab
 
 
 def _dump(figure: dict) -> str:
-    # Compact and sorted for byte-identical output; "</" escaped so the JSON cannot close its script tag.
-    return json.dumps(figure, separators=(",", ":"), sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    # Compact and sorted for byte-identical output; safe inside its script element; no NaN or Infinity.
+    return script_json(figure, sort_keys=True)

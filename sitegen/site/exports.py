@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
+from ..safetext import xml_text
 from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
@@ -46,6 +47,7 @@ def badge_svg(label: str, grade: str, score: float | None) -> str:
     # Width from a rough per-character advance of 6.5 px at 11 px Verdana-like text.
     left, right = 10 + int(6.5 * len(label)), 10 + int(6.5 * len(value))
     width = left + right
+    label = xml_text(label)
     title = escape(f"{label}: {value}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label={quoteattr(title)}>'
@@ -136,6 +138,11 @@ def feed_entries(
     return entries
 
 
+def _text(text: str) -> str:
+    """Text for an XML element: escaped, and without the characters XML 1.0 forbids."""
+    return escape(xml_text(text))
+
+
 def atom_feed(
     title: str, feed_url: str, site_url: str, entries: list[FeedEntry], base_url: str, limit: int = 50
 ) -> str:
@@ -153,22 +160,22 @@ def atom_feed(
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}</title>",
-        f"  <id>{escape(entry_id(feed_url))}</id>",
+        f"  <title>{_text(title)}</title>",
+        f"  <id>{_text(entry_id(feed_url))}</id>",
         f"  <updated>{updated}</updated>",
-        f'  <link rel="self" href={quoteattr(absolute(feed_url))}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute(site_url))}/>',
+        f'  <link rel="self" href={quoteattr(xml_text(absolute(feed_url)))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(xml_text(absolute(site_url)))}/>',
         "  <author><name>sitegen</name></author>",
     ]
     for e in newest:
         url = Urls.run(e.run.id)
         parts += [
             "  <entry>",
-            f"    <title>{escape(e.title)}</title>",
-            f"    <id>{escape(entry_id(url))}</id>",
+            f"    <title>{_text(e.title)}</title>",
+            f"    <id>{_text(entry_id(url))}</id>",
             f"    <updated>{_stamp(e.run.date)}</updated>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(absolute(url))}/>',
-            f'    <summary type="text">{escape(e.summary)}</summary>',
+            f'    <link rel="alternate" type="text/html" href={quoteattr(xml_text(absolute(url)))}/>',
+            f'    <summary type="text">{_text(e.summary)}</summary>',
             "  </entry>",
         ]
     parts.append("</feed>")

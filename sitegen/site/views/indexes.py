@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from ...catalog.model import Level
+from ...safetext import script_json
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
     CORRECTNESS_THRESHOLD,
@@ -154,8 +154,7 @@ class IndexPages(ViewBase):
             KeyValue(r.id, f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}")
             for r in runs
         )
-        blob = json.dumps(index, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return CompareView(page, options, blob.replace("</", "<\\/"))
+        return CompareView(page, options, script_json(index, sort_keys=True))
 
     def not_found(self) -> NotFoundView:
         page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from ...safetext import safe_url
 from .. import exports
 from ..pages import (
     BadgeView,
@@ -104,7 +105,7 @@ class RuntimePages(ViewBase):
         return RuntimeView(
             page,
             info.name,
-            info.config.homepage,
+            safe_url(info.config.homepage),
             info.spellings,
             latest,
             tuple(charts),

@@ -1,0 +1,85 @@
+"""Contributor strings made safe for the places the site writes them.
+
+- `safe_url`: a URL is kept only when it is http, https or relative after the
+  normalisation browsers apply (they drop tab, CR and LF anywhere and control
+  characters and spaces at both ends, so `java\\tscript:` would run).
+- `script_json`: JSON for a `<script type="application/json">` element, with
+  `<`, `>`, `&`, U+2028 and U+2029 escaped (`</` alone is not enough:
+  `<!--<script>` swallows the rest of the page) and no NaN or Infinity.
+- `xml_text`: text without the characters XML 1.0 forbids (feeds, sitemap, SVG).
+- `shorten`: a name or title cut to what a page shows, with a hash to keep
+  distinct long names distinct.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import Any
+
+_DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_ALLOWED_SCHEMES = frozenset({"http", "https"})
+
+
+def safe_url(url: str) -> str:
+    """`url` when it is an http, https or relative link, else "" (shown as text, never as a link)."""
+    normalised = _DROPPED_ANYWHERE.sub("", url).strip("".join(map(chr, range(0x21))))
+    match = _SCHEME.match(normalised)
+    if match and match.group(1).lower() not in _ALLOWED_SCHEMES:
+        return ""
+    if normalised != url:  # what a browser would read differs from what a reader sees
+        return ""
+    return url
+
+
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float replaced by None (absent), in lists and dicts."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
+def dumps_finite(value: Any, **options: Any) -> str:
+    """json.dumps that never writes NaN or Infinity: a value that cannot be computed is null."""
+    try:
+        return json.dumps(value, allow_nan=False, **options)
+    except ValueError:
+        return json.dumps(finite(value), allow_nan=False, **options)
+
+
+def script_json(value: Any, **options: Any) -> str:
+    """JSON that can stand inside an HTML <script> element as it is."""
+    options.setdefault("ensure_ascii", False)
+    options.setdefault("separators", (",", ":"))
+    return dumps_finite(value, **options).translate(_SCRIPT_ESCAPES)
+
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 does not allow."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+MAX_SHOWN = 200
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` when it fits; else its start, an ellipsis and a short hash of the whole."""
+    if len(text) <= limit:
+        return text
+    tag = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+    return text[: limit - 10] + "…" + tag

@@ -1,0 +1,112 @@
+"""No script from a contributor ever runs, and every XML file stays well-formed.
+
+run.toml, README.md, result fields and directory names are written by
+whoever opens a pull request. A real browser loads the pages they end up on:
+a dialog handler must never fire, no link may lead to a script URL, and
+inline JSON must not break its page.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.safetext import safe_url, script_json, xml_text
+from sitegen.site.build import build_site
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+SCRIPT_LINKS = [
+    "java\tscript:alert(document.domain)",
+    "\u0001javascript:alert(document.domain)",
+    "javascript\n:alert(document.domain)",
+    " JaVaScRiPt:alert(document.domain)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+]
+ESC = "\x1b"
+
+
+@pytest.mark.parametrize("url", SCRIPT_LINKS)
+def test_script_urls_are_refused_after_browser_normalisation(url: str):
+    assert safe_url(url) == ""
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/run?a=1&b=2", "http://example.org", "../other/", "notes.html#x", "/abs/path"]
+)
+def test_http_https_and_relative_links_are_kept(url: str):
+    assert safe_url(url) == url
+
+
+def test_inline_json_cannot_end_its_script_element():
+    text = script_json({"title": "<!--<script></script>&\u2028\u2029"})
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in text
+    assert json.loads(text) == {"title": "<!--<script></script>&\u2028\u2029"}
+
+
+def test_xml_text_drops_what_xml_forbids():
+    assert xml_text(f"a{ESC}b\x00c\ufffed\ttab") == "abcd\ttab"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("hostile-strings")
+    (base / "site.toml").write_text('results = ["results"]\nbase_url = "https://bench.example.org/"\n')
+    for i, link in enumerate(SCRIPT_LINKS):
+        run = base / "results" / f"hw{ESC}a" / f"2026-03-0{i + 1}"
+        run.mkdir(parents=True)
+        title = "<!--<script>" if i == 0 else f"run {i}{ESC} <img src=x onerror=alert(1)>"
+        (run / "run.toml").write_text(f"title = {json.dumps(title)}\nlink = {json.dumps(link)}\n")
+        (run / "README.md").write_text(
+            f"[notes]({link.replace(chr(10), ' ')}) and [ok](https://example.org/) "
+            "![pixel](https://tracker.example.org/p.png) <script>alert(1)</script>\n"
+        )
+        for c in (1, 4):
+            result = GOOD | {
+                "runtime_name": f"rt{ESC}<svg onload=alert(1)>-c{c}",
+                "concurrency": c,
+                "timestamp": f"2026-03-0{i + 1}T10:00:0{c}Z",
+            }
+            (run / f"rt-c{c}.json").write_text(json.dumps(result))
+    return build_site(load_config(cwd=base), base / "_site", workers=1).out
+
+
+def test_every_xml_file_parses(hostile_site: Path):
+    files = [p for p in hostile_site.rglob("*") if p.suffix in (".xml", ".svg")]
+    assert any(p.name == "feed.xml" for p in files) and any(p.suffix == ".svg" for p in files)
+    assert any(p.name == "sitemap.xml" for p in files)
+    for path in files:
+        ET.parse(path)  # raises on a character XML 1.0 forbids
+
+
+@pytest.mark.browser
+def test_no_contributor_script_runs_and_no_link_leads_to_a_script(page, hostile_site: Path, serve_dir):
+    base = serve_dir(hostile_site)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    pages = ["index.html", "runs/index.html", "compare/index.html", "report/index.html"]
+    pages += [
+        p.relative_to(hostile_site).as_posix() for p in sorted((hostile_site / "runs").rglob("index.html"))
+    ]
+    for path in pages:
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        assert all(h.startswith(("http://127.0.0.1", "https://")) for h in hrefs), (path, hrefs)
+        images = page.eval_on_selector_all("img[src]", "imgs => imgs.map(i => i.src)")
+        assert not any("tracker.example.org" in src for src in images), path
+        for link in page.locator("a[href]").all():
+            if "script" in (link.get_attribute("href") or "").lower():
+                raise AssertionError(f"{path}: a link to a script URL")
+    assert dialogs == []
+    # The compare page's inline JSON survived a run title of "<!--<script>".
+    page.goto(base + "compare/index.html")
+    index = json.loads(page.locator("#compare-index").text_content())
+    assert "<!--<script>" in [run["title"] for run in index["runs"]]
+    assert page.locator("footer").count() == 1
