@@ -16,7 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError, format_location
 from .scoring.contract import DEFAULT_CONTRACT, MetricThreshold, ScoringContract
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+# Lowercase letters of any script, digits, '.', '_' and '-' (what catalog.resolve.slug makes).
+Identifier = Annotated[
+    str,
+    Field(pattern=r"^[\p{Ll}\p{Lo}\p{Lm}\p{N}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}._-]*$", max_length=80),
+]
 
 
 class _Strict(BaseModel):

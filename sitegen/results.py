@@ -238,10 +238,76 @@ def _parse_int(text: str) -> Any:
 # serde_json would reject the file. Files that fail the fast path get the full
 # check.
 _NEG_ZERO = re.compile(rb"-0(?![0-9.eE])")
+# A \uD800-\uDFFF escape: Python's json and pydantic accept a lone one, serde_json does not.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _needs_exact_decoder(raw: bytes) -> bool:
-    return bool(_NEG_ZERO.search(raw)) or raw.count(b'"runtime_name"') > 1
+    return (
+        bool(_NEG_ZERO.search(raw)) or raw.count(b'"runtime_name"') > 1 or bool(_SURROGATE_ESCAPE.search(raw))
+    )
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate in `text` as an escape (`\\ud800`); json.loads joins valid pairs."""
+    for ch in text:
+        if "\ud800" <= ch <= "\udfff":
+            return f"\\u{ord(ch):04x}"
+    return None
+
+
+def _surrogate_reason(loc: tuple[Any, ...], escape: str, in_key: bool = False) -> str:
+    what = "a field name with a lone surrogate escape" if in_key else "a lone surrogate escape"
+    return f"{format_location(loc)}: {what} ({escape}) is not text"
+
+
+def find_lone_surrogate(value: Any, loc: tuple[Any, ...] = ()) -> str | None:
+    """A reason naming the first string or key anywhere in `value` that holds a lone surrogate."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [(loc, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            escape = _lone_surrogate(item)
+            if escape:
+                return _surrogate_reason(where, escape)
+        elif isinstance(item, dict):
+            for key in item:
+                escape = _lone_surrogate(key)
+                if escape:
+                    return _surrogate_reason(where, escape, in_key=True)
+            stack.extend((where + (k,), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((where + (i,), v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
+def _result_lone_surrogate(value: dict, model: type[BaseModel], loc: tuple[Any, ...] = ()) -> str | None:
+    """Like serde_json: a lone surrogate fails in any field name of a record and in a known string
+    field; inside the value of an unknown field (skipped unread) it passes."""
+    fields = model.model_fields
+    for key, sub in value.items():
+        escape = _lone_surrogate(key)
+        if escape:
+            return _surrogate_reason(loc, escape, in_key=True)
+        if key not in fields:
+            continue
+        inner = _nested_model(fields[key].annotation)
+        items = sub if isinstance(sub, list) else [sub]
+        for i, item in enumerate(items):
+            where = loc + ((key, i) if isinstance(sub, list) else (key,))
+            if isinstance(item, str):
+                escape = _lone_surrogate(item)
+                if escape:
+                    return _surrogate_reason(where, escape)
+            elif isinstance(item, dict):
+                found = (
+                    _result_lone_surrogate(item, inner, where)
+                    if inner is not None
+                    else find_lone_surrogate(item, where)  # request_details: every key and string is read
+                )
+                if found:
+                    return found
+    return None
 
 
 def decode_json(raw: bytes) -> Any:
@@ -372,6 +438,9 @@ def result_from_value(value: Any) -> LoadTestResult:
         duplicate = _find_duplicate(value, LoadTestResult)
         if duplicate:
             raise ParseFailure(duplicate)
+    surrogate = _result_lone_surrogate(value, LoadTestResult)
+    if surrogate:
+        raise ParseFailure(surrogate)
     try:
         return LoadTestResult.model_validate(value)
     except ValidationError as exc:

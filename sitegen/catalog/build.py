@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
 from ..gcpause import gc_paused
-from ..loader import summarise
+from ..loader import DirectoryLoad, summarise
 from ..safefs import display
+from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings
 from .classify import FileKind, classify_file
@@ -114,6 +116,15 @@ def _read_run(
     diagnostics: list[Diagnostic] = []
     files = [classify_file(run_dir.path / name, max_bytes) for name in run_dir.json_files]
     load = summarise(files)
+    load, cut = _names_shown(load)
+    for source, length in cut:
+        diagnostics.append(
+            Diagnostic(
+                f"{where}/{source}",
+                Level.WARNING,
+                f"runtime_name is {length:,} characters long; shown cut to {MAX_SHOWN}",
+            )
+        )
     for item in files:
         level = _LEVEL_OF_KIND.get(item.kind)
         if level is not None:
@@ -169,6 +180,21 @@ def _read_run(
         ),
     )
     return run, diagnostics
+
+
+def _names_shown(load: DirectoryLoad) -> tuple[DirectoryLoad, list[tuple[str, int]]]:
+    """Runtime names over MAX_SHOWN characters cut (with a hash, so distinct names stay distinct)
+    before scoring, so no page repeats a 20 MB name; the source file keeps the whole name."""
+    cut = [(source, len(r.runtime_name)) for r, source in load.loaded if len(r.runtime_name) > MAX_SHOWN]
+    if not cut:
+        return load, cut
+    loaded = tuple(
+        (r.model_copy(update={"runtime_name": shorten(r.runtime_name)}), source)
+        if len(r.runtime_name) > MAX_SHOWN
+        else (r, source)
+        for r, source in load.loaded
+    )
+    return replace(load, loaded=loaded), cut
 
 
 def _run_date(run_id: str, declared: dt.date | None, measured) -> tuple[dt.date | None, str, bool]:

@@ -31,22 +31,32 @@ _LATENCY_FIELDS = (
 )
 
 
-def parse_timestamp(text: str) -> dt.datetime | None:
-    """RFC 3339 / ISO 8601 with a time; a time without zone is taken as UTC."""
+def _read_timestamp(text: str) -> dt.datetime | str:
+    """The time in UTC, or why there is none."""
     if "T" not in text and " " not in text.strip():
-        return None
+        return "is not an RFC 3339 date and time"
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return "is not an RFC 3339 date and time"
+    try:  # 0001-01-01T00:00:00+01:00 is in year 0 in UTC, which no date can hold
+        return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    except OverflowError:
+        return "is outside the years a date can hold"
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """RFC 3339 / ISO 8601 with a time, in UTC; a time without zone is taken as UTC."""
+    value = _read_timestamp(text)
+    return value if isinstance(value, dt.datetime) else None
 
 
 def result_warnings(
     result: LoadTestResult, measured_at: dt.datetime | None, run_date: dt.date | None, date_is_declared: bool
 ) -> Iterator[str]:
     if measured_at is None:
-        yield f"timestamp {result.timestamp!r} is not an RFC 3339 date and time"
+        reason = _read_timestamp(result.timestamp)
+        yield f"timestamp {result.timestamp!r} {reason}"
     elif not EARLIEST <= measured_at < LATEST:
         yield f"timestamp {result.timestamp} is far from any plausible run date"
     elif run_date is not None and date_is_declared:

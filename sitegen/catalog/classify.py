@@ -15,8 +15,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ..results import LoadTestResult, ParseFailure, decode_json, parse_result_fast, result_from_value
+from ..results import (
+    LoadTestResult,
+    ParseFailure,
+    decode_json,
+    find_lone_surrogate,
+    parse_result_fast,
+    result_from_value,
+)
 from ..safefs import Refused, read_regular
+from ..safetext import shorten
 from ..training import TrainingStepResult, is_training_document, training_from_value
 
 # Fields whose presence makes a JSON object "look like a result".
@@ -98,6 +106,12 @@ def classify_file(path: Path, max_bytes: int) -> Classified:
 
 
 def _classify_value(name: str, value: Any, size: int) -> Classified:
+    if not _is_result_shaped(value):
+        # Not read by the reference, and shown on pages: no lone surrogate anywhere.
+        surrogate = find_lone_surrogate(value)
+        if surrogate:
+            kind = FileKind.INVALID_RESULT if _is_correctness_report(value) else FileKind.NOT_JSON
+            return Classified(name, kind, surrogate, size=size)
     if is_training_document(value):
         try:
             return Classified(name, FileKind.TRAINING, training=training_from_value(value), size=size)
@@ -117,6 +131,10 @@ def _classify_value(name: str, value: Any, size: int) -> Classified:
             return Classified(name, FileKind.INVALID_RESULT, failure.reason, size=size)
         return Classified(name, FileKind.OTHER_JSON, _describe_other(value), size=size)
     return Classified(name, FileKind.RESULT, results=((result, name),), size=size)
+
+
+def _is_result_shaped(value: Any) -> bool:
+    return isinstance(value, list) or (isinstance(value, dict) and "total_requests" in value)
 
 
 def _sweep(name: str, value: dict, size: int) -> Classified:
@@ -157,7 +175,7 @@ def _correctness(value: dict) -> CorrectnessReport:
         failures = case.get("failures") if isinstance(case.get("failures"), list) else []
         cases.append(
             CorrectnessCase(
-                name=str(case.get("name", "")),
+                name=shorten(str(case.get("name", ""))),
                 passed=case.get("passed") is True,
                 failures=tuple(str(f)[:500] for f in failures),
             )
@@ -166,11 +184,13 @@ def _correctness(value: dict) -> CorrectnessReport:
     total = _int(value.get("total")) if "total" in value else len(cases)
     failed = _int(value.get("failed")) if "failed" in value else total - passed
     timestamp = value.get("timestamp") if isinstance(value.get("timestamp"), str) else ""
-    return CorrectnessReport(value["runtime_name"], timestamp, passed, failed, total, tuple(cases))
+    return CorrectnessReport(
+        shorten(value["runtime_name"]), timestamp[:64], passed, failed, total, tuple(cases)
+    )
 
 
 def _describe_other(value: Any) -> str:
     if isinstance(value, dict):
-        keys = ", ".join(json.dumps(k) for k in sorted(value)[:4])
+        keys = ", ".join(json.dumps(shorten(k, 60)) for k in sorted(value)[:4])
         return f"not a result: an object with keys {keys}{', ...' if len(value) > 4 else ''}"
     return f"not a result: a JSON {type(value).__name__.replace('str', 'string')}"

@@ -13,6 +13,7 @@ stops `MAX_DEPTH` levels below a root.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 SITE_MARKER = ".sitegen-build.json"
 # Run ids become URLs and folders of the site; deeper trees are not searched.
 MAX_DEPTH = 32
+# Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
+# a run directory of that name would collide with them, so its id gets a suffix.
+RESERVED_NAMES = frozenset({"index.html", "scorecards.json", "scorecards.md", "runtimes.json"})
+# The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.
+ROOT_RUN_FOLDER = "_root"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +102,37 @@ def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list
             )
         else:
             unique[run.id] = run
-    return list(unique.values()), notes
+    return _without_collisions(list(unique.values()), notes), notes
+
+
+def _without_collisions(runs: list[RunDir], notes: list[WalkNote]) -> list[RunDir]:
+    """Runs whose id would land on a file of the site get a suffix in the colliding part."""
+    has_root_run = any(run.id == "." for run in runs)
+    out = []
+    for run in runs:
+        parts = run.id.split("/")
+        renamed = [
+            _suffixed(run.id, i, part)
+            if part in RESERVED_NAMES or (i == 0 and part == ROOT_RUN_FOLDER and has_root_run)
+            else part
+            for i, part in enumerate(parts)
+        ]
+        if renamed != parts:
+            new_id = "/".join(renamed)
+            notes.append(
+                WalkNote(
+                    str(run.path),
+                    f"run id {run.id!r} collides with a file of the site; published as {new_id!r}",
+                )
+            )
+            run = RunDir(run.root, run.path, new_id, run.json_files, run.other_files)
+        out.append(run)
+    return out
+
+
+def _suffixed(run_id: str, index: int, part: str) -> str:
+    prefix = "/".join(run_id.split("/")[: index + 1])
+    return f"{part}~{hashlib.blake2b(prefix.encode(), digest_size=2).hexdigest()}"
 
 
 def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote]) -> list[RunDir]:

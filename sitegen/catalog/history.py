@@ -12,6 +12,7 @@ efficiency (the run's scaling scorecard).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -122,18 +123,27 @@ def _first(
     return None
 
 
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None (absent) where that is no finite number: a denominator
+    of 5e-324 gives Infinity, which no chart or JSON file may hold."""
+    if denominator <= 0:
+        return None
+    value = numerator / denominator
+    return value if math.isfinite(value) else None
+
+
 def _power(entry: ResultEntry) -> float | None:
     t = entry.result.gpu_telemetry
-    if t is None or t.power_draw_w.mean <= 0 or entry.result.decode_tok_per_sec <= 0:
+    if t is None or entry.result.decode_tok_per_sec <= 0:
         return None
-    return entry.result.decode_tok_per_sec / t.power_draw_w.mean
+    return _ratio(entry.result.decode_tok_per_sec, t.power_draw_w.mean)
 
 
 def _memory(entry: ResultEntry) -> float | None:
     t = entry.result.gpu_telemetry
-    if t is None or t.memory_used_mb.max <= 0:
+    if t is None:
         return None
-    return entry.result.decode_tok_per_sec / (t.memory_used_mb.max / 1024.0)
+    return _ratio(entry.result.decode_tok_per_sec, t.memory_used_mb.max / 1024.0)
 
 
 def _cold_start(entry: ResultEntry) -> float | None:

@@ -21,10 +21,11 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..safefs import Refused, read_regular
-from ..safetext import safe_url
+from ..safetext import MAX_SHOWN, safe_url, shorten
 
 MAX_NOTES_BYTES = 1024 * 1024
 MAX_RUN_TOML_BYTES = 256 * 1024
+MAX_LINK = 2000
 
 
 class RunToml(BaseModel):
@@ -113,16 +114,31 @@ def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "READ
             problems.append(f"README.md: not UTF-8 text (invalid byte at offset {exc.start})")
         except RecursionError:
             problems.append("README.md: nested too deeply; not shown")
-    extra = tuple(sorted((str(k), _text(v)) for k, v in (toml.model_extra or {}).items()))
-    if toml.link and not safe_url(toml.link):
+
+    def shown(what: str, value: str) -> str:
+        if len(value) > MAX_SHOWN:
+            problems.append(f"run.toml: {what} is {len(value):,} characters long; shown cut to {MAX_SHOWN}")
+        return shorten(value)
+
+    extra = tuple(
+        sorted(
+            (shown("a field name", str(k)), shown(str(k)[:40], _text(v)))
+            for k, v in (toml.model_extra or {}).items()
+        )
+    )
+    link = safe_url(toml.link)
+    if toml.link and not link:
         problems.append("run.toml: link: only http, https and relative links are shown; this one is not")
+    if len(link) > MAX_LINK:
+        problems.append(f"run.toml: link is {len(link):,} characters long; not shown")
+        link = ""
     return RunMetadata(
-        title=toml.title,
+        title=shown("title", toml.title),
         date=toml.date,
         hardware=toml.hardware,
-        tags=tuple(toml.tags),
-        commit=toml.commit,
-        link=safe_url(toml.link),
+        tags=tuple(shown("a tag", t) for t in toml.tags),
+        commit=shown("commit", toml.commit),
+        link=link,
         fields=extra,
         notes_html=notes,
         problems=tuple(problems),

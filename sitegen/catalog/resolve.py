@@ -12,6 +12,7 @@ unnamed runtime, `unknown`, the file name stands in).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,11 +31,33 @@ class Resolution:
     reason: str
 
 
+SLUG_LENGTH = 80
+# Unicode categories a slug keeps: lowercase and uncased letters, marks and digits (config.Identifier).
+SLUG_CATEGORIES = frozenset({"Ll", "Lo", "Lm", "Mn", "Mc", "Nd", "Nl", "No"})
+
+
+def _fold(char: str) -> str:
+    """A Latin letter without its accent (ü -> u); any other character as it is (й stays й)."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base.isascii() else char
+
+
 def slug(text: str) -> str:
-    """A URL- and file-safe id: lowercase ASCII letters, digits, '.', '_' and '-' (ü -> u)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower()).strip("-.")
-    return out[:80] or "unnamed"
+    """A URL- and file-safe id: lowercase letters of any script, digits, '.', '_' and '-'.
+
+    Accents of Latin letters are dropped (ü -> u), other letters kept (東京 stays 東京), so names that differ in
+    more than case, accents and punctuation keep distinct ids. A name with no letter or digit,
+    or one cut to SLUG_LENGTH, ends in a short hash of the whole name.
+    """
+    folded = "".join(_fold(c) for c in unicodedata.normalize("NFC", text).lower())
+    kept = "".join(c if c in "._-" or unicodedata.category(c) in SLUG_CATEGORIES else " " for c in folded)
+    out = re.sub(r"\s+", "-", kept.strip()).strip("-.")
+    tag = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+    if not out:
+        return f"unnamed-{tag}" if text.strip() else "unnamed"
+    if len(out) > SLUG_LENGTH:
+        return f"{out[: SLUG_LENGTH - 7]}-{tag}"
+    return out
 
 
 def _matches(pattern: str, text: str) -> bool:

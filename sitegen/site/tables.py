@@ -7,6 +7,7 @@ means "missing", which sorts last in both directions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -101,6 +102,8 @@ def num(
 ) -> Cell:
     if value is None:
         return Cell("–")
+    if not math.isfinite(value):  # e.g. a rate over a duration of 5e-324 ms
+        return Cell("–", "", note="cannot be computed")
     return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)
 
 
@@ -130,7 +133,10 @@ RuntimeLink = Callable[[str], str | None]  # source_file -> link to the runtime 
 def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> Cell:
     if metric is None:
         return Cell("–")
-    value = fmt.format(metric.value) + ("" if "%" in fmt else f" {unit}")
+    if math.isfinite(metric.value):
+        value = fmt.format(metric.value) + ("" if "%" in fmt else f" {unit}")
+    else:
+        value = "value cannot be computed"
     penalty = f", jitter −{metric.jitter_penalty}" if metric.jitter_penalty else ""
     return Cell(str(metric.score), sort_key(metric.score), best=metric.best, note=value + penalty)
 
