@@ -20,6 +20,7 @@ import json
 import re
 from typing import Annotated, Any, NotRequired
 
+import pydantic_core
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,7 +31,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
 )
-from typing_extensions import TypedDict
+from typing_extensions import TypedDict, is_typeddict
 
 from .errors import format_location
 
@@ -231,21 +232,41 @@ def _parse_int(text: str) -> Any:
     return _NegativeZero(-0.0) if text == "-0" else int(text)
 
 
-# Quick pre-checks on the raw text decide whether the slower, exact decoder is needed.
-# Counting every field name would cost more than parsing, so only `runtime_name`
-# (the field people edit by hand) is checked for repeats on the fast path; any
-# other repeated field in an otherwise valid file is read last-wins, where
-# serde_json would reject the file. Files that fail the fast path get the full
-# check.
+# Quick pre-checks on the raw text decide whether the slower, exact decoder is needed:
+# `-0` (serde reads it as a float, so integer fields reject it) and \uD800-\uDFFF escapes.
+# Repeated keys are caught on the fast path by counting: every key in the text is a string
+# followed by a colon, so when the text has no more `":` tokens than the parsed objects have
+# keys, no object repeated a key; otherwise the exact decoder finds the repeat (or the extra
+# `":` was inside a string).
 _NEG_ZERO = re.compile(rb"-0(?![0-9.eE])")
 # A \uD800-\uDFFF escape: Python's json and pydantic accept a lone one, serde_json does not.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+_SPACED_KEY_TOKEN = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _key_tokens(raw: bytes) -> int:
+    """How many `"` + optional white space + `:` the text holds: at least one per key."""
+    return raw.count(b'":') + len(_SPACED_KEY_TOKEN.findall(raw))
+
+
 def _needs_exact_decoder(raw: bytes) -> bool:
-    return (
-        bool(_NEG_ZERO.search(raw)) or raw.count(b'"runtime_name"') > 1 or bool(_SURROGATE_ESCAPE.search(raw))
-    )
+    return bool(_NEG_ZERO.search(raw)) or bool(_SURROGATE_ESCAPE.search(raw))
+
+
+def _keys_in(value: Any) -> int:
+    """How many keys the objects in a decoded JSON value hold, all levels together."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            count += len(item)
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return count
 
 
 def _lone_surrogate(text: str) -> str | None:
@@ -281,32 +302,22 @@ def find_lone_surrogate(value: Any, loc: tuple[Any, ...] = ()) -> str | None:
     return None
 
 
-def _result_lone_surrogate(value: dict, model: type[BaseModel], loc: tuple[Any, ...] = ()) -> str | None:
+def _result_lone_surrogate(value: dict, record: Record, loc: tuple[Any, ...] = ()) -> str | None:
     """Like serde_json: a lone surrogate fails in any field name of a record and in a known string
     field; inside the value of an unknown field (skipped unread) it passes."""
-    fields = model.model_fields
-    for key, sub in value.items():
-        escape = _lone_surrogate(key)
-        if escape:
-            return _surrogate_reason(loc, escape, in_key=True)
-        if key not in fields:
-            continue
-        inner = _nested_model(fields[key].annotation)
-        items = sub if isinstance(sub, list) else [sub]
-        for i, item in enumerate(items):
-            where = loc + ((key, i) if isinstance(sub, list) else (key,))
-            if isinstance(item, str):
-                escape = _lone_surrogate(item)
+    stack = [(loc, value, record)]
+    while stack:
+        where, obj, kind = stack.pop()
+        fields = _record_fields(kind)
+        for key, sub in obj.items():
+            escape = _lone_surrogate(key)
+            if escape:
+                return _surrogate_reason(where, escape, in_key=True)
+            if key in fields and isinstance(sub, str):
+                escape = _lone_surrogate(sub)
                 if escape:
-                    return _surrogate_reason(where, escape)
-            elif isinstance(item, dict):
-                found = (
-                    _result_lone_surrogate(item, inner, where)
-                    if inner is not None
-                    else find_lone_surrogate(item, where)  # request_details: every key and string is read
-                )
-                if found:
-                    return found
+                    return _surrogate_reason(where + (key,), escape)
+        stack.extend(reversed(list(_records_below(obj, kind, where))))
     return None
 
 
@@ -323,16 +334,14 @@ def decode_json(raw: bytes) -> Any:
         raise ParseFailure(f"not UTF-8 text (invalid byte at offset {exc.start})") from None
     if not text.strip():
         raise ParseFailure("empty file")
-    exact = _needs_exact_decoder(raw)
     try:
-        if exact:
-            return json.loads(
-                text,
-                parse_constant=_reject_constant,
-                parse_int=_parse_int,
-                object_pairs_hook=_pairs_to_dict,
-            )
-        return json.loads(text, parse_constant=_reject_constant)
+        # Exact: repeated keys are kept visible and `-0` stays distinct from 0.
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int if b"-0" in raw else None,
+            object_pairs_hook=_pairs_to_dict,
+        )
     except ParseFailure:
         raise
     except json.JSONDecodeError as exc:
@@ -391,38 +400,52 @@ def _reason_from(error: dict[str, Any]) -> str:
     return f"{format_location(loc)}: {expectation}, got {_describe(error.get('input'))}"
 
 
-def _find_duplicate(value: Any, model: type[BaseModel], loc: tuple[Any, ...] = ()) -> str | None:
-    """Name the first known field given twice in a record (serde rejects those)."""
-    if not isinstance(value, dict):
-        return None
-    fields = model.model_fields
-    if isinstance(value, _DuplicateKeys):
-        for key in value.duplicates:
-            if key in fields:
-                return f"{format_location(loc + (key,))}: field given twice"
-    for name, info in fields.items():
-        sub = value.get(name)
-        if sub is None:
-            continue
-        inner = _nested_model(info.annotation)
-        if inner is None:
-            continue
-        items = sub if isinstance(sub, list) else [sub]
-        for i, item in enumerate(items):
-            where = loc + ((name, i) if isinstance(sub, list) else (name,))
-            found = _find_duplicate(item, inner, where)
-            if found:
-                return found
+Record = type  # a record of the result format: a pydantic model or a TypedDict (RequestDetail)
+
+
+def _record_fields(record: Record) -> dict[str, Any]:
+    """Field name -> annotation of a model or a TypedDict."""
+    if isinstance(record, type) and issubclass(record, BaseModel):
+        return {name: info.annotation for name, info in record.model_fields.items()}
+    return dict(record.__annotations__)
+
+
+def _nested_record(annotation: Any) -> Record | None:
+    """The record type inside an annotation (`list[X]`, `X | None`, `NotRequired[X]`), if any."""
+    if isinstance(annotation, type) and (issubclass(annotation, BaseModel) or is_typeddict(annotation)):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _nested_record(arg)
+        if found is not None:
+            return found
     return None
 
 
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _nested_model(arg)
-        if found is not None:
-            return found
+def _records_below(value: dict, record: Record, loc: tuple[Any, ...]):
+    """(location, object, record type) of every record nested in one record's known fields."""
+    for name, annotation in _record_fields(record).items():
+        inner = _nested_record(annotation)
+        sub = value.get(name)
+        if inner is None or sub is None:
+            continue
+        items = sub if isinstance(sub, list) else [sub]
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield loc + ((name, i) if isinstance(sub, list) else (name,)), item, inner
+
+
+def _find_duplicate(value: Any, record: Record, loc: tuple[Any, ...] = ()) -> str | None:
+    """Name the first known field given twice in any record (serde rejects those; a repeated
+    unknown field is skipped unread and passes)."""
+    stack = [(loc, value, record)] if isinstance(value, dict) else []
+    while stack:
+        where, obj, kind = stack.pop()
+        if isinstance(obj, _DuplicateKeys):
+            fields = _record_fields(kind)
+            for key in obj.duplicates:
+                if key in fields:
+                    return f"{format_location(where + (key,))}: field given twice"
+        stack.extend(reversed(list(_records_below(obj, kind, where))))
     return None
 
 
@@ -434,10 +457,9 @@ def result_from_value(value: Any) -> LoadTestResult:
         value = dict(zip(FIELD_ORDER, value, strict=False))  # trailing fields keep defaults
     elif not isinstance(value, dict):
         raise ParseFailure(f"expected a JSON object, got {_describe(value)}")
-    if isinstance(value, _DuplicateKeys) or _has_marked_objects(value):
-        duplicate = _find_duplicate(value, LoadTestResult)
-        if duplicate:
-            raise ParseFailure(duplicate)
+    duplicate = _find_duplicate(value, LoadTestResult)
+    if duplicate:
+        raise ParseFailure(duplicate)
     surrogate = _result_lone_surrogate(value, LoadTestResult)
     if surrogate:
         raise ParseFailure(surrogate)
@@ -445,11 +467,6 @@ def result_from_value(value: Any) -> LoadTestResult:
         return LoadTestResult.model_validate(value)
     except ValidationError as exc:
         raise ParseFailure(_reason_from(exc.errors(include_url=False)[0])) from None
-
-
-def _has_marked_objects(value: dict) -> bool:
-    # Nested objects were only marked when the exact decoder ran; cheap to skip otherwise.
-    return any(isinstance(v, _DuplicateKeys) for v in value.values())
 
 
 def parse_result(raw: bytes) -> LoadTestResult | str:
@@ -467,13 +484,16 @@ def parse_result_fast(raw: bytes) -> LoadTestResult | None:
     """The common case in one step: pydantic parses and validates the bytes directly.
 
     Returns None when the file needs the exact path: text the fast parser would
-    read more leniently than serde_json (a BOM, `-0`, a repeated required key)
-    or anything it rejects (the exact path then words the reason, or accepts
-    the array form).
+    read more leniently than serde_json (a BOM, `-0`, a repeated key, a lone
+    surrogate escape) or anything it rejects (the exact path then words the
+    reason, or accepts the array form).
     """
     if raw.startswith(b"\xef\xbb\xbf") or _needs_exact_decoder(raw):
         return None
     try:
-        return LoadTestResult.model_validate_json(raw)
+        value = pydantic_core.from_json(raw, allow_inf_nan=False)
+        if not isinstance(value, dict) or _key_tokens(raw) != _keys_in(value):
+            return None  # the array form, or a key that may be repeated: the exact path decides
+        return LoadTestResult.model_validate(value)
     except ValueError:  # pydantic's ValidationError, or bytes it cannot decode
         return None

@@ -118,6 +118,29 @@ def test_duplicate_known_field_is_rejected_unknown_is_not():
     assert isinstance(parse_result(text.encode()), LoadTestResult)
 
 
+def test_a_repeat_anywhere_in_a_record_is_rejected_on_every_path():
+    """The fast path must not read a repeated field last-wins where the reference rejects it."""
+    full = Path(__file__).resolve().parent / "fixtures" / "scorecards" / "full-sweep" / "vllm-4090-c4.json"
+    text = full.read_text()
+    cases = {
+        "concurrency: field given twice": text.replace(
+            '"concurrency": ', '"concurrency": 3, "concurrency": ', 1
+        ),
+        "gpu_telemetry.gpu_utilization_pct.mean: field given twice": text.replace(
+            '"mean": ', '"mean": 1.0, "mean": ', 1
+        ),
+        "request_details[0].ttft_ms: field given twice": text.replace(
+            '"ttft_ms": ', '"ttft_ms": 1.0, "ttft_ms": ', 1
+        ),
+    }
+    for reason, mutated in cases.items():
+        assert parse_result(mutated.encode()) == reason
+    spaced = text.replace('"concurrency": ', '"concurrency" : 3, "concurrency"\n: ', 1)
+    assert parse_result(spaced.encode()) == "concurrency: field given twice"
+    in_a_string = text.replace('"runtime_name": ', '"note": "a\\": b", "runtime_name": ', 1)
+    assert isinstance(parse_result(in_a_string.encode()), LoadTestResult)
+
+
 def test_unknown_fields_ignored_and_null_options_absent():
     r = parse(MINIMAL | {"platform": "jetson", "cold_start_ms": None, "num_layers": None})
     assert isinstance(r, LoadTestResult) and r.cold_start_ms is None

@@ -142,6 +142,23 @@ def test_scaling_peak_tie_takes_lowest_concurrency():
         assert card.runtimes[0].scaling_efficiency == 1.5
 
 
+def test_scaling_peak_tie_with_concurrency_0_keeps_the_row():
+    # A peak shared by c=0 and c=4: the reference either drops the row (peak at c=0) or keeps it
+    # (peak at c=4), by hash order; sitegen keeps it, at c=4.
+    c0 = make_test_result("rt-c0", 100.0, 10.0, 10.0, 12.0, 0.0, 0, tokens_per_sec=300.0)
+    c1 = make_test_result("rt-c1", 100.0, 10.0, 10.0, 12.0, 0.0, 1)
+    c4 = make_test_result("rt-c4", 100.0, 10.0, 10.0, 12.0, 0.0, 4, tokens_per_sec=300.0)
+    card = compute_concurrency_scaling_scorecard(
+        [(r, "f.json") for r in (c0, c1, c4)], DEFAULT_CONTRACT.grades
+    )
+    assert [(rt.name, rt.peak_concurrency) for rt in card.runtimes] == [("rt", 4)]
+    higher_at_0 = make_test_result("rt-c0", 100.0, 10.0, 10.0, 12.0, 0.0, 0, tokens_per_sec=900.0)
+    card = compute_concurrency_scaling_scorecard(
+        [(r, "f.json") for r in (higher_at_0, c1, c4)], DEFAULT_CONTRACT.grades
+    )
+    assert card.runtimes == ()  # a real peak at c=0 drops the row, as in the reference
+
+
 def test_equal_efficiencies_and_consistencies_break_ties_by_name():
     rows = []
     for name in ("zeta", "alpha"):

@@ -46,9 +46,10 @@ def compute_concurrency_scaling_scorecard(
         if not c1_decode > 0.0:
             continue
         # The reference visits levels in hash order with a strict '>', so a peak reached at
-        # two levels is random there; sitegen visits ascending levels: the lowest one wins.
+        # two levels is random there; sitegen visits ascending levels, c=0 last: the lowest
+        # level wins, and a tie with c=0 keeps the runtime's row (one of the reference's answers).
         peak_agg, peak_c = 0.0, 1
-        for c in sorted(by_c):
+        for c in sorted(by_c, key=lambda level: (level == 0, level)):
             for r in by_c[c]:
                 if r.tokens_per_sec > peak_agg:
                     peak_agg, peak_c = r.tokens_per_sec, c

@@ -3,7 +3,7 @@
 Needs Rust and ../shared/oracle (not needed to run the tests):
 
     ORACLE=$(../shared/oracle/build.sh --roundtrip | tail -1)   # the float_roundtrip build
-    python tests/golden/regenerate.py "$ORACLE"
+    python tests/golden/regenerate.py "$ORACLE" [NAME-PREFIX]
 
 The float_roundtrip build parses floats exactly as Python's json does, so the
 comparison is not disturbed by serde_json's 1-ULP parsing differences.
@@ -27,19 +27,22 @@ RUNS = 24
 FORMATS = ("json", "table", "markdown")
 
 
-def cases() -> list[tuple[str, Path, list[str]]]:
-    """(golden name, fixture directory, extra options)."""
+def cases() -> list[tuple[str, Path, list[str], tuple[str, ...]]]:
+    """(golden name, fixture directory, extra options, formats)."""
     out = []
     sample = FIXTURES / "sample-results"
     for run in sorted(p for p in sample.glob("*/*") if p.is_dir()):
-        out.append((f"sample-{run.parent.name}-{run.name}", run, []))
+        out.append((f"sample-{run.parent.name}-{run.name}", run, [], FORMATS))
     for d in sorted((FIXTURES / "scorecards").iterdir()):
-        out.append((f"scorecards-{d.name}", d, []))
+        out.append((f"scorecards-{d.name}", d, [], FORMATS))
     for d in sorted((FIXTURES / "oracle").iterdir()):
-        out.append((f"oracle-{d.name}", d, []))
+        out.append((f"oracle-{d.name}", d, [], FORMATS))
     full = FIXTURES / "scorecards" / "full-sweep"
-    out.append(("option-concurrency-4", full, ["--concurrency", "4"]))
-    out.append(("option-platform-llamacpp", full, ["--platform", "llamacpp"]))
+    out.append(("option-concurrency-4", full, ["--concurrency", "4"], FORMATS))
+    out.append(("option-platform-llamacpp", full, ["--platform", "llamacpp"], FORMATS))
+    # Mutated results (tests/fixtures/make_fuzz_fixtures.py): which files load, and their scores.
+    for d in sorted((FIXTURES / "fuzz").iterdir()):
+        out.append((f"fuzz-{d.name}", d, [], ("json",)))
     return out
 
 
@@ -51,8 +54,12 @@ def strip_timestamps(value: object) -> object:
     return value
 
 
-def main(oracle: str) -> None:
-    for name, directory, options in cases():
+def main(oracle: str, only: str = "") -> None:
+    """Regenerate every case, or those whose name starts with `only` (hash-order variants are
+    sampled afresh each time, so regenerate only what changed)."""
+    for name, directory, options, formats in cases():
+        if not name.startswith(only):
+            continue
         target = HERE / name
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
@@ -60,7 +67,7 @@ def main(oracle: str) -> None:
         (target / "case.json").write_text(
             json.dumps({"directory": str(rel), "options": options}, indent=1) + "\n"
         )
-        for fmt in FORMATS:
+        for fmt in formats:
             seen: list[str] = []
             for _ in range(RUNS):
                 out = subprocess.run(
@@ -79,4 +86,4 @@ def main(oracle: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
