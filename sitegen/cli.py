@@ -135,7 +135,10 @@ def check(
     config: ConfigOption = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when any file that looks like a result was rejected.")
+        bool,
+        typer.Option(
+            "--strict", help="Exit 1 on any error: a rejected result or a link leaving a results root."
+        ),
     ] = False,
 ) -> None:
     """Read every results root and report what was found, how it was resolved, and every problem."""
@@ -152,7 +155,9 @@ def check(
             typer.echo(line)
     if strict and catalog.rejected_results:
         typer.echo(
-            f"--strict: {catalog.rejected_results} file(s) that look like results were rejected", err=True
+            f"--strict: {catalog.rejected_results} error(s): files that look like results were rejected "
+            "or links leave a results root",
+            err=True,
         )
         raise typer.Exit(1)
 

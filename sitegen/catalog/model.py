@@ -16,7 +16,7 @@ from .metadata import RunMetadata
 
 
 class Level(StrEnum):
-    ERROR = "error"  # a file that looks like a result was rejected
+    ERROR = "error"  # a file that looks like a result was rejected, or a link leaving the results root
     WARNING = "warning"  # read, but something about it is suspicious
     INFO = "info"  # not a result, and that is fine
 
