@@ -64,6 +64,33 @@ class RuntimeConfig(_Strict):
         return value
 
 
+class ModelConfig(_Strict):
+    """A model the results were measured with; results of different models are never ranked together."""
+
+    id: Identifier = Field(description="Stable id, e.g. qwen2.5-coder-7b.")
+    name: str = Field("", description="Display name; defaults to the id.")
+    match: list[str] = Field(
+        default_factory=list,
+        description="Glob patterns (case-insensitive) tried on the run path, then on runtime names.",
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+class QualityConfig(_Strict):
+    """When a measurement is flagged (methodology page, "Measurement validity")."""
+
+    max_error_rate: float = Field(
+        0.05, ge=0, le=1, description="Above this share of failed requests a result is unreliable."
+    )
+    min_requests: int = Field(5, ge=0, description="Fewer successful requests than this: few samples.")
+    stale_after_days: int = Field(
+        90, ge=0, description="Standings entries this much older than the target's newest run are stale."
+    )
+
+
 class ThresholdOverride(_Strict):
     excellent: float | None = None
     good: float | None = None
@@ -158,11 +185,13 @@ class SiteConfig(_Strict):
     )
     hardware: list[HardwareConfig] = Field(default_factory=list, description="Hardware targets.")
     runtime: list[RuntimeConfig] = Field(default_factory=list, description="Canonical runtimes.")
+    model: list[ModelConfig] = Field(default_factory=list, description="Models, matched like hardware.")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, description="Scoring contract overrides.")
+    quality: QualityConfig = Field(default_factory=QualityConfig, description="Measurement validity rules.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SiteConfig:
-        for kind, items in (("hardware", self.hardware), ("runtime", self.runtime)):
+        for kind, items in (("hardware", self.hardware), ("runtime", self.runtime), ("model", self.model)):
             seen: set[str] = set()
             for item in items:
                 if item.id in seen:

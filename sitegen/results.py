@@ -481,19 +481,31 @@ def parse_result(raw: bytes) -> LoadTestResult | str:
 
 
 def parse_result_fast(raw: bytes) -> LoadTestResult | None:
-    """The common case in one step: pydantic parses and validates the bytes directly.
+    """The common case in one step: the bytes parsed and validated as a result.
 
     Returns None when the file needs the exact path: text the fast parser would
     read more leniently than serde_json (a BOM, `-0`, a repeated key, a lone
     surrogate escape) or anything it rejects (the exact path then words the
     reason, or accepts the array form).
     """
+    found = parse_result_fast_with_value(raw)
+    return found[0] if found else None
+
+
+def parse_result_fast_with_value(raw: bytes) -> tuple[LoadTestResult, dict] | None:
+    """`parse_result_fast`, with the decoded object (for fields the reference does not read)."""
     if raw.startswith(b"\xef\xbb\xbf") or _needs_exact_decoder(raw):
         return None
     try:
         value = pydantic_core.from_json(raw, allow_inf_nan=False)
         if not isinstance(value, dict) or _key_tokens(raw) != _keys_in(value):
             return None  # the array form, or a key that may be repeated: the exact path decides
-        return LoadTestResult.model_validate(value)
+        return LoadTestResult.model_validate(value), value
     except ValueError:  # pydantic's ValidationError, or bytes it cannot decode
         return None
+
+
+def declared_text(value: object, key: str, limit: int = 200) -> str:
+    """A short string field the reference does not read (`model`, `workload`), or ""."""
+    found = value.get(key) if isinstance(value, dict) else None
+    return found.strip()[:limit] if isinstance(found, str) and not _lone_surrogate(found) else ""

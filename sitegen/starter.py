@@ -43,6 +43,23 @@ preview_images = true
 # homepage = "https://example.org/realizr"
 # match = ["realizr*", "realizar*"]
 
+# Models. Results of different models (or workloads) on one hardware target are
+# ranked apart. A result's model is, in order: `model` in its run.toml, a `model`
+# field in the result file, the first entry whose `match` glob matches the run
+# path or its runtime_name, else unspecified. Its workload: `workload` in
+# run.toml, else the result's dataset_stats.source, else unspecified.
+# [[model]]                             # example
+# id = "qwen2.5-coder-7b"
+# name = "Qwen2.5-Coder 7B (Q4_K_M)"
+# match = ["*7b*"]
+
+# When a measurement is flagged. Invalid (no successful request, or no output
+# token) and unreliable results are never best and never ranked above valid ones.
+# [quality]
+# max_error_rate = 0.05                 # above this share of failed requests: unreliable
+# min_requests = 5                      # fewer successful requests: few samples
+# stale_after_days = 90                 # standings entries this much older than the newest run: stale
+
 # Scoring contract overrides. Anything left out keeps the reference value.
 # [scoring]                             # example
 # best_in_class_bonus = 5

@@ -66,8 +66,10 @@
       var higher = index.higher_is_better[x.key];
       var verdict = delta === 0 ? "same" : ((delta > 0) === higher ? "better" : "worse");
       var threshold = (noise[x.runtime] || {})[x.noiseKey];
-      // Beyond noise: more than the history's threshold and more than 2 % of A (as on the hardware pages).
-      var beyond = threshold !== undefined && Math.abs(delta) > threshold && Math.abs(delta) > 0.02 * Math.abs(x.value);
+      // Beyond noise: more than the history's threshold and more than the page's relative floor
+      // of A (index.noise_min_relative: the rule of the hardware pages, written by the build).
+      var beyond = threshold !== undefined && Math.abs(delta) > threshold &&
+        Math.abs(delta) > index.noise_min_relative * Math.abs(x.value);
       var noiseText = threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise");
       var row = body.insertRow();
       row.setAttribute("data-key", k);

@@ -141,17 +141,22 @@ def test_correctness_reports_are_kept_with_the_run(site: Path):
 
 def test_standings_take_the_latest_result_per_runtime_and_level(site: Path):
     catalog = catalog_of(site, with_rules=True)
-    standing = catalog.standings["jetson-orin"]
+    [standing] = catalog.standings["jetson-orin"]
     picked = {(e.runtime, e.result.concurrency): run_id for run_id, e in standing.entries}
+    picked |= {(a.entry.runtime, a.entry.result.concurrency): a.run_id for a in standing.apart}
     # All three Jetson runs measure llama.cpp at c=1: the latest run wins.
     assert picked[("llama.cpp", 1)] == "jetson-orin/2026-03-07"
     # Only the first run measured c=4.
     assert picked[("llama.cpp", 4)] == "jetson-orin/2026-03-04"
-    assert len(standing.entries) == len(picked)
+    assert len(standing.entries) + len(standing.apart) == len(picked)
     sources = {rt.source_file for card in standing.report.composite.values() for rt in card.runtimes}
     assert sources == {f"{run_id}/{e.source}" for run_id, e in standing.entries}
-    rtx = {(e.runtime, e.result.concurrency): run_id for run_id, e in catalog.standings["rtx4090"].entries}
-    assert rtx[("llama.cpp", 1)] == "4090/2026-03-03" and rtx[("llama.cpp", 4)] == "4090/2026-03-04"
+    [rtx_standing] = catalog.standings["rtx4090"]
+    rtx = {(e.runtime, e.result.concurrency): run_id for run_id, e in rtx_standing.entries}
+    # The 2026-03-03 result reports no output token: the latest c=1 result, but set apart as invalid.
+    apart = {(a.entry.runtime, a.entry.result.concurrency): (a.run_id, a.why) for a in rtx_standing.apart}
+    assert apart[("llama.cpp", 1)] == ("4090/2026-03-03", "invalid")
+    assert ("llama.cpp", 1) not in rtx and rtx[("llama.cpp", 4)] == "4090/2026-03-04"
 
 
 def test_time_series_in_date_order_linked_to_runs(site: Path):

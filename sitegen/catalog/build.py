@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
+from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig
 from ..gcpause import gc_paused
 from ..loader import DirectoryLoad, summarise
 from ..safefs import display
@@ -18,8 +18,9 @@ from .classify import FileKind, classify_file
 from .discover import RunDir, discover
 from .history import compute_series, compute_standings
 from .metadata import date_in_path, read_metadata
-from .model import Catalog, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
-from .resolve import hardware_words, resolve_hardware, resolve_runtime
+from .model import Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
+from .resolve import hardware_words, resolve_hardware, resolve_model, resolve_runtime, resolve_workload
+from .validity import judge
 
 Progress = Callable[[str], None]
 
@@ -62,11 +63,21 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tup
     for target in hardware:
         on_target = [r for r in runs if r.hardware == target.id]
         if on_target:
-            standings[target.id] = compute_standings(target.id, on_target, contract)
+            standings[target.id] = compute_standings(
+                target.id, on_target, contract, site.quality.stale_after_days
+            )
             series.extend(compute_series(target.id, on_target))
     series.sort(key=series_order)
     diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
     return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+
+
+@dataclass(frozen=True, slots=True)
+class _Quality:
+    """What judging and grouping results needs from site.toml."""
+
+    rules: QualityConfig
+    models: list[ModelConfig]
 
 
 def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], list[Diagnostic]]:
@@ -74,10 +85,13 @@ def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], 
     site = config.site
     targets = {h.id: h for h in site.hardware}
     max_bytes = int(site.max_file_mb * 1024 * 1024)
+    quality = _Quality(site.quality, site.model)
     runs: list[Run] = []
     diagnostics: list[Diagnostic] = []
     for run_dir in run_dirs:
-        run, found = _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract)
+        run, found = _read_run(
+            run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality
+        )
         runs.append(run)
         diagnostics.extend(found)
     runs.sort(key=lambda r: r.sort_key)
@@ -106,11 +120,11 @@ def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
 
 
 def series_order(s) -> tuple:
-    return (s.hardware, s.runtime, s.metric, s.concurrency or 0)
+    return (s.hardware, s.runtime, s.metric, s.cohort, s.concurrency or 0)
 
 
 def _read_run(
-    run_dir: RunDir, hardware_cfg, targets, runtime_cfg, max_bytes, contract
+    run_dir: RunDir, hardware_cfg, targets, runtime_cfg, max_bytes, contract, quality: _Quality
 ) -> tuple[Run, list[Diagnostic]]:
     where = run_dir.id if run_dir.id != "." else run_dir.root.name
     diagnostics: list[Diagnostic] = []
@@ -151,11 +165,31 @@ def _read_run(
     hw = resolve_hardware(run_dir.id if run_dir.id != "." else "", metadata.hardware, names, hardware_cfg)
     words = hardware_words(hw.id, targets.get(hw.id))
     entries = []
+    in_result = {source: (model, workload) for item in files for source, model, workload in item.declared}
     for result, source in load.loaded:
         runtime = resolve_runtime(result.runtime_name, source, runtime_cfg, words)
-        entries.append(ResultEntry(result, source, runtime.id, runtime.reason, measured[source]))
+        model_of, workload_of = in_result.get(source, ("", ""))
+        model = resolve_model(run_dir.id, metadata.model, model_of, result.runtime_name, quality.models)
+        workload = resolve_workload(
+            metadata.workload, workload_of, result.dataset_stats.source if result.dataset_stats else ""
+        )
+        flag = judge(result, quality.rules)
+        entries.append(
+            ResultEntry(
+                result,
+                source,
+                runtime.id,
+                runtime.reason,
+                measured[source],
+                flag,
+                Cohort(model.id, workload.id, model.name, workload.name),
+                f"{model.reason}; {workload.reason}",
+            )
+        )
         for warning in result_warnings(result, measured[source], run_date, declared):
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
+        if flag is not None:
+            diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, f"{flag.kind}: {flag.reason}"))
     for source, warning in duplicate_warnings(load.loaded):
         diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
 
@@ -175,6 +209,7 @@ def _read_run(
         correctness=load.correctness,
         training=load.training,
         report=report,
+        other_files=run_dir.other_files,
         correctness_runtimes=tuple(
             resolve_runtime(rep.runtime_name, name, runtime_cfg, words).id for name, rep in load.correctness
         ),

@@ -74,15 +74,19 @@ class Change:
 
 
 def significant_changes(series: Sequence[Series]) -> list[Change]:
-    """Every change between consecutive points of each series that exceeds its noise."""
+    """Every change between consecutive points of each series that exceeds its noise.
+
+    Invalid and unreliable measurements are left out: a broken run is neither a change nor the
+    baseline of one (the next valid point is compared with the previous valid one).
+    """
     out = []
     for s in series:
-        values = [p.value for p in s.points]
-        noise = estimate_noise(values)
+        points = [p for p in s.points if p.trusted]
+        noise = estimate_noise([p.value for p in points])
         if noise is None:
             continue
         higher_is_better = SERIES_METRICS[s.metric][2]
-        for prev, cur in zip(s.points, s.points[1:], strict=False):
+        for prev, cur in zip(points, points[1:], strict=False):
             if is_significant(prev.value, cur.value, noise):
                 out.append(
                     Change(

@@ -18,9 +18,10 @@ from typing import Any
 from ..results import (
     LoadTestResult,
     ParseFailure,
+    declared_text,
     decode_json,
     find_lone_surrogate,
-    parse_result_fast,
+    parse_result_fast_with_value,
     result_from_value,
 )
 from ..safefs import Refused, read_regular
@@ -75,6 +76,13 @@ class Classified:
     correctness: CorrectnessReport | None = None
     training: TrainingStepResult | None = None
     size: int = 0
+    # (source name, model, workload) that a result file declares itself (newer writers add them)
+    declared: tuple[tuple[str, str, str], ...] = ()
+
+
+def _declared(source: str, value: object) -> tuple[tuple[str, str, str], ...]:
+    model, workload = declared_text(value, "model"), declared_text(value, "workload")
+    return ((source, model, workload),) if model or workload else ()
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
@@ -93,9 +101,12 @@ def classify_file(path: Path, max_bytes: int) -> Classified:
         raw = read_limited(path, max_bytes)
     except ParseFailure as failure:
         return Classified(name, FileKind.UNREADABLE, failure.reason)
-    fast = parse_result_fast(raw)
+    fast = parse_result_fast_with_value(raw)
     if fast is not None:
-        return Classified(name, FileKind.RESULT, results=((fast, name),), size=len(raw))
+        result, value = fast
+        return Classified(
+            name, FileKind.RESULT, results=((result, name),), size=len(raw), declared=_declared(name, value)
+        )
     try:
         value = decode_json(raw)
     except ParseFailure as failure:
@@ -130,7 +141,9 @@ def _classify_value(name: str, value: Any, size: int) -> Classified:
         if looks:
             return Classified(name, FileKind.INVALID_RESULT, failure.reason, size=size)
         return Classified(name, FileKind.OTHER_JSON, _describe_other(value), size=size)
-    return Classified(name, FileKind.RESULT, results=((result, name),), size=size)
+    return Classified(
+        name, FileKind.RESULT, results=((result, name),), size=size, declared=_declared(name, value)
+    )
 
 
 def _is_result_shaped(value: Any) -> bool:
@@ -138,7 +151,7 @@ def _is_result_shaped(value: Any) -> bool:
 
 
 def _sweep(name: str, value: dict, size: int) -> Classified:
-    results, skipped = [], []
+    results, skipped, declared = [], [], []
     for i, level in enumerate(value["levels"]):
         c = level.get("concurrency") if isinstance(level, dict) else None
         label = f"{name}#c{c}" if isinstance(c, int) and not isinstance(c, bool) else f"{name}#level{i}"
@@ -146,11 +159,18 @@ def _sweep(name: str, value: dict, size: int) -> Classified:
             if not isinstance(level, dict) or "result" not in level:
                 raise ParseFailure(f"levels[{i}]: expected an object with a result")
             results.append((result_from_value(level["result"]), label))
+            declared.extend(_declared(label, level["result"]) or _declared(label, value))
         except ParseFailure as failure:
             skipped.append((label, f"levels[{i}].result: {failure.reason}"))
     reason = "" if results else "sweep without a valid level"
     return Classified(
-        name, FileKind.SWEEP, reason, results=tuple(results), skipped_levels=tuple(skipped), size=size
+        name,
+        FileKind.SWEEP,
+        reason,
+        results=tuple(results),
+        skipped_levels=tuple(skipped),
+        size=size,
+        declared=tuple(declared),
     )
 
 

@@ -12,6 +12,7 @@ efficiency (the run's scaling scorecard).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from ..scoring.composite import strip_concurrency_suffix
 from ..scoring.contract import ScoringContract
 from ..scoring.report import order_results, score_results
-from .model import ResultEntry, Run, Series, SeriesPoint, Standing
+from .model import Apart, Cohort, ResultEntry, Run, Series, SeriesPoint, Standing
+from .validity import Validity
 
 # Metric key -> (label, unit, higher is better); the site reads this for titles and axes.
 SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
@@ -41,16 +43,16 @@ def _latest(entries: Sequence[ResultEntry]) -> ResultEntry:
 
 
 StandingCandidates = dict[
-    tuple[str, int], tuple[tuple, str, ResultEntry]
-]  # (runtime, c) -> (rank, run id, entry)
+    tuple[Cohort, str, int], tuple[tuple, str, ResultEntry]
+]  # (cohort, runtime, c) -> (rank, run id, entry)
 
 
 def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = None) -> StandingCandidates:
-    """The latest result of each (canonical runtime, concurrency) among `runs` (merged into `into`)."""
+    """The latest result of each (cohort, canonical runtime, concurrency) among `runs` (merged into `into`)."""
     latest: StandingCandidates = {} if into is None else into
     for run in runs:
         for entry in run.results:
-            key = (entry.runtime, entry.result.concurrency)
+            key = (entry.cohort, entry.runtime, entry.result.concurrency)
             rank = (run.sort_key, entry.result.timestamp, entry.source)
             if key not in latest or rank > latest[key][0]:
                 latest[key] = (rank, run.id, entry)
@@ -66,35 +68,82 @@ def merge_candidates(parts: Sequence[StandingCandidates]) -> StandingCandidates:
     return merged
 
 
-def standing_from(hardware: str, latest: StandingCandidates, contract: ScoringContract) -> Standing:
-    chosen = [(run_id, entry) for _, run_id, entry in latest.values()]
-    loaded = order_results([(entry.result, f"{run_id}/{entry.source}") for run_id, entry in chosen])
-    order = {source: i for i, (_, source) in enumerate(loaded)}
-    chosen.sort(key=lambda item: order[f"{item[0]}/{item[1].source}"])
-    return Standing(hardware, tuple(chosen), score_results(loaded, contract))
+def standing_from(
+    hardware: str,
+    latest: StandingCandidates,
+    contract: ScoringContract,
+    stale_after_days: int,
+    newest: dt.date | None,
+) -> tuple[Standing, ...]:
+    """One standing per cohort, the cohort with the most entries first.
+
+    Only valid, fresh entries are scored together: an invalid or unreliable measurement, or
+    one from a run more than `stale_after_days` before the target's newest run, is listed
+    apart and can take no best mark (nor the best-in-class bonus) from the others.
+    """
+    by_cohort: dict[Cohort, list[tuple[tuple, str, ResultEntry]]] = {}
+    for (cohort, _, _), candidate in latest.items():
+        by_cohort.setdefault(cohort, []).append(candidate)
+    standings = []
+    for cohort, candidates in by_cohort.items():
+        ranked, apart = [], []
+        for rank, run_id, entry in sorted(candidates, key=lambda c: c[0]):
+            run_date = rank[0][0]
+            stale = _stale_reason(run_date, newest, stale_after_days)
+            if entry.flag is not None and entry.flag.excluded:
+                apart.append(Apart(run_id, entry, str(entry.flag.kind), entry.flag.reason))
+            elif stale:
+                apart.append(Apart(run_id, entry, "stale", stale))
+            else:
+                ranked.append((run_id, entry))
+        loaded = order_results([(entry.result, f"{run_id}/{entry.source}") for run_id, entry in ranked])
+        order = {source: i for i, (_, source) in enumerate(loaded)}
+        ranked.sort(key=lambda item: order[f"{item[0]}/{item[1].source}"])
+        apart.sort(key=lambda a: (a.entry.runtime, a.entry.result.concurrency, a.run_id))
+        standings.append(
+            Standing(hardware, tuple(ranked), score_results(loaded, contract), cohort, tuple(apart))
+        )
+    standings.sort(key=lambda s: (-(len(s.entries) + len(s.apart)), s.cohort))
+    return tuple(standings)
 
 
-def compute_standings(hardware: str, runs: Sequence[Run], contract: ScoringContract) -> Standing:
-    return standing_from(hardware, standing_candidates(runs), contract)
+def _stale_reason(run_date: str, newest: dt.date | None, stale_after_days: int) -> str:
+    if not run_date or newest is None:
+        return ""
+    measured = dt.date.fromisoformat(run_date)
+    age = (newest - measured).days
+    if age > stale_after_days:
+        return f"last measured {measured}, {age} days before the newest run here (over {stale_after_days})"
+    return ""
+
+
+def newest_date(runs: Sequence) -> dt.date | None:
+    return max((r.date for r in runs if r.date), default=None)
+
+
+def compute_standings(
+    hardware: str, runs: Sequence[Run], contract: ScoringContract, stale_after_days: int
+) -> tuple[Standing, ...]:
+    return standing_from(hardware, standing_candidates(runs), contract, stale_after_days, newest_date(runs))
 
 
 def merge_series(parts: Sequence[Sequence[Series]], run_order: dict[str, int]) -> list[Series]:
     """Series computed over disjoint sets of runs, joined: points in run order."""
-    points: dict[tuple[str, str, str, int | None], list[SeriesPoint]] = {}
+    points: dict[tuple[str, str, str, str, int | None], list[SeriesPoint]] = {}
     for part in parts:
         for s in part:
-            points.setdefault((s.hardware, s.runtime, s.metric, s.concurrency), []).extend(s.points)
+            points.setdefault((s.hardware, s.cohort, s.runtime, s.metric, s.concurrency), []).extend(s.points)
     return [
-        Series(hw, runtime, metric, c, tuple(sorted(pts, key=lambda p: run_order[p.run_id])))
-        for (hw, runtime, metric, c), pts in sorted(
-            points.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3] or 0)
+        Series(hw, runtime, metric, c, tuple(sorted(pts, key=lambda p: run_order[p.run_id])), cohort)
+        for (hw, cohort, runtime, metric, c), pts in sorted(
+            points.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3], kv[0][4] or 0)
         )
     ]
 
 
 @dataclass
 class _Collector:
-    points: dict[tuple[str, str, int | None], list[SeriesPoint]]
+    points: dict[tuple[str, str, str, int | None], list[SeriesPoint]]
 
     def add(
         self,
@@ -105,10 +154,14 @@ class _Collector:
         entry: ResultEntry,
         value: float | None,
     ) -> None:
-        if value is None:
+        """A point for the entry; an invalid measurement gives a gap (no value) with its reason."""
+        flag = f"{entry.flag.kind}: {entry.flag.reason}" if entry.excluded else ""
+        if entry.flag is not None and entry.flag.kind is Validity.INVALID:
+            value = None
+        elif value is None:
             return
-        self.points.setdefault((runtime, metric, concurrency), []).append(
-            SeriesPoint(run.id, run.date, value, entry.result.runtime_name, entry.source)
+        self.points.setdefault((entry.cohort.key, runtime, metric, concurrency), []).append(
+            SeriesPoint(run.id, run.date, value, entry.result.runtime_name, entry.source, flag)
         )
 
 
@@ -163,10 +216,10 @@ def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
             rt.source_file: rt.composite for card in run.report.composite.values() for rt in card.runtimes
         }
         scaling_by_base = {row.name: row.scaling_efficiency * 100.0 for row in run.report.scaling.runtimes}
-        by_runtime: dict[str, list[ResultEntry]] = {}
+        by_runtime: dict[tuple[str, str], list[ResultEntry]] = {}
         for entry in run.results:
-            by_runtime.setdefault(entry.runtime, []).append(entry)
-        for runtime, entries in sorted(by_runtime.items()):
+            by_runtime.setdefault((entry.runtime, entry.cohort.key), []).append(entry)
+        for (runtime, _), entries in sorted(by_runtime.items()):
             by_level: dict[int, list[ResultEntry]] = {}
             for entry in entries:
                 by_level.setdefault(entry.result.concurrency, []).append(entry)
@@ -184,7 +237,7 @@ def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
             collector.add(runtime, "decode_tok_s", None, run, lowest, lowest.result.decode_tok_per_sec)
             collector.add(runtime, "ttft_p50_ms", None, run, lowest, lowest.result.ttft_p50_ms)
             collector.add(runtime, "itl_p50_ms", None, run, lowest, lowest.result.itl_p50_ms)
-            peak = max(per_level, key=lambda e: e.result.tokens_per_sec)
+            peak = max(per_level, key=lambda e: (not e.excluded, e.result.tokens_per_sec))
             collector.add(runtime, "aggregate_tok_s", None, run, peak, peak.result.tokens_per_sec)
             base = strip_concurrency_suffix(lowest.result.runtime_name)
             collector.add(runtime, "scaling_efficiency", None, run, lowest, scaling_by_base.get(base))
@@ -198,15 +251,16 @@ def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
                 if found:
                     collector.add(runtime, metric, None, run, found[0], found[1])
         # A correctness-tester report stands in for a runtime without inline validation in this run.
+        cohorts = {e.runtime: e.cohort.key for e in run.results}
         for (name, report), runtime in zip(run.correctness, run.correctness_runtimes, strict=False):
-            key = (runtime, "correctness_pass_rate", None)
+            key = (cohorts.get(runtime, Cohort().key), runtime, "correctness_pass_rate", None)
             if report.total and not any(p.run_id == run.id for p in collector.points.get(key, [])):
                 collector.points.setdefault(key, []).append(
                     SeriesPoint(run.id, run.date, report.pass_rate * 100.0, report.runtime_name, name)
                 )
     return [
-        Series(hardware, runtime, metric, concurrency, tuple(points))
-        for (runtime, metric, concurrency), points in sorted(
-            collector.points.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+        Series(hardware, runtime, metric, concurrency, tuple(points), cohort)
+        for (cohort, runtime, metric, concurrency), points in sorted(
+            collector.points.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0], kv[0][3] or 0)
         )
     ]

@@ -38,6 +38,8 @@ class RunToml(BaseModel):
     tags: list[str] = Field(default_factory=list)
     commit: str = ""
     link: str = ""
+    model: str = ""
+    workload: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class RunMetadata:
     tags: tuple[str, ...] = ()
     commit: str = ""
     link: str = ""
+    model: str = ""
+    workload: str = ""
     fields: tuple[tuple[str, str], ...] = ()  # free fields of run.toml, as text
     notes_html: str = ""
     problems: tuple[str, ...] = field(default=())  # (file name: reason) lines
@@ -139,6 +143,8 @@ def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "READ
         tags=tuple(shown("a tag", t) for t in toml.tags),
         commit=shown("commit", toml.commit),
         link=link,
+        model=shown("model", toml.model),
+        workload=shown("workload", toml.workload),
         fields=extra,
         notes_html=notes,
         problems=tuple(problems),

@@ -13,6 +13,7 @@ from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
 from .classify import Classified, CorrectnessReport
 from .metadata import RunMetadata
+from .validity import Flag, Validity
 
 
 class Level(StrEnum):
@@ -28,6 +29,28 @@ class Diagnostic:
     reason: str
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Cohort:
+    """The model and workload a result was measured with: only results of one cohort are ranked
+    together (on one hardware target)."""
+
+    model: str = "unspecified"  # id
+    workload: str = "unspecified"  # id
+    model_name: str = "unspecified"
+    workload_name: str = "unspecified"
+
+    @property
+    def key(self) -> str:
+        """A stable, URL-safe key: `model` or `model~workload`."""
+        return self.model if self.workload == "unspecified" else f"{self.model}~{self.workload}"
+
+    @property
+    def label(self) -> str:
+        if self.workload == "unspecified":
+            return f"model {self.model_name}"
+        return f"model {self.model_name}, workload {self.workload_name}"
+
+
 @dataclass(frozen=True, slots=True)
 class ResultEntry:
     result: LoadTestResult
@@ -35,6 +58,14 @@ class ResultEntry:
     runtime: str  # canonical runtime id
     runtime_reason: str
     measured_at: dt.datetime | None  # parsed timestamp, None when it does not parse
+    flag: Flag | None = None  # measurement validity (catalog/validity.py); None: a valid measurement
+    cohort: Cohort = Cohort()
+    cohort_reason: str = ""  # how its model and workload were resolved
+
+    @property
+    def excluded(self) -> bool:
+        """Invalid or unreliable: never best, never ranked above a valid result."""
+        return self.flag is not None and self.flag.excluded
 
 
 class _RunIdentity:
@@ -71,6 +102,9 @@ class Run(_RunIdentity):
     training: tuple[tuple[str, TrainingStepResult], ...]
     report: ScoreReport  # exactly what `sitegen score` gives on this directory
     correctness_runtimes: tuple[str, ...] = ()  # canonical runtime of each correctness report, in order
+    other_files: tuple[
+        str, ...
+    ] = ()  # the run directory's other regular files (not JSON): listed, never published
 
     @property
     def runtimes(self) -> tuple[str, ...]:
@@ -88,21 +122,24 @@ class Run(_RunIdentity):
 
     @property
     def c1_by_runtime(self) -> dict[str, tuple[float, str]]:
-        """Best c=1 composite and grade of each canonical runtime."""
-        by_source = {e.source: e.runtime for e in self.results}
+        """Best c=1 composite and grade of each canonical runtime (scored within this run),
+        leaving out invalid and unreliable measurements."""
+        by_source = {e.source: e for e in self.results}
         card = self.report.composite.get(1)
         out: dict[str, tuple[float, str]] = {}
         for rt in card.runtimes if card else ():
-            runtime = by_source[rt.source_file]
-            if runtime not in out or rt.composite > out[runtime][0]:
-                out[runtime] = (rt.composite, rt.grade)
+            entry = by_source[rt.source_file]
+            if entry.excluded:
+                continue
+            if entry.runtime not in out or rt.composite > out[entry.runtime][0]:
+                out[entry.runtime] = (rt.composite, rt.grade)
         return out
 
     @property
     def best_c1(self) -> tuple[float, str] | None:
-        """The top c=1 composite of the run and its grade (scorecards are sorted best first)."""
-        card = self.report.composite.get(1)
-        return (card.runtimes[0].composite, card.runtimes[0].grade) if card and card.runtimes else None
+        """The top c=1 composite of the run and its grade, among valid measurements."""
+        best = max(self.c1_by_runtime.values(), key=lambda v: v[0], default=None)
+        return best
 
     @property
     def curve(self) -> tuple[CurvePoint, ...]:
@@ -195,9 +232,14 @@ class RuntimeInfo(_Named):
 class SeriesPoint:
     run_id: str
     date: dt.date | None
-    value: float
+    value: float | None  # None: no value drawn, an invalid measurement (the reason in `flag`)
     runtime_name: str  # original runtime_name of the result the value comes from
     source: str
+    flag: str = ""  # "invalid: ..." or "unreliable: ...": never compared, never best
+
+    @property
+    def trusted(self) -> bool:
+        return self.value is not None and not self.flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,15 +249,33 @@ class Series:
     metric: str  # e.g. "composite", "decode_tok_s"
     concurrency: int | None  # for per-level metrics
     points: tuple[SeriesPoint, ...]  # in run order (date, then run id)
+    cohort: str = "unspecified"  # Cohort.key: series of different models are never joined
+
+
+@dataclass(frozen=True, slots=True)
+class Apart:
+    """A standings entry shown apart from the ranking, with the reason."""
+
+    run_id: str
+    entry: ResultEntry
+    why: str  # "invalid", "unreliable" or "stale"
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """Current standings of one hardware target: the latest result per (runtime, concurrency)."""
+    """Current standings of one cohort (model and workload) on one hardware target.
+
+    The latest result of each (runtime, concurrency) of the cohort; those that are valid and
+    fresh are scored together (`entries`, `report`); invalid, unreliable and stale ones are
+    listed apart, never ranked and never best.
+    """
 
     hardware: str
     entries: tuple[tuple[str, ResultEntry], ...]  # (run id, entry), in scoring order
     report: ScoreReport
+    cohort: Cohort = Cohort()
+    apart: tuple[Apart, ...] = ()
 
     def by_runtime(self) -> dict[str, dict[int, tuple[float, str, str]]]:
         """Canonical runtime -> concurrency -> (composite, grade, run id).
@@ -243,7 +303,7 @@ class Catalog:
     runs: tuple[Run, ...] | tuple[RunSummary, ...]  # by date, then id; summaries in a sharded build
     hardware: tuple[HardwareTarget, ...]
     runtimes: tuple[RuntimeInfo, ...]
-    standings: dict[str, Standing]
+    standings: dict[str, tuple[Standing, ...]]  # hardware id -> one standing per cohort, largest first
     series: tuple[Series, ...]
     diagnostics: tuple[Diagnostic, ...]  # sorted by path
 
@@ -253,3 +313,9 @@ class Catalog:
     @property
     def rejected_results(self) -> int:
         return sum(1 for d in self.diagnostics if d.level is Level.ERROR)
+
+    @property
+    def flagged_results(self) -> int:
+        """Results with a validity flag (invalid, unreliable, few samples)."""
+        kinds = tuple(f"{kind}: " for kind in Validity)
+        return sum(1 for d in self.diagnostics if d.reason.startswith(kinds))

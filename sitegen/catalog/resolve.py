@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from ..config import HardwareConfig, RuntimeConfig
+from ..config import HardwareConfig, ModelConfig, RuntimeConfig
 from ..scoring.composite import strip_concurrency_suffix
 
 UNNAMED_RUNTIMES = frozenset({"", "unknown", "none", "null"})
@@ -29,6 +29,18 @@ UNNAMED_RUNTIMES = frozenset({"", "unknown", "none", "null"})
 class Resolution:
     id: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamedResolution:
+    """A resolved model or workload: its id, the name pages show, and why."""
+
+    id: str
+    name: str
+    reason: str
+
+
+UNSPECIFIED = NamedResolution("unspecified", "unspecified", "")
 
 
 SLUG_LENGTH = 80
@@ -143,3 +155,39 @@ def resolve_runtime(
     canonical = slug(stripped)
     detail = f" ({'; '.join(steps)})" if steps else ""
     return Resolution(canonical, f"runtime {canonical}: from {what}{detail}")
+
+
+def resolve_model(
+    run_id: str, in_run_toml: str, in_result: str, runtime_name: str, models: Sequence[ModelConfig]
+) -> NamedResolution:
+    """A result's model: run.toml, then the result's own `model` field, then site.toml rules on
+    the run path, then on its runtime_name; else unspecified."""
+    for declared, where in ((in_run_toml, "set in run.toml"), (in_result, "the result's model field")):
+        if declared:
+            known = next((m for m in models if m.id == slug(declared)), None)
+            name = known.display_name if known else declared
+            return NamedResolution(slug(declared), name, f"model {name}: {where}")
+    for subject, what in ((run_id, "the run path"), (runtime_name, f"runtime_name `{runtime_name}`")):
+        for model in models:
+            for pattern in model.match:
+                if subject and _matches(pattern, subject):
+                    return NamedResolution(
+                        model.id, model.display_name, f"model {model.id}: matched rule `{pattern}` on {what}"
+                    )
+    return replace_reason(UNSPECIFIED, "model unspecified: no run.toml model, model field or matching rule")
+
+
+def resolve_workload(in_run_toml: str, in_result: str, dataset_source: str) -> NamedResolution:
+    """A result's workload: run.toml, then the result's `workload` field, then dataset_stats.source."""
+    for declared, where in (
+        (in_run_toml, "set in run.toml"),
+        (in_result, "the result's workload field"),
+        (dataset_source, "dataset_stats.source"),
+    ):
+        if declared:
+            return NamedResolution(slug(declared), declared, f"workload {declared}: {where}")
+    return replace_reason(UNSPECIFIED, "workload unspecified: no run.toml workload or dataset_stats.source")
+
+
+def replace_reason(resolution: NamedResolution, reason: str) -> NamedResolution:
+    return NamedResolution(resolution.id, resolution.name, reason)

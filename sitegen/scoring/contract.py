@@ -89,6 +89,17 @@ class ScoringContract:
 
 DEFAULT_CONTRACT = ScoringContract()
 
+# How a value becomes a score (metric.py; constants of the reference, named so that the
+# methodology page can state them from the values in use).
+SCORE_AT_EXCELLENT = 100.0
+SCORE_AT_GOOD = 75.0
+SCORE_BEYOND_GOOD_CAP = 74.0  # beyond the good threshold a score never reaches SCORE_AT_GOOD
+JITTER_PER_SPIKE = 2.0
+JITTER_SPIKES_CAP = 20.0
+JITTER_PER_CV = 100.0  # points per unit of ITL coefficient of variation
+JITTER_CV_CAP = 10.0
+JITTER_CAP = 30.0
+
 # Fixed thresholds of the other scorecards (constants in the reference).
 LAYER_US_EXCELLENT = 220.0
 LAYER_US_GOOD = 300.0

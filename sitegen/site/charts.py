@@ -25,9 +25,10 @@ MAX_LABELLED_POINTS = 240
 @dataclass(frozen=True, slots=True)
 class Point:
     x: float | str
-    y: float
+    y: float | None  # None: a gap, never a zero (an invalid measurement; why in `note`)
     label: str = ""  # shown on hover, e.g. the run id
     href: str = ""  # opened on click (relative to the page)
+    note: str = ""  # shown under the value in the data table, e.g. why there is no value
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,9 @@ def _safe(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _round(y: float) -> float:
-    # Six significant digits: more than a chart can show, fewer bytes than repr().
-    return float(f"{y:.6g}")
+def _round(y: float | None) -> float | None:
+    # Six significant digits: more than a chart can show, fewer bytes than repr(). None is a gap.
+    return None if y is None else float(f"{y:.6g}")
 
 
 def line_chart(
@@ -117,7 +118,7 @@ def line_chart(
         title,
         _dump(figure),
         _pivot(chart_id, lines, x_title, y_format),
-        sum(len(line.points) for line in lines),
+        sum(1 for line in lines for p in line.points if p.y is not None),
         note,
     )
 
@@ -172,13 +173,15 @@ def _pivot(chart_id: str, lines: list[Line], x_title: str, y_format: str) -> Tab
     """One row per x value, one column per line."""
     xs = sorted({p.x for line in lines for p in line.points}, key=lambda x: (isinstance(x, str), x))
     values = [{p.x: p.y for p in line.points} for line in lines]
+    notes = [{p.x: p.note for p in line.points if p.note} for line in lines]
     numeric_x = bool(xs) and not isinstance(xs[0], str)
     columns = (Column("x", x_title, NUMBER if numeric_x else TEXT),) + tuple(
         Column(f"s{i}", line.name) for i, line in enumerate(lines)
     )
     fmt = "{:" + y_format + "}"
     rows = tuple(
-        (num(x, "{:g}") if numeric_x else text(str(x)),) + tuple(num(v.get(x), fmt) for v in values)
+        (num(x, "{:g}") if numeric_x else text(str(x)),)
+        + tuple(num(v.get(x), fmt, note=n.get(x, "")) for v, n in zip(values, notes, strict=True))
         for x in xs
     )
     return Table(f"{chart_id}-data", columns, rows)

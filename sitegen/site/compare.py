@@ -42,7 +42,7 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
     """
     out: dict[str, dict[str, dict[str, float]]] = {}
     for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.metric, s.concurrency or 0)):
-        noise = estimate_noise([p.value for p in s.points])
+        noise = estimate_noise([p.value for p in s.points if p.trusted])
         if noise is None:
             continue
         target = out.setdefault(s.hardware, {}).setdefault(s.runtime, {})

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.model import Catalog, Run
@@ -69,23 +70,31 @@ class BadgeSpec:
     grade: str
     score: float
     concurrency: int
+    cohort: str = ""  # Cohort.key where the target has several models or workloads, else ""
 
 
 def badges(
     catalog: Catalog, runtime_names: dict[str, str], hardware_names: dict[str, str]
 ) -> list[BadgeSpec]:
-    """The current grade of each runtime on each target: its lowest measured level (usually c=1)."""
+    """The current grade of each runtime on each target (and model, where a target has several):
+    its lowest measured level (usually c=1), from the standings, so never a flagged or stale result."""
     out = []
-    for hardware, standing in sorted(catalog.standings.items()):
-        best = standing.at_lowest_level()
-        for runtime, (c, score, grade) in sorted(best.items()):
-            label = f"{runtime_names.get(runtime, runtime)} on {hardware_names.get(hardware, hardware)}"
-            out.append(BadgeSpec(runtime, hardware, label, grade, score, c))
+    for hardware, cohorts in sorted(catalog.standings.items()):
+        several = len(cohorts) > 1
+        for standing in cohorts:
+            best = standing.at_lowest_level()
+            for runtime, (c, score, grade) in sorted(best.items()):
+                label = f"{runtime_names.get(runtime, runtime)} on {hardware_names.get(hardware, hardware)}"
+                if several:
+                    label += f" ({standing.cohort.model_name})"
+                key = standing.cohort.key if several else ""
+                out.append(BadgeSpec(runtime, hardware, label, grade, score, c, key))
     return out
 
 
-def badge_url(runtime: str, hardware: str) -> str:
-    return f"badges/{Urls.runtime(runtime).split('/')[1]}/{Urls.hardware(hardware).split('/')[1]}.svg"
+def badge_url(runtime: str, hardware: str, cohort: str = "") -> str:
+    name = Urls.hardware(hardware).split("/")[1] + (f"~{quote(cohort, safe='~')}" if cohort else "")
+    return f"badges/{Urls.runtime(runtime).split('/')[1]}/{name}.svg"
 
 
 # --- Atom feeds ------------------------------------------------------------------------

@@ -59,13 +59,35 @@ class KeyValue:
 
 
 @dataclass(frozen=True, slots=True)
+class CohortTable:
+    """The standings of one model and workload on a target, as one table, and what is set apart."""
+
+    label: str  # "" when the target has one cohort
+    scope: str  # what the scores were computed against
+    table: Table
+    apart: Table | None  # invalid, unreliable and stale entries: never ranked
+
+
+@dataclass(frozen=True, slots=True)
 class HardwareSummary:
     id: str
     name: str
     href: str
     runs: int
     latest: str
-    standings: Table
+    standings: tuple[CohortTable, ...]
+    note: str  # e.g. that two models are ranked apart
+
+
+@dataclass(frozen=True, slots=True)
+class CohortSections:
+    """A target's standings scorecards for one model and workload."""
+
+    id: str  # anchor of the group ("standings" or "standings-<cohort>")
+    label: str  # "" when the target has one cohort
+    scope: str
+    sections: tuple[Section, ...]
+    apart: Table | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +106,8 @@ class HardwareView:
     name: str
     description: str
     specs: tuple[KeyValue, ...]
-    sections: tuple[Section, ...]
+    standings: tuple[CohortSections, ...]
+    note: str  # e.g. that two models are ranked apart
     charts: tuple[Chart, ...]
     runs: Table
     all_runs: str  # link to the runs index filtered to this target
@@ -100,6 +123,7 @@ class RunView:
     facts: tuple[KeyValue, ...]
     resolution: tuple[KeyValue, ...]
     notes_html: str  # rendered README.md (markdown-it, raw HTML disabled)
+    scope: str  # what the scores were computed against
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     telemetry: Table | None
@@ -150,6 +174,7 @@ class MethodologyView:
     grades: Table
     dimensions: Table
     best_in_class_bonus: int
+    rules: dict[str, str]  # every other number the page states, formatted, from the values in use
 
 
 @dataclass(frozen=True, slots=True)

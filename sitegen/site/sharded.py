@@ -34,6 +34,7 @@ from ..catalog.history import (
     compute_series,
     merge_candidates,
     merge_series,
+    newest_date,
     standing_candidates,
     standing_from,
 )
@@ -89,7 +90,13 @@ def build_sharded(
         for target in hardware:
             parts = [shard["candidates"][target.id] for shard in shards if target.id in shard["candidates"]]
             if parts:
-                standings[target.id] = standing_from(target.id, merge_candidates(parts), config.contract)
+                standings[target.id] = standing_from(
+                    target.id,
+                    merge_candidates(parts),
+                    config.contract,
+                    site.quality.stale_after_days,
+                    newest_date([r for r in summaries if r.hardware == target.id]),
+                )
         order = {r.id: i for i, r in enumerate(summaries)}
         series = sorted(merge_series([shard["series"] for shard in shards], order), key=series_order)
         diagnostics = walk_diagnostics(notes, config.base_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..scoring import (
     cold_start,
@@ -46,7 +46,23 @@ class Cell:
     cells, and the derived attributes are computed once here.
     """
 
-    __slots__ = ("text", "sort", "href", "best", "grade", "note", "kind", "badge", "tint", "cls")
+    __slots__ = (
+        "text",
+        "sort",
+        "href",
+        "best",
+        "grade",
+        "note",
+        "kind",
+        "badge",
+        "tint",
+        "cls",
+        "flag",
+        "flag_reason",
+        "flag_href",
+        "flag_cls",
+        "scored",
+    )
 
     def __init__(
         self,
@@ -57,6 +73,10 @@ class Cell:
         grade: str = "",
         note: str = "",
         kind: str = NUMBER,
+        flag: str = "",
+        flag_reason: str = "",
+        flag_href: str = "",
+        scored: str = "",
     ) -> None:
         self.text = text
         self.sort = sort  # "" = missing; None = sort by the text itself (most text cells)
@@ -70,6 +90,28 @@ class Cell:
         self.badge = css if shows_grade else ""  # CSS suffix of a grade badge (A+ -> Aplus)
         self.tint = css if grade and not shows_grade else ""  # grade colour of a score cell's note
         self.cls = (("" if kind == NUMBER else f"k-{kind}") + (" best" if best else "")).strip()
+        self.flag = flag  # validity flag of the row's result: "invalid", "unreliable", "few samples", "stale"
+        self.flag_reason = flag_reason
+        self.flag_href = flag_href  # the rule on the methodology page
+        self.flag_cls = "flag-" + flag.replace(" ", "-") if flag else ""
+        self.scored = scored  # for a composite: what it was scored against ("run" or "standings")
+
+    def but(self, **changes: object) -> Cell:
+        """A copy with some constructor arguments changed."""
+        args = {
+            "text": self.text,
+            "sort": self.sort,
+            "href": self.href,
+            "best": self.best,
+            "grade": self.grade,
+            "note": self.note,
+            "kind": self.kind,
+            "flag": self.flag,
+            "flag_reason": self.flag_reason,
+            "flag_href": self.flag_href,
+            "scored": self.scored,
+        }
+        return Cell(**(args | changes))  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         return f"Cell({self.text!r}, sort={self.sort!r})"
@@ -87,6 +129,52 @@ class Table:
     row_attrs: tuple[dict[str, str], ...] = field(default=())  # data-* per row, for filters
 
 
+RowFlag = tuple[str, str]  # (kind, reason) of a flagged row
+
+
+def flag_rows(
+    table: Table, flags: Sequence[RowFlag | None], rule_href: str, *, drop_best: Sequence[bool]
+) -> Table:
+    """The table with each flagged row's first cell carrying its flag and reason (linked to the
+    rule), and no best mark on rows whose `drop_best` is set (invalid and unreliable results)."""
+    rows = []
+    attrs = list(table.row_attrs) or [{} for _ in table.rows]
+    for i, (row, flag) in enumerate(zip(table.rows, flags, strict=True)):
+        if flag is None:
+            rows.append(row)
+            continue
+        first = row[0].but(flag=flag[0], flag_reason=flag[1], flag_href=rule_href)
+        rest = tuple(c.but(best=False) if drop_best[i] and c.best else c for c in row[1:])
+        rows.append((first, *rest))
+        attrs[i] = attrs[i] | {"flag": flag[0]}
+    return replace(table, rows=tuple(rows), row_attrs=tuple(attrs))
+
+
+def mark_tied_bests(table: Table) -> Table:
+    """Every cell whose shown value equals a best cell's in the same column is best too: the
+    reference marks only the first of equal values; the site's standings mark them all."""
+    rows = [list(row) for row in table.rows]
+    for col in range(len(table.columns)):
+        shown = {(r[col].note or r[col].text) for r in rows if r[col].best}
+        if not shown:
+            continue
+        for r in rows:
+            flagged_out = r[0].flag in ("invalid", "unreliable", "stale")
+            if not r[col].best and not flagged_out and (r[col].note or r[col].text) in shown:
+                r[col] = r[col].but(best=True)
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
+def stamp_scored(table: Table, scored: str) -> Table:
+    """Composite cells say what they were scored against (data-scored), so one label never means
+    two numbers: "run" (within its run) or "standings" (among the latest results on a target)."""
+    cols = [i for i, col in enumerate(table.columns) if col.key == "composite"]
+    if not cols:
+        return table
+    rows = tuple(tuple(c.but(scored=scored) if i in cols else c for i, c in enumerate(r)) for r in table.rows)
+    return replace(table, rows=rows)
+
+
 def sort_key(value: float) -> str:
     """A compact numeric sort key: ten significant digits are plenty to order table rows."""
     return f"{value:.10g}"
@@ -101,7 +189,7 @@ def num(
     href: str | None = None,
 ) -> Cell:
     if value is None:
-        return Cell("–")
+        return Cell("–", "", note=note) if note else Cell("–")
     if not math.isfinite(value):  # e.g. a rate over a duration of 5e-324 ms
         return Cell("–", "", note="cannot be computed")
     return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)

@@ -78,7 +78,7 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         for spec in self.badge_specs:
             jobs.append(
                 PageJob(
-                    exports.badge_url(spec.runtime, spec.hardware),
+                    exports.badge_url(spec.runtime, spec.hardware, spec.cohort),
                     None,
                     partial(exports.badge_svg, spec.label, spec.grade, spec.score),
                 )

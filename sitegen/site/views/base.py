@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from ...catalog.changes import significant_changes
 from ...catalog.history import SERIES_METRICS
-from ...catalog.model import Catalog, Run, Series
+from ...catalog.model import Catalog, ResultEntry, Run, Series, Standing
 from ...config import SiteConfig
+from ...scoring.composite import strip_concurrency_suffix
 from ...scoring.contract import (
     ScoringContract,
 )
@@ -27,10 +28,13 @@ from ..tables import (
     Cell,
     Column,
     Table,
+    flag_rows,
+    mark_tied_bests,
     markdown_of,
     num,
     report_tables,
     sort_key,
+    stamp_scored,
     text,
 )
 from ..urls import Urls, relative, root_prefix
@@ -41,6 +45,34 @@ MAX_HISTORY_RUNS = 60
 MAX_LISTED_RUNS = 50
 # Hardware pages list this many of the latest changes beyond noise.
 MAX_LISTED_CHANGES = 40
+
+
+EXCLUDED_FLAGS = ("invalid", "unreliable", "stale")
+
+
+class ResultFlags:
+    """The validity flags of a set of results, looked up by the runtime name a table row shows
+    (a full runtime_name, or a base name without -c<digits> as in the scaling scorecard)."""
+
+    _SEVERITY = {"invalid": 0, "unreliable": 1, "stale": 2, "few samples": 3}
+
+    def __init__(self, entries: Iterable[ResultEntry], extra: Iterable[tuple[str, str, str]] = ()) -> None:
+        """`extra`: (runtime_name, kind, reason) of flags that are not validity flags (stale)."""
+        self._by_name: dict[str, tuple[str, str]] = {}
+        for entry in entries:
+            if entry.flag is not None:
+                self._add(entry.result.runtime_name, (str(entry.flag.kind), entry.flag.reason))
+        for name, kind, reason in extra:
+            self._add(name, (kind, reason))
+
+    def _add(self, name: str, flag: tuple[str, str]) -> None:
+        for key in (name, strip_concurrency_suffix(name)):
+            known = self._by_name.get(key)
+            if known is None or self._SEVERITY[flag[0]] < self._SEVERITY[known[0]]:
+                self._by_name[key] = flag
+
+    def of_name(self, name: str) -> tuple[str, str] | None:
+        return self._by_name.get(name)
 
 
 def run_label(run_id: str) -> str:
@@ -81,7 +113,7 @@ class ViewBase:
         return CardSpec(hardware, f"{run.date or 'undated'} · {run.title}", tuple(rows))
 
     def hardware_card(self, hardware_id: str) -> CardSpec:
-        best = self.catalog.standings[hardware_id].at_lowest_level()
+        best = self.catalog.standings[hardware_id][0].at_lowest_level()  # the largest cohort
         rows = sorted(
             ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
             key=lambda row: (-row[2], row[0]),
@@ -130,7 +162,16 @@ class ViewBase:
         runtime_by_source: Callable[[str], str],
         runtime_by_name: Callable[[str], str],
         anchor_prefix: str = "",
+        *,
+        flags: ResultFlags | None = None,
+        scored: str = "run",
+        ties: bool = False,
     ) -> tuple[Section, ...]:
+        """The report's scorecards as page sections. `flags`: the validity flag of each row's
+        result, shown on the row (invalid and unreliable rows lose their best mark); `scored`:
+        what the composites were scored against ("run" or "standings"), stamped on their cells;
+        `ties`: mark every tied best value, not only the reference's first."""
+
         def link_source(source: str) -> str | None:
             rid = runtime_by_source(source)
             return page.link(Urls.runtime(rid)) if rid else None
@@ -139,12 +180,96 @@ class ViewBase:
             rid = runtime_by_name(name)
             return page.link(Urls.runtime(rid)) if rid else None
 
+        rule = page.link(Urls.methodology) + "#validity"
         out = []
         for section_id, title, table, md_key in report_tables(
             report, anchor_prefix, link_name, link_source, self.contract
         ):
+            if flags is not None:
+                row_flags = [flags.of_name(row[0].text) for row in table.rows]
+                excluded = [f is not None and f[0] in EXCLUDED_FLAGS for f in row_flags]
+                table = flag_rows(table, row_flags, rule, drop_best=excluded)
+            if ties:
+                table = mark_tied_bests(table)
+            table = stamp_scored(table, scored)
             out.append(Section(anchor_prefix + section_id, title, table, markdown_of(report, md_key)))
         return tuple(out)
+
+    def series_namer(self, by: str) -> Callable[[Series], str]:
+        """A chart line's name: its runtime (or hardware) name, and its model and workload where
+        its target has results of several (their lines are never joined)."""
+        labels = {
+            (hw, st.cohort.key): st.cohort.label
+            for hw, cohorts in self.catalog.standings.items()
+            if len(cohorts) > 1
+            for st in cohorts
+        }
+
+        def name_of(s: Series) -> str:
+            name = (
+                self.runtime_names.get(s.runtime, s.runtime)
+                if by == "runtime"
+                else self.hardware_names.get(s.hardware, s.hardware)
+            )
+            label = labels.get((s.hardware, s.cohort))
+            return f"{name} ({label})" if label else name
+
+        return name_of
+
+    def standings_scope(self, hardware_name: str, standing: Standing, several: bool) -> str:
+        """What a standings score was computed against, in words."""
+        cohort = f" with {standing.cohort.label}" if several else ""
+        return (
+            f"Scored among the latest valid result of each runtime and concurrency level on "
+            f"{hardware_name}{cohort}: best marks and the +{self.contract.best_in_class_bonus} "
+            "best-in-class bonus are shared out among these results, so a result's score here can "
+            "differ from its score within its own run. Equal best values all carry the best mark."
+        )
+
+    def run_scope(self) -> str:
+        return (
+            "Scored within this run, as `sitegen score` scores its directory: best marks and the "
+            f"+{self.contract.best_in_class_bonus} best-in-class bonus are shared out among this run's "
+            "own results. Hardware pages score the latest results of every runtime together instead."
+        )
+
+    def cohorts_note(self, cohorts: Sequence[Standing]) -> str:
+        if len(cohorts) < 2:
+            return ""
+        labels = "; ".join(s.cohort.label for s in cohorts)
+        return (
+            f"Results of {len(cohorts)} different models or workloads were measured on this target "
+            f"({labels}); each is ranked on its own, never against the others."
+        )
+
+    def apart_table(self, standing: Standing, page: Page, table_id: str) -> Table | None:
+        """The latest entries that are not ranked: invalid, unreliable or stale, with the reason."""
+        if not standing.apart:
+            return None
+        rule = page.link(Urls.methodology) + "#validity"
+        rows = tuple(
+            (
+                text(
+                    self.runtime_names.get(a.entry.runtime, a.entry.runtime),
+                    page.link(Urls.runtime(a.entry.runtime)),
+                ).but(flag=a.why, flag_reason=a.reason, flag_href=rule),
+                num(a.entry.result.concurrency, "{:.0f}"),
+                text(a.entry.result.runtime_name),
+                text(self.runs_by_id[a.run_id].title, page.link(Urls.run(a.run_id))),
+            )
+            for a in standing.apart
+        )
+        return Table(
+            table_id,
+            (
+                Column("runtime", "Runtime", TEXT),
+                Column("c", "Concurrency"),
+                Column("name", "runtime_name", TEXT),
+                Column("run", "Run", TEXT),
+            ),
+            rows,
+            row_attrs=tuple({"flag": a.why} for a in standing.apart),
+        )
 
     def run_table(self, runs: list[Run], page: Page, table_id: str, filters: bool = False) -> Table:
         columns = (
@@ -203,8 +328,9 @@ class ViewBase:
                 Point(
                     p.date.isoformat() if p.date else "",
                     p.value,
-                    run_label(p.run_id),
+                    run_label(p.run_id) + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
                     page.link(Urls.run(p.run_id)),
+                    note=p.flag,
                 )
                 for p in s.points
                 if p.run_id in keep

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 
 from ...catalog.history import SERIES_METRICS
 from ..pages import (
+    CohortSections,
     HardwareView,
     KeyValue,
     Page,
@@ -21,7 +22,7 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ViewBase
+from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags, ViewBase
 
 
 class HardwarePages(ViewBase):
@@ -38,17 +39,34 @@ class HardwarePages(ViewBase):
         )
         page = replace(page, feed=page.link(Urls.feed(hardware_id)))
         page = self.with_card(page, self.hardware_card(hardware_id))
-        standing = self.catalog.standings[hardware_id]
-        by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
-        by_name = {e.result.runtime_name: e.runtime for _, e in standing.entries}
-        sections = self.sections(
-            standing.report,
-            page,
-            lambda s: by_source.get(s, ""),
-            lambda n: by_name.get(n, by_name.get(n + "-c1", "")),
-        )
+        cohorts = self.catalog.standings[hardware_id]
+        several = len(cohorts) > 1
+        standings = []
+        for standing in cohorts:
+            by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
+            by_name = {e.result.runtime_name: e.runtime for _, e in standing.entries}
+            prefix = f"{standing.cohort.key}-" if several else ""
+            sections = self.sections(
+                standing.report,
+                page,
+                lambda s, by_source=by_source: by_source.get(s, ""),
+                lambda n, by_name=by_name: by_name.get(n, by_name.get(n + "-c1", "")),
+                prefix,
+                flags=ResultFlags(e for _, e in standing.entries),
+                scored="standings",
+                ties=True,
+            )
+            standings.append(
+                CohortSections(
+                    f"standings-{standing.cohort.key}" if several else "standings",
+                    standing.cohort.label if several else "",
+                    self.standings_scope(target.name, standing, several),
+                    sections,
+                    self.apart_table(standing, page, f"{prefix}apart"),
+                )
+            )
         series = [s for s in self.catalog.series if s.hardware == hardware_id]
-        name_of = lambda s: self.runtime_names.get(s.runtime, s.runtime)  # noqa: E731
+        name_of = self.series_namer("runtime")
         charts = []
         for metric, concurrency, chart_id in (
             ("composite", 1, "chart-composite"),
@@ -76,7 +94,8 @@ class HardwarePages(ViewBase):
             target.name,
             target.config.description,
             specs,
-            sections,
+            tuple(standings),
+            self.cohorts_note(cohorts),
             tuple(charts),
             self.run_table(listed, page, "hardware-runs"),
             page.link(Urls.runs) + "?hardware=" + quote(hardware_id),

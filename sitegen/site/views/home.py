@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...catalog.model import Standing
 from ..pages import (
+    CohortTable,
     HardwareSummary,
     HomeView,
     KeyValue,
@@ -32,6 +34,19 @@ class HomePages(ViewBase):
         summaries = []
         for target in self.active_hardware:
             runs = self.catalog.runs_on(target.id)
+            cohorts = self.catalog.standings[target.id]
+            several = len(cohorts) > 1
+            tables = tuple(
+                CohortTable(
+                    standing.cohort.label if several else "",
+                    self.standings_scope(target.name, standing, several),
+                    self.standings_table(target.id, standing, page, several),
+                    self.apart_table(
+                        standing, page, f"apart-{target.id}" + (f"-{standing.cohort.key}" if several else "")
+                    ),
+                )
+                for standing in cohorts
+            )
             summaries.append(
                 HardwareSummary(
                     target.id,
@@ -39,7 +54,8 @@ class HomePages(ViewBase):
                     page.link(Urls.hardware(target.id)),
                     len(runs),
                     runs[-1].date.isoformat() if runs[-1].date else "–",
-                    self.standings_table(target.id, page),
+                    tables,
+                    self.cohorts_note(cohorts),
                 )
             )
         catalog = self.catalog
@@ -64,15 +80,17 @@ class HomePages(ViewBase):
             runtimes,
         )
 
-    def standings_table(self, hardware_id: str, page: Page) -> Table:
-        """Runtime rows x concurrency columns: composite and grade, best per level, change at the lowest level."""
-        standing = self.catalog.standings[hardware_id]
+    def standings_table(self, hardware_id: str, standing: Standing, page: Page, several: bool) -> Table:
+        """Runtime rows x concurrency columns: composite and grade, best per level (every tied
+        one), change at the lowest level. Few-sample results carry their flag."""
         levels = sorted(standing.report.composite)
+        flags = {(e.runtime, e.result.concurrency): e.flag for _, e in standing.entries if e.flag is not None}
+        rule = page.link(Urls.methodology) + "#validity"
         scores = {
             rid: {c: (v, g) for c, (v, g, _) in cells.items()} for rid, cells in standing.by_runtime().items()
         }
         best = {c: max((s[c][0] for s in scores.values() if c in s), default=None) for c in levels}
-        change = self.changes(hardware_id)
+        change = self.changes(hardware_id, standing.cohort.key)
         columns = [Column("runtime", "Runtime", TEXT)]
         columns += [Column(f"c{c}", f"c={c}", NUMBER, "composite score and grade") for c in levels]
         columns += [
@@ -84,8 +102,19 @@ class HomePages(ViewBase):
             for c in levels:
                 if c in scores[rid]:
                     value, label = scores[rid][c]
+                    flag = flags.get((rid, c))
                     cells.append(
-                        Cell(f"{value:.0f}", sort_key(value), grade=label, note=label, best=value == best[c])
+                        Cell(
+                            f"{value:.0f}",
+                            sort_key(value),
+                            grade=label,
+                            note=label,
+                            best=value == best[c],
+                            scored="standings",
+                            flag=str(flag.kind) if flag else "",
+                            flag_reason=flag.reason if flag else "",
+                            flag_href=rule,
+                        )
                     )
                 else:
                     cells.append(Cell("–"))
@@ -95,17 +124,18 @@ class HomePages(ViewBase):
             else:
                 cells.append(Cell(f"{delta:+.0f}" if delta else "±0", sort_key(delta)))
             rows.append(tuple(cells))
-        return Table(f"standings-{hardware_id}", tuple(columns), tuple(rows))
+        suffix = f"-{standing.cohort.key}" if several else ""
+        return Table(f"standings-{hardware_id}{suffix}", tuple(columns), tuple(rows))
 
-    def changes(self, hardware_id: str) -> dict[str, float]:
-        """Per runtime: c=1 composite of its latest run minus that of its previous run on the target."""
+    def changes(self, hardware_id: str, cohort: str) -> dict[str, float]:
+        """Per runtime: c=1 composite of its latest valid run minus that of its previous valid run
+        on the target (each scored within its run)."""
         out = {}
         for s in self.catalog.series:
-            if (
-                s.hardware == hardware_id
-                and s.metric == "composite"
-                and s.concurrency == 1
-                and len(s.points) >= 2
-            ):
-                out[s.runtime] = s.points[-1].value - s.points[-2].value
+            if s.hardware != hardware_id or s.cohort != cohort:
+                continue
+            if s.metric == "composite" and s.concurrency == 1:
+                points = [p for p in s.points if p.trusted]
+                if len(points) >= 2:
+                    out[s.runtime] = points[-1].value - points[-2].value
         return out

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.model import Level
 from ...safetext import script_json
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
     CORRECTNESS_THRESHOLD,
+    JITTER_CAP,
+    JITTER_CV_CAP,
+    JITTER_PER_CV,
+    JITTER_PER_SPIKE,
+    JITTER_SPIKES_CAP,
     LAYER_THRESHOLD,
     MEMORY_THRESHOLD,
     POWER_THRESHOLD,
     SCALING_THRESHOLD,
+    SCORE_AT_EXCELLENT,
+    SCORE_AT_GOOD,
+    SCORE_BEYOND_GOOD_CAP,
     TRAINING_THRESHOLD,
 )
 from ..compare import COMPARE_DIRECTIONS, compare_noise
@@ -102,7 +111,29 @@ class IndexPages(ViewBase):
             grades,
             dimensions,
             c.best_in_class_bonus,
+            self.methodology_rules(),
         )
+
+    def methodology_rules(self) -> dict[str, str]:
+        """Every number the methodology text states, from the constants and settings in use."""
+        q = self.site.quality
+        return {
+            "at_excellent": f"{SCORE_AT_EXCELLENT:g}",
+            "at_good": f"{SCORE_AT_GOOD:g}",
+            "beyond_good_cap": f"{SCORE_BEYOND_GOOD_CAP:g}",
+            "jitter_per_spike": f"{JITTER_PER_SPIKE:g}",
+            "jitter_spikes_cap": f"{JITTER_SPIKES_CAP:g}",
+            "jitter_per_cv": f"{JITTER_PER_CV:g}",
+            "jitter_cv_cap": f"{JITTER_CV_CAP:g}",
+            "jitter_cap": f"{JITTER_CAP:g}",
+            "mad_to_sigma": f"{MAD_TO_SIGMA:g}",
+            "significance": f"{SIGNIFICANCE:g}",
+            "min_relative": f"{MIN_RELATIVE:.0%}",
+            "min_runs": str(MIN_DIFFERENCES + 1),
+            "max_error_rate": f"{q.max_error_rate:.0%}",
+            "min_requests": str(q.min_requests),
+            "stale_after_days": str(q.stale_after_days),
+        }
 
     def report(self) -> ReportView:
         page = self.page(Urls.report, "Build report", "Every diagnostic of the last build.", "report")
@@ -147,6 +178,7 @@ class IndexPages(ViewBase):
                 for r in runs
             ],
             "noise": compare_noise(list(self.catalog.series)),
+            "noise_min_relative": MIN_RELATIVE,
             "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
             | COMPARE_DIRECTIONS,
         }

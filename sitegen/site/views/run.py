@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlencode
 
 from ...catalog.classify import FileKind
@@ -25,7 +26,13 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import ViewBase
+from .base import ResultFlags, ViewBase
+
+# Non-JSON files of a run directory: what they are to the site.
+OTHER_FILE_KINDS = {
+    "run.toml": ("run metadata", "read into the facts above; not published"),
+    "README.md": ("notes", "shown as the run's notes; not published"),
+}
 
 
 class RunPages(ViewBase):
@@ -88,6 +95,8 @@ class RunPages(ViewBase):
                     "",
                 )
             ),
+            flags=ResultFlags(run.results),
+            scored="run",
         )
         charts = [
             c
@@ -114,13 +123,27 @@ class RunPages(ViewBase):
         if meta.link:
             facts.append(KeyValue("Link", meta.link, meta.link))
         facts += [KeyValue(k, v) for k, v in meta.fields]
+        flagged = [e for e in run.results if e.flag is not None]
+        if flagged:
+            counts = Counter(str(e.flag.kind) for e in flagged if e.flag is not None)
+            facts.append(
+                KeyValue(
+                    "Flagged measurements",
+                    ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())),
+                    page.link(Urls.methodology) + "#validity",
+                )
+            )
         resolution = [KeyValue("hardware", run.hardware_reason)]
         seen = set()
         for e in run.results:
             if e.result.runtime_name not in seen:
                 seen.add(e.result.runtime_name)
                 resolution.append(
-                    KeyValue(e.result.runtime_name, e.runtime_reason, page.link(Urls.runtime(e.runtime)))
+                    KeyValue(
+                        e.result.runtime_name,
+                        f"{e.runtime_reason}; {e.cohort_reason}",
+                        page.link(Urls.runtime(e.runtime)),
+                    )
                 )
         files = []
         for item in run.files:
@@ -142,6 +165,9 @@ class RunPages(ViewBase):
                     text(note),
                 )
             )
+        for name in run.other_files:
+            kind, note = OTHER_FILE_KINDS.get(name, ("other file", "listed only; not published"))
+            files.append((text(name), text(kind), Cell("–"), text(note)))
         files_table = Table(
             "files-table",
             (
@@ -183,6 +209,7 @@ class RunPages(ViewBase):
             tuple(facts),
             tuple(resolution),
             meta.notes_html,
+            self.run_scope(),
             sections,
             tuple(charts),
             self.telemetry_table(run, page),

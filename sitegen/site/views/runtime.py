@@ -39,38 +39,52 @@ class RuntimePages(ViewBase):
         )
         rows = []
         for target in self.active_hardware:
-            levels = self.catalog.standings[target.id].by_runtime().get(runtime_id, {})
-            if not levels:
-                continue
-            c1 = levels.get(min(levels))
-            peak_c = max(levels, key=lambda c: levels[c][0])
-            rows.append(
-                (
-                    text(target.name, page.link(Urls.hardware(target.id))),
-                    Cell(f"{c1[0]:.0f}", sort_key(c1[0]), grade=c1[1], note=f"{c1[1]} at c={min(levels)}"),
-                    grade(c1[1], self.contract),
-                    Cell(
-                        f"{levels[peak_c][0]:.0f}",
-                        sort_key(levels[peak_c][0]),
-                        grade=levels[peak_c][1],
-                        note=f"at c={peak_c}",
-                    ),
-                    text(c1[2], page.link(Urls.run(c1[2]))),
-                )
-            )
+            cohorts = self.catalog.standings[target.id]
+            for standing in cohorts:
+                levels = standing.by_runtime().get(runtime_id, {})
+                if not levels:
+                    continue
+                rows.append(self._latest_row(target, standing, levels, len(cohorts) > 1, page))
         latest = Table(
             "latest-grades",
             (
                 Column("hardware", "Hardware", TEXT),
-                Column("composite", "Composite"),
+                Column("composite", "Composite", hint="among the latest results on the target"),
                 Column("grade", "Grade", GRADE),
                 Column("best", "Best level"),
                 Column("run", "Latest run", TEXT),
             ),
             tuple(rows),
         )
+        return self._runtime_view(info, runtime_id, page, latest)
+
+    def _latest_row(self, target, standing, levels, several: bool, page: Page) -> tuple[Cell, ...]:
+        """The runtime's standing on one target (and cohort): composite at its lowest and best level."""
+        c1 = levels.get(min(levels))
+        peak_c = max(levels, key=lambda c: levels[c][0])
+        name = target.name + (f" ({standing.cohort.label})" if several else "")
+        return (
+            text(name, page.link(Urls.hardware(target.id))),
+            Cell(
+                f"{c1[0]:.0f}",
+                sort_key(c1[0]),
+                grade=c1[1],
+                note=f"{c1[1]} at c={min(levels)}",
+                scored="standings",
+            ),
+            grade(c1[1], self.contract),
+            Cell(
+                f"{levels[peak_c][0]:.0f}",
+                sort_key(levels[peak_c][0]),
+                grade=levels[peak_c][1],
+                note=f"at c={peak_c}",
+            ),
+            text(c1[2], page.link(Urls.run(c1[2]))),
+        )
+
+    def _runtime_view(self, info, runtime_id: str, page: Page, latest: Table) -> RuntimeView:
         series = [s for s in self.catalog.series if s.runtime == runtime_id]
-        name_of = lambda s: self.hardware_names.get(s.hardware, s.hardware)  # noqa: E731
+        name_of = self.series_namer("hardware")
         charts = [
             c
             for c in (
@@ -134,13 +148,14 @@ class RuntimePages(ViewBase):
         for spec in self.badge_specs:
             if spec.runtime != runtime_id:
                 continue
-            url = exports.badge_url(spec.runtime, spec.hardware)
+            url = exports.badge_url(spec.runtime, spec.hardware, spec.cohort)
             target = Urls.hardware(spec.hardware)
             if self.base_url:
                 snippet = f"[![{spec.label}]({self.base_url}{url})]({self.base_url}{target})"
             else:
                 snippet = f"[![{spec.label}]({url})]({target})"
+            where = self.hardware_names.get(spec.hardware, spec.hardware)
             out.append(
-                BadgeView(self.hardware_names.get(spec.hardware, spec.hardware), page.link(url), snippet)
+                BadgeView(spec.label.split(" on ", 1)[-1] if spec.cohort else where, page.link(url), snippet)
             )
         return tuple(out)

@@ -1,0 +1,85 @@
+"""Measurement validity: whether a result measured anything, decided once for every result.
+
+The scoring contract scores a latency of 0 ms as excellent, so a run whose
+requests all failed, or that produced no output token, would otherwise take
+best marks. Every result gets one of:
+
+- *invalid*: no successful request, or requests succeeded but no output token
+  was reported (`completion_tokens_total` 0 or absent, or `tokens_per_sec` 0);
+- *unreliable*: a share of failed requests above `[quality] max_error_rate`
+  (`error_rate`, or failed / total when error_rate is 0 but requests failed);
+- *few samples*: fewer successful requests than `[quality] min_requests`;
+- or no flag.
+
+Invalid and unreliable results are never best and never ranked above valid
+ones; results with few samples are shown with their flag and ranked as usual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..config import QualityConfig
+from ..results import LoadTestResult
+
+
+class Validity(StrEnum):
+    INVALID = "invalid"
+    UNRELIABLE = "unreliable"
+    FEW_SAMPLES = "few samples"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    kind: Validity
+    reason: str  # every rule the result breaks, most serious first
+
+    @property
+    def excluded(self) -> bool:
+        """Never best, never ranked above a valid result."""
+        return self.kind in (Validity.INVALID, Validity.UNRELIABLE)
+
+
+def failure_share(result: LoadTestResult) -> float:
+    """The share of failed requests: error_rate, else failed / total when failures were counted."""
+    if result.error_rate > 0:
+        return result.error_rate
+    if result.failed > 0 and result.total_requests > 0:
+        return result.failed / result.total_requests
+    return 0.0
+
+
+def judge(result: LoadTestResult, rules: QualityConfig) -> Flag | None:
+    """The result's flag, or None for a valid measurement."""
+    found: list[tuple[Validity, str]] = []
+    if result.successful == 0:
+        found.append((Validity.INVALID, f"no successful request (of {result.total_requests:,})"))
+    elif result.completion_tokens_total == 0 or result.tokens_per_sec == 0:
+        what = (
+            "completion_tokens_total is 0 or not reported"
+            if result.completion_tokens_total == 0
+            else "tokens_per_sec is 0"
+        )
+        found.append(
+            (Validity.INVALID, f"no output token: {what}, though {result.successful:,} requests succeeded")
+        )
+    share = failure_share(result)
+    if share > rules.max_error_rate:
+        found.append(
+            (
+                Validity.UNRELIABLE,
+                f"{share:.0%} of requests failed, over the {rules.max_error_rate:.0%} limit",
+            )
+        )
+    if result.successful < rules.min_requests and result.successful > 0:
+        found.append(
+            (
+                Validity.FEW_SAMPLES,
+                f"{result.successful} successful request{'s' if result.successful != 1 else ''}, "
+                f"fewer than {rules.min_requests}",
+            )
+        )
+    if not found:
+        return None
+    return Flag(found[0][0], "; ".join(reason for _, reason in found))
