@@ -20,6 +20,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
         "last_date": dates[-1] if dates else None,
         "errors": sum(d.level is Level.ERROR for d in catalog.diagnostics),
         "warnings": sum(d.level is Level.WARNING for d in catalog.diagnostics),
+        "flagged_results": catalog.flagged_results,
     }
 
 
@@ -40,6 +41,11 @@ def check_document(catalog: Catalog) -> dict[str, Any]:
                         "concurrency": e.result.concurrency,
                         "runtime": e.runtime,
                         "runtime_reason": e.runtime_reason,
+                        "model": e.cohort.model,
+                        "workload": e.cohort.workload,
+                        "cohort_reason": e.cohort_reason,
+                        "flag": str(e.flag.kind) if e.flag else None,
+                        "flag_reason": e.flag.reason if e.flag else None,
                     }
                     for e in run.results
                 ],
@@ -63,16 +69,19 @@ def check_text(catalog: Catalog) -> Iterator[str]:
     yield "Resolution"
     for run in catalog.runs:
         yield f"  {run.id}  ->  {run.hardware_reason}; {run.date_reason}"
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         for entry in run.results:
-            key = (entry.result.runtime_name, entry.runtime)
+            key = (entry.result.runtime_name, entry.runtime, entry.cohort_reason)
             if key in seen:
                 continue
             seen.add(key)
-            yield f"      {entry.result.runtime_name}  ->  {entry.runtime_reason}"
+            yield f"      {entry.result.runtime_name}  ->  {entry.runtime_reason}; {entry.cohort_reason}"
     if catalog.diagnostics:
         yield ""
-        yield f"Diagnostics ({s['errors']} errors, {s['warnings']} warnings)"
+        yield (
+            f"Diagnostics ({s['errors']} errors, {s['warnings']} warnings, "
+            f"{s['flagged_results']} flagged measurements)"
+        )
         for path, items in groupby(catalog.diagnostics, key=lambda d: d.path):
             yield f"  {path}"
             for d in items:

@@ -137,7 +137,9 @@ def check(
     strict: Annotated[
         bool,
         typer.Option(
-            "--strict", help="Exit 1 on any error: a rejected result or a link leaving a results root."
+            "--strict",
+            help="Exit 1 on any error (a rejected result, a link leaving a results root) "
+            "or flagged measurement (invalid, unreliable, few samples).",
         ),
     ] = False,
 ) -> None:
@@ -153,10 +155,10 @@ def check(
     else:
         for line in check_text(catalog):
             typer.echo(line)
-    if strict and catalog.rejected_results:
+    if strict and (catalog.rejected_results or catalog.flagged_results):
         typer.echo(
             f"--strict: {catalog.rejected_results} error(s): files that look like results were rejected "
-            "or links leave a results root",
+            f"or links leave a results root; {catalog.flagged_results} flagged measurement(s)",
             err=True,
         )
         raise typer.Exit(1)

@@ -53,8 +53,10 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tup
     diagnostics.extend(found)
     if progress:
         read = sum(len(r.files) for r in runs)
-        skipped = sum(len(r.skipped) for r in runs)
-        progress(f"read {read} files: {sum(len(r.results) for r in runs)} results, {skipped} skipped")
+        skipped = sum(r.n_skipped for r in runs)
+        progress(
+            f"read {read} files: {sum(len(r.results) for r in runs)} results, {skipped} not read as results"
+        )
 
     hardware = hardware_targets(site.hardware, {r.hardware for r in runs})
     runtimes = _runtimes(runs, site.runtime)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..config import HardwareConfig, RuntimeConfig
+from ..loader import NOT_A_LOAD_TEST_RESULT
 from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
@@ -118,34 +119,43 @@ class Run(_RunIdentity):
 
     @property
     def n_skipped(self) -> int:
-        return len(self.skipped)
+        """Files (and sweep levels) not read as results: invalid, unreadable, or JSON that is not a
+        result. Correctness reports, shown on the run page, are not counted."""
+        return sum(1 for _, reason in self.skipped if reason != NOT_A_LOAD_TEST_RESULT)
 
     @property
     def c1_by_runtime(self) -> dict[str, tuple[float, str]]:
         """Best c=1 composite and grade of each canonical runtime (scored within this run),
         leaving out invalid and unreliable measurements."""
+        return {runtime: (score, grade) for runtime, (score, grade, _) in self._c1_best().items()}
+
+    def _c1_best(self) -> dict[str, tuple[float, str, str]]:
         by_source = {e.source: e for e in self.results}
         card = self.report.composite.get(1)
-        out: dict[str, tuple[float, str]] = {}
+        out: dict[str, tuple[float, str, str]] = {}
         for rt in card.runtimes if card else ():
             entry = by_source[rt.source_file]
             if entry.excluded:
                 continue
             if entry.runtime not in out or rt.composite > out[entry.runtime][0]:
-                out[entry.runtime] = (rt.composite, rt.grade)
+                out[entry.runtime] = (rt.composite, rt.grade, rt.source_file)
         return out
 
     @property
-    def best_c1(self) -> tuple[float, str] | None:
-        """The top c=1 composite of the run and its grade, among valid measurements."""
-        best = max(self.c1_by_runtime.values(), key=lambda v: v[0], default=None)
-        return best
+    def best_c1(self) -> tuple[float, str, str] | None:
+        """The top c=1 composite of the run, its grade and its result file, among valid measurements."""
+        return max(self._c1_best().values(), key=lambda v: (v[0], v[2]), default=None)
 
     @property
     def curve(self) -> tuple[CurvePoint, ...]:
         return tuple(
             CurvePoint(
-                e.runtime, e.result.concurrency, e.result.tokens_per_sec, e.result.runtime_name, e.source
+                e.runtime,
+                e.result.concurrency,
+                e.result.tokens_per_sec,
+                e.result.runtime_name,
+                e.source,
+                f"{e.flag.kind}: {e.flag.reason}" if e.flag and e.flag.kind is Validity.INVALID else "",
             )
             for e in self.results
         )
@@ -163,7 +173,7 @@ class Run(_RunIdentity):
             runtimes=self.runtimes,
             n_results=self.n_results,
             n_files=len(self.files),
-            n_skipped=len(self.skipped),
+            n_skipped=self.n_skipped,
             c1_by_runtime=self.c1_by_runtime,
             best_c1=self.best_c1,
             curve=self.curve,
@@ -179,6 +189,7 @@ class CurvePoint:
     tokens_per_sec: float
     runtime_name: str
     source: str
+    invalid: str = ""  # "invalid: <reason>" for an invalid measurement: drawn as a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +209,7 @@ class RunSummary(_RunIdentity):
     n_files: int
     n_skipped: int
     c1_by_runtime: dict[str, tuple[float, str]]
-    best_c1: tuple[float, str] | None
+    best_c1: tuple[float, str, str] | None
     curve: tuple[CurvePoint, ...]
 
 

@@ -60,7 +60,8 @@ class BuildSummary:
             return f"site is up to date ({self.seconds:.2f} s): open {self.out / 'index.html'}"
         return (
             f"built {self.pages} pages from {self.runs} runs and {self.results} results "
-            f"({self.skipped} files skipped, {self.errors} errors, {self.warnings} warnings) "
+            f"({self.skipped} files not read as results: invalid, unreadable or not results; "
+            f"{self.errors} errors, {self.warnings} warnings) "
             f"in {self.seconds:.1f} s: open {self.out / 'index.html'}"
         )
 

@@ -140,6 +140,7 @@ class RuntimeView:
     name: str
     homepage: str
     spellings: tuple[str, ...]
+    scope: str  # what the composites of `latest` were scored against
     latest: Table
     charts: tuple[Chart, ...]
     runs: Table

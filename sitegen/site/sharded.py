@@ -79,7 +79,7 @@ def build_sharded(
         summaries = sorted((s for shard in shards for s in shard["summaries"]), key=lambda r: r.sort_key)
         say(
             f"read {sum(r.n_files for r in summaries)} files: {sum(r.n_results for r in summaries)} results, "
-            f"{sum(r.n_skipped for r in summaries)} skipped"
+            f"{sum(r.n_skipped for r in summaries)} not read as results"
         )
         hardware = hardware_targets(site.hardware, {r.hardware for r in summaries})
         spellings: dict[str, set[str]] = {}

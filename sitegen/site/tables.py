@@ -62,6 +62,7 @@ class Cell:
         "flag_href",
         "flag_cls",
         "scored",
+        "result",
     )
 
     def __init__(
@@ -77,6 +78,7 @@ class Cell:
         flag_reason: str = "",
         flag_href: str = "",
         scored: str = "",
+        result: str = "",
     ) -> None:
         self.text = text
         self.sort = sort  # "" = missing; None = sort by the text itself (most text cells)
@@ -95,6 +97,7 @@ class Cell:
         self.flag_href = flag_href  # the rule on the methodology page
         self.flag_cls = "flag-" + flag.replace(" ", "-") if flag else ""
         self.scored = scored  # for a composite: what it was scored against ("run" or "standings")
+        self.result = result  # for a composite: the result it belongs to, "<run id>/<file>"
 
     def but(self, **changes: object) -> Cell:
         """A copy with some constructor arguments changed."""
@@ -110,6 +113,7 @@ class Cell:
             "flag_reason": self.flag_reason,
             "flag_href": self.flag_href,
             "scored": self.scored,
+            "result": self.result,
         }
         return Cell(**(args | changes))  # type: ignore[arg-type]
 
@@ -165,13 +169,21 @@ def mark_tied_bests(table: Table) -> Table:
     return replace(table, rows=tuple(tuple(r) for r in rows))
 
 
-def stamp_scored(table: Table, scored: str) -> Table:
-    """Composite cells say what they were scored against (data-scored), so one label never means
-    two numbers: "run" (within its run) or "standings" (among the latest results on a target)."""
+def stamp_scored(table: Table, scored: str, result_prefix: str = "") -> Table:
+    """Composite cells say what they were scored against (data-scored) and whose result they are
+    (data-result), so one label never means two numbers: "run" (within its run) or "standings"
+    (among the latest results on a target). `result_prefix`: the run id, where the report's
+    source files are named within one run."""
     cols = [i for i, col in enumerate(table.columns) if col.key == "composite"]
     if not cols:
         return table
-    rows = tuple(tuple(c.but(scored=scored) if i in cols else c for i, c in enumerate(r)) for r in table.rows)
+    rows = tuple(
+        tuple(
+            c.but(scored=scored, result=result_prefix + c.result if c.result else "") if i in cols else c
+            for i, c in enumerate(r)
+        )
+        for r in table.rows
+    )
     return replace(table, rows=rows)
 
 
@@ -246,7 +258,9 @@ def composite_table(card: Scorecard, table_id: str, link: RuntimeLink, contract:
         for m in metrics:
             label, unit, fmt = METRIC_LABELS[m]
             cells.append(_metric_cell(rt.metrics.get(m), fmt, unit))
-        cells.append(Cell(f"{rt.composite:.0f}", sort_key(rt.composite), grade=rt.grade))
+        cells.append(
+            Cell(f"{rt.composite:.0f}", sort_key(rt.composite), grade=rt.grade, result=rt.source_file)
+        )
         cells.append(grade(rt.grade, contract))
         rows.append(tuple(cells))
     return Table(table_id, tuple(columns), tuple(rows))

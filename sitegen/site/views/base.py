@@ -165,6 +165,7 @@ class ViewBase:
         *,
         flags: ResultFlags | None = None,
         scored: str = "run",
+        result_prefix: str = "",
         ties: bool = False,
     ) -> tuple[Section, ...]:
         """The report's scorecards as page sections. `flags`: the validity flag of each row's
@@ -191,7 +192,7 @@ class ViewBase:
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
             if ties:
                 table = mark_tied_bests(table)
-            table = stamp_scored(table, scored)
+            table = stamp_scored(table, scored, result_prefix)
             out.append(Section(anchor_prefix + section_id, title, table, markdown_of(report, md_key)))
         return tuple(out)
 
@@ -278,7 +279,7 @@ class ViewBase:
             Column("hardware", "Hardware", TEXT),
             Column("runtimes", "Runtimes", TEXT),
             Column("results", "Results"),
-            Column("best", "Best c=1 composite"),
+            Column("best", "Best c=1 composite", hint="scored within its run"),
         )
         rows, attrs = [], []
         for run in sorted(runs, key=lambda r: r.sort_key, reverse=True):
@@ -296,7 +297,15 @@ class ViewBase:
                     ),
                     text(", ".join(self.runtime_names.get(r, r) for r in run.runtimes)),
                     num(run.n_results, "{:.0f}"),
-                    Cell(f"{best[0]:.0f} {best[1]}", sort_key(best[0]), grade=best[1]) if best else Cell("–"),
+                    Cell(
+                        f"{best[0]:.0f} {best[1]}",
+                        sort_key(best[0]),
+                        grade=best[1],
+                        scored="run",
+                        result=f"{run.id}/{best[2]}",
+                    )
+                    if best
+                    else Cell("–"),
                 )
             )
             if filters:
@@ -348,12 +357,15 @@ class ViewBase:
         by_runtime: dict[str, dict[int, Point]] = {}
         for p in run.curve:
             pts = by_runtime.setdefault(self.runtime_names.get(p.runtime, p.runtime), {})
-            if p.concurrency not in pts or p.tokens_per_sec > pts[p.concurrency].y:
+            known = pts.get(p.concurrency)
+            value = None if p.invalid else p.tokens_per_sec
+            if known is None or (value is not None and (known.y is None or value > known.y)):
                 pts[p.concurrency] = Point(
                     p.concurrency,
-                    p.tokens_per_sec,
+                    value,
                     f"{p.runtime_name} · {p.source}",
                     page.link(Urls.run(run.id)) + "#chart-scaling",
+                    note=p.invalid,
                 )
         lines = [
             Line(name, tuple(pts[c] for c in sorted(pts)))

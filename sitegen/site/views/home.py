@@ -86,6 +86,9 @@ class HomePages(ViewBase):
         levels = sorted(standing.report.composite)
         flags = {(e.runtime, e.result.concurrency): e.flag for _, e in standing.entries if e.flag is not None}
         rule = page.link(Urls.methodology) + "#validity"
+        result_of = {
+            (e.runtime, e.result.concurrency): f"{run_id}/{e.source}" for run_id, e in standing.entries
+        }
         scores = {
             rid: {c: (v, g) for c, (v, g, _) in cells.items()} for rid, cells in standing.by_runtime().items()
         }
@@ -111,6 +114,7 @@ class HomePages(ViewBase):
                             note=label,
                             best=value == best[c],
                             scored="standings",
+                            result=result_of.get((rid, c), ""),
                             flag=str(flag.kind) if flag else "",
                             flag_reason=flag.reason if flag else "",
                             flag_href=rule,

@@ -97,6 +97,7 @@ class RunPages(ViewBase):
             ),
             flags=ResultFlags(run.results),
             scored="run",
+            result_prefix=f"{run.id}/",
         )
         charts = [
             c

@@ -44,7 +44,7 @@ class RuntimePages(ViewBase):
                 levels = standing.by_runtime().get(runtime_id, {})
                 if not levels:
                     continue
-                rows.append(self._latest_row(target, standing, levels, len(cohorts) > 1, page))
+                rows.append(self._latest_row(runtime_id, target, standing, levels, len(cohorts) > 1, page))
         latest = Table(
             "latest-grades",
             (
@@ -58,11 +58,19 @@ class RuntimePages(ViewBase):
         )
         return self._runtime_view(info, runtime_id, page, latest)
 
-    def _latest_row(self, target, standing, levels, several: bool, page: Page) -> tuple[Cell, ...]:
+    def _latest_row(
+        self, runtime_id: str, target, standing, levels, several: bool, page: Page
+    ) -> tuple[Cell, ...]:
         """The runtime's standing on one target (and cohort): composite at its lowest and best level."""
         c1 = levels.get(min(levels))
         peak_c = max(levels, key=lambda c: levels[c][0])
         name = target.name + (f" ({standing.cohort.label})" if several else "")
+        result_at = {
+            e.result.concurrency: f"{run_id}/{e.source}"
+            for run_id, e in standing.entries
+            if e.runtime == runtime_id
+        }
+        result = result_at[min(levels)]
         return (
             text(name, page.link(Urls.hardware(target.id))),
             Cell(
@@ -71,6 +79,7 @@ class RuntimePages(ViewBase):
                 grade=c1[1],
                 note=f"{c1[1]} at c={min(levels)}",
                 scored="standings",
+                result=result,
             ),
             grade(c1[1], self.contract),
             Cell(
@@ -78,6 +87,8 @@ class RuntimePages(ViewBase):
                 sort_key(levels[peak_c][0]),
                 grade=levels[peak_c][1],
                 note=f"at c={peak_c}",
+                scored="standings",
+                result=result_at[peak_c],
             ),
             text(c1[2], page.link(Urls.run(c1[2]))),
         )
@@ -121,6 +132,11 @@ class RuntimePages(ViewBase):
             info.name,
             safe_url(info.config.homepage),
             info.spellings,
+            (
+                "Scored among the latest valid result of each runtime and concurrency level on each "
+                f"target: best marks and the +{self.contract.best_in_class_bonus} best-in-class bonus are "
+                "shared out among those results, as on the hardware pages."
+            ),
             latest,
             tuple(charts),
             self.run_table(runs[-MAX_LISTED_RUNS:], page, "runtime-runs"),
