@@ -136,7 +136,7 @@ def test_every_bad_input_gets_its_diagnostic(hostile: Path):
         if d.path.startswith("hw-a/2026-01-10/"):
             found.setdefault(d.path.removeprefix("hw-a/2026-01-10/"), []).append((d.level, d.reason))
     for name, (level, reason) in EXPECTED.items():
-        assert any(lv is level and r.startswith(reason) or reason in r for lv, r in found.get(name, [])), (
+        assert any(lv is level and (r.startswith(reason) or reason in r) for lv, r in found.get(name, [])), (
             name,
             found.get(name),
         )

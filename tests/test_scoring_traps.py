@@ -9,13 +9,11 @@ import pytest
 from helpers import make_test_result
 
 from sitegen.scoring.composite import compute_scorecard, format_table, strip_concurrency_suffix
-from sitegen.scoring.contract import DEFAULT_CONTRACT, MetricThreshold
+from sitegen.scoring.contract import DEFAULT_CONTRACT, MetricThreshold, ScoringContract
 from sitegen.scoring.layer import compute_layer_scorecard, format_layer_table
 from sitegen.scoring.metric import compute_metric_score
 from sitegen.scoring.numeric import (
     as_u8,
-    exact_weighted_sum,
-    round_fraction_half_away,
     round_half_away,
     rust_display,
 )
@@ -41,17 +39,29 @@ def test_round_half_away_from_zero(value, expected):
     assert round_half_away(value) == expected
 
 
-def test_python_round_would_be_wrong():
-    # The trap itself: Python rounds half to even.
-    assert round(2.5) == 2 and round_half_away(2.5) == 3
+def test_metric_scores_round_half_away_from_zero():
+    # 103 between good 100 and excellent 150 scores exactly 76.5: Rust rounds it to 77, where
+    # Python's round() would give 76 (half to even).
+    assert compute_metric_score(103.0, MetricThreshold(150.0, 100.0, True)) == 77
+    assert compute_metric_score(97.0, MetricThreshold(50.0, 100.0, False)) == 77  # lower is better
 
 
-def test_exact_sum_rounds_half_up_where_float_sum_does_not():
-    weights = [0.3, 0.3, 0.15, 0.15, 0.1]
-    scores = [100, 100, 75, 75, 100]
-    # Float sums in some orders fall short of 92.5; the exact sum does not.
-    assert exact_weighted_sum(zip(weights, scores, strict=True)) == Fraction(185, 2)
-    assert round_fraction_half_away(exact_weighted_sum(zip(weights, scores, strict=True))) == 93.0
+def test_a_composite_of_exactly_92_5_is_published_as_93():
+    """Through the scorer: scores 100, 100, 75, 75, 100 under the interactive weights sum to 92.5."""
+    contract = ScoringContract(best_in_class_bonus=0)  # one runtime: no bonus to blur the sum
+    thresholds = contract.thresholds
+    itl_good, p99_good = thresholds["itl_p50_ms"].good, thresholds["ttft_p99_ms"].good
+    result = make_test_result("rt-c1", 200.0, 5.0, itl_good, p99_good, 0.0, 1)
+    card = compute_scorecard([(result, "a.json")], None, contract)
+    scores = {m: s.score for m, s in card.runtimes[0].metrics.items()}
+    assert scores == {
+        "decode_tok_s": 100,
+        "ttft_p50_ms": 100,
+        "itl_p50_ms": 75,
+        "ttft_p99_ms": 75,
+        "error_rate": 100,
+    }
+    assert card.runtimes[0].composite == 93.0
 
 
 @pytest.mark.parametrize(
@@ -230,9 +240,14 @@ def test_jitter_penalty_subtracts_from_itl_and_saturates():
     )
 
 
-def test_negative_zero_formats_like_rust():
-    assert f"{-0.0:.1f}" == "-0.0"
-    assert not math.copysign(1.0, -0.0) > 0
+def test_negative_zero_prints_like_rust():
+    # Rust prints -0.0 as "-0.0" with a precision and "-0" with `{}`; so must the tables.
+    from sitegen.scoring.profile import compute_profile_scorecard, format_profile_table
+
+    result = make_test_result("rt-c1", 150.0, 10.0, 7.0, 12.0, 0.0, 1, ttft_p50_ms=-0.0)
+    table = format_profile_table(compute_profile_scorecard([(result, "a.json")], DEFAULT_CONTRACT))
+    assert table.splitlines()[-1].split()[4] == "-0.0"
+    assert rust_display(-0.0) == "-0" and rust_display(0.0) == "0"
 
 
 def test_half_sum_fixture_really_lands_on_a_half():
@@ -246,7 +261,7 @@ def test_half_sum_fixture_really_lands_on_a_half():
     card = score_results(load.loaded).composite[1]
     half_a = next(rt for rt in card.runtimes if rt.name == "half-a-c1")
     weights = DEFAULT_CONTRACT.interactive_weights
-    exact = exact_weighted_sum((weights[m], s.score) for m, s in sorted(half_a.metrics.items()))
+    exact = sum(Fraction(repr(weights[m])) * s.score for m, s in half_a.metrics.items())
     assert exact == Fraction(185, 2)
     assert half_a.composite == 93.0 and half_a.grade == "A"
 
@@ -259,7 +274,9 @@ def test_integer_rounding_matches_exact_fractions(scores):
     from sitegen.scoring.numeric import rounded_weighted_sum
 
     pairs = list(zip([0.3, 0.3, 0.15, 0.15, 0.1], scores, strict=True))
-    assert rounded_weighted_sum(pairs) == round_fraction_half_away(exact_weighted_sum(pairs))
+    exact = sum(Fraction(repr(w)) * s for w, s in pairs)  # the decimal weights, as written
+    floor = math.floor(exact)
+    assert rounded_weighted_sum(pairs) == floor + (1 if exact - floor >= Fraction(1, 2) else 0)
 
 
 def test_single_table_ties_break_by_name_then_concurrency_then_file():

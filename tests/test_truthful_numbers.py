@@ -89,6 +89,17 @@ def write_history(root: Path) -> None:
         directory.mkdir(parents=True)
         for name, data in files:
             (directory / name).write_text(json.dumps(data, indent=1))
+    latest_dir = root / "results" / LATEST
+    (latest_dir / "server.log").write_text("loading model\n")
+    (latest_dir / "sweep.csv").write_text("c,tok_s\n1,200\n")
+    correctness = {
+        "runtime_name": "alpha",
+        "results": [{"name": "m", "passed": True}],
+        "passed": 1,
+        "total": 1,
+    }
+    (latest_dir / "correctness.json").write_text(json.dumps(correctness))
+    (latest_dir / "notes.json").write_text(json.dumps({"operator": "ci"}))
     (root / "site.toml").write_text(SITE_TOML)
 
 
@@ -285,3 +296,14 @@ def test_every_composite_equals_its_run_page_or_says_what_it_was_scored_against(
         "hardware",
         "runtimes",
     }
+
+
+def test_nothing_read_is_silently_ignored(history: Path, site: Path):
+    page = (site / "runs" / "hw-a" / "2026-02-22" / "index.html").read_text()
+    for name in ("server.log", "sweep.csv"):
+        assert f'<td class="k-text">{name}</td><td class="k-text">other file</td>' in page
+        assert not (site / "raw" / "hw-a" / "2026-02-22" / name).exists()  # listed, never published
+    summary = build_site(load_config(cwd=history), history / "_site2", workers=1)
+    # notes.json is not a result; the correctness report is shown on its run page, not "skipped".
+    assert summary.skipped == 1
+    assert "1 files not read as results: invalid, unreadable or not results" in summary.line()

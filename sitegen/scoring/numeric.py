@@ -68,23 +68,15 @@ def _decimal_fraction(weight: float) -> tuple[int, int]:
     return f.numerator, f.denominator
 
 
-def exact_weighted_sum(pairs: Iterable[tuple[float, int]]) -> Fraction:
-    """Sum weight * score exactly, reading each weight as the decimal it was written as.
+def rounded_weighted_sum(pairs: Iterable[tuple[float, int]]) -> float:
+    """Sum weight * score exactly, reading each weight as the decimal it was written as, and
+    round half away from zero.
 
     The reference adds f64 products in hash-map order, so a sum that is exactly
     k + 0.5 (common: weights are multiples of 0.05) can come out as k + 0.4999...
-    or k + 0.5 depending on that order. Summing the decimal weights as fractions
-    gives one answer; `round_fraction_half_away` then rounds it like Rust.
-    Integer arithmetic over a common denominator keeps this fast.
+    or k + 0.5 depending on that order. Summing the decimal weights exactly over a
+    common denominator, in integers, gives one answer, fast.
     """
-    terms = [(*_decimal_fraction(weight), score) for weight, score in pairs]
-    denominator = math.lcm(*(den for _, den, _ in terms)) if terms else 1
-    numerator = sum(num * (denominator // den) * score for num, den, score in terms)
-    return Fraction(numerator, denominator)
-
-
-def rounded_weighted_sum(pairs: Iterable[tuple[float, int]]) -> float:
-    """`round_fraction_half_away(exact_weighted_sum(pairs))` in integer arithmetic (the hot path)."""
     terms = [(*_decimal_fraction(weight), score) for weight, score in pairs]
     if not terms:
         return 0.0
@@ -93,14 +85,6 @@ def rounded_weighted_sum(pairs: Iterable[tuple[float, int]]) -> float:
     quotient, remainder = divmod(abs(numerator), denominator)
     rounded = quotient + (1 if 2 * remainder >= denominator else 0)
     return float(rounded if numerator >= 0 else -rounded)
-
-
-def round_fraction_half_away(value: Fraction) -> float:
-    """Round an exact fraction half away from zero."""
-    if value < 0:
-        return -round_fraction_half_away(-value)
-    floor = math.floor(value)
-    return float(floor + 1) if value - floor >= Fraction(1, 2) else float(floor)
 
 
 def rust_display(x: float) -> str:

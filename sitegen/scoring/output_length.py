@@ -61,6 +61,7 @@ def compute_output_length_scorecard(
     threshold = contract.thresholds.get("itl_p50_ms", FALLBACK_ITL_THRESHOLD)
     entries = []
     categories = tuple(OutputLengthCategory)
+    index = {category: i for i, category in enumerate(categories)}
     for result, _ in results:
         if not result.request_details:
             continue
@@ -71,7 +72,7 @@ def compute_output_length_scorecard(
         itl_sums = [0.0, 0.0, 0.0]
         for detail in result.request_details:
             tokens = detail["completion_tokens"]
-            i = 0 if tokens < 32 else 1 if tokens <= 128 else 2  # OutputLengthCategory.from_tokens
+            i = index[OutputLengthCategory.from_tokens(tokens)]
             counts[i] += 1
             token_sums[i] += tokens
             itl_sums[i] += detail["itl_ms"]
