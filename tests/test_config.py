@@ -87,6 +87,14 @@ def test_init_writes_a_starter_that_parses_and_never_overwrites(tmp_path: Path):
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
     site = parse_config(target.read_text())
     assert site.results == ["results"] and site.output == "_site"
+    # Every commented example parses too, with the documented defaults of [quality].
+    uncommented = "\n".join(
+        line[2:].split("  #")[0] if line.startswith("# ") and "=" in line or line.startswith("# [") else line
+        for line in target.read_text().splitlines()
+    )
+    full = parse_config(uncommented)
+    assert full.quality.max_error_rate == 0.05 and full.quality.min_requests == 5
+    assert full.quality.stale_after_days == 90 and full.model[0].id == "qwen2.5-coder-7b"
     target.write_text("title = 'mine'\n")
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 1 and "already exists" in again.stderr

@@ -218,20 +218,19 @@ class ViewBase:
         return name_of
 
     def standings_scope(self, hardware_name: str, standing: Standing, several: bool) -> str:
-        """What a standings score was computed against, in words."""
+        """What a standings score was computed against, in a sentence (the page links the rule)."""
         cohort = f" with {standing.cohort.label}" if several else ""
         return (
-            f"Scored among the latest valid result of each runtime and concurrency level on "
-            f"{hardware_name}{cohort}: best marks and the +{self.contract.best_in_class_bonus} "
-            "best-in-class bonus are shared out among these results, so a result's score here can "
-            "differ from its score within its own run. Equal best values all carry the best mark."
+            f"Scored among the latest valid result of each runtime and level on {hardware_name}{cohort} "
+            f"(best marks and the +{self.contract.best_in_class_bonus} bonus are shared out among them, "
+            "so a score within a run can differ)."
         )
 
     def run_scope(self) -> str:
         return (
-            "Scored within this run, as `sitegen score` scores its directory: best marks and the "
-            f"+{self.contract.best_in_class_bonus} best-in-class bonus are shared out among this run's "
-            "own results. Hardware pages score the latest results of every runtime together instead."
+            "Scored within this run, as sitegen score scores its directory (best marks and the "
+            f"+{self.contract.best_in_class_bonus} bonus among this run's own results); hardware pages "
+            "score the latest results of every run together."
         )
 
     def cohorts_note(self, cohorts: Sequence[Standing]) -> str:
