@@ -307,3 +307,25 @@ def test_nothing_read_is_silently_ignored(history: Path, site: Path):
     # notes.json is not a result; the correctness report is shown on its run page, not "skipped".
     assert summary.skipped == 1
     assert "1 files not read as results: invalid, unreadable or not results" in summary.line()
+
+
+def test_every_tied_best_carries_the_mark_on_standings(site: Path):
+    """alpha and beta both report 5% errors at c=1: the reference stars only the first."""
+    parsed = cells_of(site / "hardware" / "hw-a" / "index.html")
+    rows = [cells for attrs, cells in parsed.rows if attrs["table"] == "qwen-7b-composite-c1-table" and cells]
+    errors = {cells[0][1]: "best" in (cells[5][0].get("class") or "") for cells in rows}
+    assert errors["alpha-c1"] and errors["beta-c1"], errors
+
+
+def test_the_methodology_page_follows_the_values_in_use(tmp_path: Path):
+    write_history(tmp_path)
+    with (tmp_path / "site.toml").open("a") as f:
+        f.write("[quality]\nmax_error_rate = 0.1\nmin_requests = 7\nstale_after_days = 30\n")
+        f.write("[scoring]\nbest_in_class_bonus = 3\n")
+    site = build_site(load_config(cwd=tmp_path), tmp_path / "_site", workers=1).out
+    page = (site / "methodology" / "index.html").read_text()
+    assert "more than 10% of its requests failed" in page and "fewer than 7 successful requests" in page
+    assert "more than 30 days before" in page and "+3 best-in-class bonus" in page
+    assert "4 times that spread and 2% of the earlier value" in page
+    script = (site / "assets" / "compare.js").read_text()
+    assert "0.02" not in script and "index.noise_min_relative" in script
