@@ -40,7 +40,11 @@
       var button = th.querySelector("button");
       if (!button) return;
       button.addEventListener("click", function () {
-        var next = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        // The first click sorts the best first where the column says which way is better
+        // (data-better); later clicks flip the order.
+        var current = th.getAttribute("aria-sort");
+        var first = th.getAttribute("data-better") === "higher" ? "descending" : "ascending";
+        var next = current === "none" ? first : (current === "ascending" ? "descending" : "ascending");
         sortTable(table, index, next);
       });
     });

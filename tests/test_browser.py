@@ -92,19 +92,29 @@ def as_numbers(values: list[str]) -> list[float | None]:
     return [float(v) if v not in ("", None) else None for v in values]
 
 
-def test_clicking_a_header_sorts_ascending_then_descending(page, example_site: Path, serve_dir):
+def test_clicking_a_header_sorts_best_first_then_flips(page, example_site: Path, serve_dir):
     base = serve_dir(example_site)
     open_page(page, base + "runs/synthetic/h100-sxm/2026-01-05/index.html")
     table = "composite-c4-table"
     header = page.locator(f"#{table} th[data-key=composite]")
     index = int(page.eval_on_selector(f"#{table} th[data-key=composite]", "th => th.cellIndex"))
+    header.locator("button").click()  # a score: best (highest) first
+    assert header.get_attribute("aria-sort") == "descending"
+    down = as_numbers(column_values(page, table, index))
+    assert down == sorted(down, reverse=True) and len(down) >= 4
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
-    up = as_numbers(column_values(page, table, index))
-    assert up == sorted(up) and len(up) >= 4
-    header.locator("button").click()
-    assert header.get_attribute("aria-sort") == "descending"
-    assert as_numbers(column_values(page, table, index)) == sorted(up, reverse=True)
+    assert as_numbers(column_values(page, table, index)) == sorted(down)
+    # A latency column sorts by its measured value, lowest (best) first.
+    ttft = page.locator(f"#{table} th[data-key=ttft_p50_ms]")
+    ttft_index = int(page.eval_on_selector(f"#{table} th[data-key=ttft_p50_ms]", "th => th.cellIndex"))
+    ttft.locator("button").click()
+    assert ttft.get_attribute("aria-sort") == "ascending"
+    texts = page.eval_on_selector_all(
+        f"#{table} tbody tr", f"rows => rows.map(r => r.cells[{ttft_index}].firstChild.textContent)"
+    )
+    values = [float(t.split()[0]) for t in texts]
+    assert values == sorted(values) and all(t.endswith(" ms") for t in texts)
     # Keyboard: the header is a button, so Enter sorts too; other headers drop their aria-sort.
     other = page.locator(f"#{table} th[data-key=runtime]")
     other.locator("button").focus()
@@ -119,7 +129,7 @@ def test_numbers_sort_numerically_and_missing_values_last(page, example_site: Pa
     table = "standings-rtx4060-laptop"
     th = page.locator(f"#{table} th[data-key=c1]")
     index = int(page.eval_on_selector(f"#{table} th[data-key=c1]", "th => th.cellIndex"))
-    for direction in ("ascending", "descending"):
+    for direction in ("descending", "ascending"):  # scores: best first, then flipped
         th.locator("button").click()
         assert th.get_attribute("aria-sort") == direction
         values = as_numbers(column_values(page, table, index))
@@ -132,7 +142,7 @@ def test_numbers_sort_numerically_and_missing_values_last(page, example_site: Pa
     grade_th.locator("button").click()
     index = int(page.eval_on_selector("#composite-c1-table th[data-key=grade]", "th => th.cellIndex"))
     scores = as_numbers(column_values(page, "composite-c1-table", index))
-    assert scores == sorted(scores)
+    assert scores == sorted(scores, reverse=True)  # the best grade first
 
 
 def test_runs_index_filters(page, example_site: Path, serve_dir):

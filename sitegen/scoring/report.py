@@ -16,49 +16,35 @@ from typing import Any
 from .cold_start import (
     ColdStartScorecard,
     compute_cold_start_scorecard,
-    format_cold_start_markdown,
-    format_cold_start_table,
 )
-from .composite import Loaded, Scorecard, compute_scorecard, format_markdown, format_table
+from .composite import Loaded, Scorecard, compute_scorecard
 from .contract import DEFAULT_CONTRACT, ScoringContract
 from .correctness import (
     CorrectnessScorecard,
     compute_correctness_scorecard,
-    format_correctness_markdown,
-    format_correctness_table,
 )
-from .layer import LayerScorecard, compute_layer_scorecard, format_layer_markdown, format_layer_table
-from .memory import MemoryScorecard, compute_memory_scorecard, format_memory_markdown, format_memory_table
+from .layer import LayerScorecard, compute_layer_scorecard
+from .memory import MemoryScorecard, compute_memory_scorecard
 from .output_length import (
     OutputLengthScorecard,
     compute_output_length_scorecard,
-    format_output_length_markdown,
-    format_output_length_table,
 )
 from .power import (
     PowerEfficiencyScorecard,
     compute_power_efficiency_scorecard,
-    format_power_markdown,
-    format_power_table,
 )
 from .profile import (
     ProfileScorecard,
     compute_profile_scorecard,
-    format_profile_markdown,
-    format_profile_table,
 )
 from .scaling import (
     ConcurrencyScalingScorecard,
     compute_concurrency_scaling_scorecard,
-    format_scaling_markdown,
-    format_scaling_table,
 )
 from .training import (
     TrainingStepInput,
     TrainingStepScorecard,
     compute_training_step_scorecard,
-    format_training_step_markdown,
-    format_training_step_table,
 )
 
 
@@ -126,37 +112,12 @@ def score_results(
     )
 
 
+from .sections import SECTIONS, shown_sections  # noqa: E402 - sections reads ScoreReport only for typing
+
+
 def render_text(report: ScoreReport, markdown: bool = False) -> str:
     """The text or markdown document: sections in the reference order, empty ones left out."""
-    sections: list[str] = []
-    for card in report.composite.values():
-        sections.append(format_markdown(card) if markdown else format_table(card))
-    if report.layer.runtimes:
-        sections.append((format_layer_markdown if markdown else format_layer_table)(report.layer))
-    for card in report.profile.values():
-        if card.entries:
-            sections.append((format_profile_markdown if markdown else format_profile_table)(card))
-    if report.correctness.runtimes:
-        sections.append(
-            (format_correctness_markdown if markdown else format_correctness_table)(report.correctness)
-        )
-    for card in report.output_length.values():
-        if card.entries:
-            sections.append((format_output_length_markdown if markdown else format_output_length_table)(card))
-    if report.memory.runtimes:
-        sections.append((format_memory_markdown if markdown else format_memory_table)(report.memory))
-    if report.cold_start.runtimes:
-        sections.append(
-            (format_cold_start_markdown if markdown else format_cold_start_table)(report.cold_start)
-        )
-    if report.power.runtimes:
-        sections.append((format_power_markdown if markdown else format_power_table)(report.power))
-    if report.scaling.runtimes:
-        sections.append((format_scaling_markdown if markdown else format_scaling_table)(report.scaling))
-    for card in report.training.values():
-        if card.runtimes:
-            sections.append((format_training_step_markdown if markdown else format_training_step_table)(card))
-    return "\n\n".join(sections)
+    return "\n\n".join(s.markdown if markdown else s.text for s in shown_sections(report))
 
 
 def card_to_json(card: Any, timestamp: str) -> dict[str, Any]:
@@ -199,20 +160,12 @@ def _plain(value: Any) -> Any:
 
 
 def report_to_json(report: ScoreReport, timestamp: str) -> dict[str, Any]:
-    """The scorecard sections of the `--format json` document."""
-
-    def per_key(cards: dict) -> dict[str, Any]:
-        return {str(k): card_to_json(card, timestamp) for k, card in cards.items()}
-
-    return {
-        "composite": per_key(report.composite),
-        "layer": card_to_json(report.layer, timestamp),
-        "profile": per_key(report.profile),
-        "correctness": card_to_json(report.correctness, timestamp),
-        "output_length": per_key(report.output_length),
-        "memory": card_to_json(report.memory, timestamp),
-        "cold_start": card_to_json(report.cold_start, timestamp),
-        "power": card_to_json(report.power, timestamp),
-        "scaling": card_to_json(report.scaling, timestamp),
-        "training": per_key(report.training),
-    }
+    """The scorecard sections of the `--format json` document (every section, empty ones too)."""
+    out: dict[str, Any] = {}
+    for kind in SECTIONS:
+        cards = kind.cards(report)
+        if kind.keyed:
+            out[kind.key] = {str(k): card_to_json(card, timestamp) for k, card in cards}
+        else:
+            out[kind.key] = card_to_json(cards[0][1], timestamp)
+    return out

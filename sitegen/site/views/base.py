@@ -23,6 +23,7 @@ from ..pages import (
     Page,
     Section,
 )
+from ..scorecards import Links, scorecard_tables
 from ..tables import (
     TEXT,
     Cell,
@@ -30,9 +31,7 @@ from ..tables import (
     Table,
     flag_rows,
     mark_tied_bests,
-    markdown_of,
     num,
-    report_tables,
     sort_key,
     stamp_scored,
     text,
@@ -183,9 +182,8 @@ class ViewBase:
 
         rule = page.link(Urls.methodology) + "#validity"
         out = []
-        for section_id, title, table, md_key in report_tables(
-            report, anchor_prefix, link_name, link_source, self.contract
-        ):
+        for card in scorecard_tables(report, anchor_prefix, Links(link_name, link_source), self.contract):
+            table = card.table
             if flags is not None:
                 row_flags = [flags.of_name(row[0].text) for row in table.rows]
                 excluded = [f is not None and f[0] in EXCLUDED_FLAGS for f in row_flags]
@@ -193,7 +191,7 @@ class ViewBase:
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)
-            out.append(Section(anchor_prefix + section_id, title, table, markdown_of(report, md_key)))
+            out.append(Section(anchor_prefix + card.id, card.title, table, card.markdown))
         return tuple(out)
 
     def series_namer(self, by: str) -> Callable[[Series], str]:

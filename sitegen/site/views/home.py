@@ -13,6 +13,7 @@ from ..pages import (
     Page,
 )
 from ..tables import (
+    HIGHER,
     NUMBER,
     TEXT,
     Cell,
@@ -95,7 +96,7 @@ class HomePages(ViewBase):
         best = {c: max((s[c][0] for s in scores.values() if c in s), default=None) for c in levels}
         change = self.changes(hardware_id, standing.cohort.key)
         columns = [Column("runtime", "Runtime", TEXT)]
-        columns += [Column(f"c{c}", f"c={c}", NUMBER, "composite score and grade") for c in levels]
+        columns += [Column(f"c{c}", f"c={c}", NUMBER, "composite score and grade", HIGHER) for c in levels]
         columns += [
             Column("change", "Change", NUMBER, "c=1 composite against the runtime's previous run here")
         ]
