@@ -38,6 +38,10 @@ class HardwareConfig(_Strict):
         default_factory=list,
         description="Glob patterns (case-insensitive) tried on the run path, then on runtime names.",
     )
+    gpus: int = Field(1, ge=1, description="GPUs the results were measured on: throughput is per GPU.")
+    price_per_hour: float | None = Field(
+        None, gt=0, description="What the machine costs per hour, in `currency`, for cost per token."
+    )
 
     @property
     def display_name(self) -> str:
@@ -50,6 +54,9 @@ class RuntimeConfig(_Strict):
     homepage: str = Field("", description="Project homepage, linked from the runtime page.")
     match: list[str] = Field(
         default_factory=list, description="Glob patterns (case-insensitive) tried on runtime_name."
+    )
+    color: str = Field(
+        "", pattern=r"^(#[0-9a-fA-F]{6})?$", description="The runtime's colour on every chart, e.g. #0072B2."
     )
 
     @property
@@ -89,6 +96,21 @@ class QualityConfig(_Strict):
     stale_after_days: int = Field(
         90, ge=0, description="Standings entries this much older than the target's newest run are stale."
     )
+
+
+class SloConfig(_Strict):
+    """A latency target: a level meets it when its p99 TTFT and p99 TPOT are both within."""
+
+    name: str = Field(min_length=1, max_length=40, description="e.g. interactive")
+    ttft_p99_ms: float = Field(gt=0, description="Largest p99 time to first token, ms.")
+    tpot_p99_ms: float = Field(gt=0, description="Largest p99 time per output token, ms.")
+
+
+# MLPerf Inference's llama2-70b latency constraints.
+DEFAULT_SLOS = (
+    SloConfig(name="interactive", ttft_p99_ms=450.0, tpot_p99_ms=40.0),
+    SloConfig(name="server", ttft_p99_ms=2000.0, tpot_p99_ms=200.0),
+)
 
 
 class ThresholdOverride(_Strict):
@@ -188,9 +210,19 @@ class SiteConfig(_Strict):
     model: list[ModelConfig] = Field(default_factory=list, description="Models, matched like hardware.")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, description="Scoring contract overrides.")
     quality: QualityConfig = Field(default_factory=QualityConfig, description="Measurement validity rules.")
+    slo: list[SloConfig] = Field(
+        default_factory=lambda: list(DEFAULT_SLOS), description="Latency targets for the leaderboards."
+    )
+    currency: str = Field("USD", min_length=1, max_length=8, description="Currency of price_per_hour.")
+    reference_interactivity: float = Field(
+        20.0, gt=0, description="tok/s per user at which throughput per GPU is charted over time."
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SiteConfig:
+        names = [slo.name for slo in self.slo]
+        if len(set(names)) != len(names):
+            raise ValueError("slo names must differ")
         for kind, items in (("hardware", self.hardware), ("runtime", self.runtime), ("model", self.model)):
             seen: set[str] = set()
             for item in items:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig
+from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig, SloConfig
 from ..gcpause import gc_paused
 from ..loader import DirectoryLoad, summarise
 from ..safefs import display
@@ -15,6 +15,7 @@ from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings
 from .classify import FileKind, classify_file
+from .derived import derive
 from .discover import RunDir, discover
 from .history import compute_series, compute_standings
 from .metadata import date_in_path, read_metadata
@@ -68,7 +69,7 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tup
             standings[target.id] = compute_standings(
                 target.id, on_target, contract, site.quality.stale_after_days
             )
-            series.extend(compute_series(target.id, on_target))
+            series.extend(compute_series(target.id, on_target, site.reference_interactivity))
     series.sort(key=series_order)
     diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
     return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
@@ -76,10 +77,11 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tup
 
 @dataclass(frozen=True, slots=True)
 class _Quality:
-    """What judging and grouping results needs from site.toml."""
+    """What judging, grouping and deriving results needs from site.toml."""
 
     rules: QualityConfig
     models: list[ModelConfig]
+    slos: list[SloConfig]
 
 
 def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], list[Diagnostic]]:
@@ -87,7 +89,7 @@ def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], 
     site = config.site
     targets = {h.id: h for h in site.hardware}
     max_bytes = int(site.max_file_mb * 1024 * 1024)
-    quality = _Quality(site.quality, site.model)
+    quality = _Quality(site.quality, site.model, site.slo)
     runs: list[Run] = []
     diagnostics: list[Diagnostic] = []
     for run_dir in run_dirs:
@@ -176,6 +178,8 @@ def _read_run(
             metadata.workload, workload_of, result.dataset_stats.source if result.dataset_stats else ""
         )
         flag = judge(result, quality.rules)
+        target = targets.get(hw.id)
+        gpus, price = (target.gpus, target.price_per_hour) if target else (1, None)
         entries.append(
             ResultEntry(
                 result,
@@ -186,6 +190,7 @@ def _read_run(
                 flag,
                 Cohort(model.id, workload.id, model.name, workload.name),
                 f"{model.reason}; {workload.reason}",
+                derive(result, gpus, price, quality.slos),
             )
         )
         for warning in result_warnings(result, measured[source], run_date, declared):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ..scoring.composite import strip_concurrency_suffix
 from ..scoring.contract import ScoringContract
 from ..scoring.report import order_results, score_results
+from .derived import CurvePoint, at_interactivity
 from .model import Apart, Cohort, ResultEntry, Run, Series, SeriesPoint, Standing
 from .validity import Validity
 
@@ -35,6 +36,13 @@ SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
     "memory_tok_s_per_gb": ("Memory efficiency", "tok/s/GB", True),
     "cold_start_ms": ("Cold start", "ms", False),
     "correctness_pass_rate": ("Correctness pass rate", "%", True),
+    "throughput_per_gpu_at_ref": (
+        "Output throughput per GPU at the reference interactivity",
+        "tok/s per GPU",
+        True,
+    ),
+    "joules_per_token": ("Energy per output token", "J", False),
+    "cost_per_million": ("Cost per million output tokens", "per 1M tokens", False),
 }
 
 
@@ -209,7 +217,28 @@ def _pass_rate(entry: ResultEntry) -> float | None:
     return q.pass_rate * 100.0 if q is not None and q.total_validated > 0 else None
 
 
-def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
+def _add_practitioner_series(
+    collector: _Collector, runtime: str, run: Run, per_level: list[ResultEntry], reference: float
+) -> None:
+    usable = [e for e in per_level if e.derived is not None and not e.excluded]
+    curve = [
+        CurvePoint(runtime, e.result.concurrency, e.derived.interactivity, e.derived.throughput_per_gpu)
+        for e in usable
+        if e.derived.interactivity is not None
+    ]
+    at_ref = at_interactivity(curve, reference)
+    if at_ref is not None and usable:
+        collector.add(runtime, "throughput_per_gpu_at_ref", None, run, usable[0], at_ref)
+    if usable:
+        peak = max(usable, key=lambda e: (e.derived.throughput_per_gpu, -e.result.concurrency))
+        collector.add(runtime, "joules_per_token", None, run, peak, peak.derived.joules_per_token)
+        collector.add(runtime, "cost_per_million", None, run, peak, peak.derived.cost_per_million)
+
+
+def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: float = 20.0) -> list[Series]:
+    """Every series of one target over `runs`. Throughput per GPU is read off each runtime's
+    curve at `reference_interactivity`; energy and cost per token are taken at the runtime's
+    peak-throughput level (where a token is cheapest)."""
     collector = _Collector({})
     for run in runs:
         composite_by_source = {
@@ -241,6 +270,7 @@ def compute_series(hardware: str, runs: Sequence[Run]) -> list[Series]:
             collector.add(runtime, "aggregate_tok_s", None, run, peak, peak.result.tokens_per_sec)
             base = strip_concurrency_suffix(lowest.result.runtime_name)
             collector.add(runtime, "scaling_efficiency", None, run, lowest, scaling_by_base.get(base))
+            _add_practitioner_series(collector, runtime, run, per_level, reference_interactivity)
             for metric, getter in (
                 ("power_tok_s_per_w", _power),
                 ("memory_tok_s_per_gb", _memory),

@@ -13,6 +13,7 @@ from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
 from .classify import Classified, CorrectnessReport
+from .derived import Derived
 from .metadata import RunMetadata
 from .validity import Flag, Validity
 
@@ -62,6 +63,7 @@ class ResultEntry:
     flag: Flag | None = None  # measurement validity (catalog/validity.py); None: a valid measurement
     cohort: Cohort = Cohort()
     cohort_reason: str = ""  # how its model and workload were resolved
+    derived: Derived | None = None  # interactivity, throughput per GPU, energy, cost, targets met
 
     @property
     def excluded(self) -> bool:

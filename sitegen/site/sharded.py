@@ -162,7 +162,7 @@ def _worker(
         series = []
         for run in runs:
             standing_candidates([run], candidates.setdefault(run.hardware, {}))
-            series.extend(compute_series(run.hardware, [run]))
+            series.extend(compute_series(run.hardware, [run], site.reference_interactivity))
         spellings = spellings_of(runs)
         pipe.send(
             {

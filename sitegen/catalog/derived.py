@@ -1,0 +1,210 @@
+"""What practitioners decide by, derived from each result: pure functions, no I/O, no HTML.
+
+- interactivity (tok/s per user) = 1000 / tpot_p50_ms, or 1000 / itl_p50_ms where TPOT is 0;
+  absent where both are 0;
+- output throughput per GPU = tokens_per_sec / the target's GPUs;
+- energy per output token (J) = gpu_telemetry.energy_per_token_mj / 1000, else mean power (W)
+  x elapsed seconds / completion tokens; absent without telemetry;
+- cost per million output tokens = price_per_hour / (tokens_per_sec x 3600) x 1,000,000;
+  absent without a price;
+- a latency target (SLO) is met at a level when its p99 TTFT and p99 TPOT are both within it.
+
+The Pareto frontier of throughput per GPU against interactivity, the throughput a runtime
+reaches at a given interactivity (read off its curve by linear interpolation), and the
+leaderboard under a latency target are computed here too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ..config import SloConfig
+from ..results import LoadTestResult
+
+ENERGY_FROM_TELEMETRY = "telemetry's energy per token"
+ENERGY_FROM_POWER = "mean power × elapsed time ÷ completion tokens"
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    interactivity: float | None  # tok/s per user
+    throughput_per_gpu: float  # output tok/s per GPU
+    ttft_p99_ms: float
+    tpot_p99_ms: float | None  # None when the result reports none
+    joules_per_token: float | None
+    energy_source: str  # ENERGY_FROM_TELEMETRY, ENERGY_FROM_POWER or ""
+    cost_per_million: float | None  # in the site's currency
+    meets: tuple[str, ...]  # names of the latency targets met
+
+    def as_json(self) -> dict:
+        return {
+            "interactivity_tok_s_per_user": self.interactivity,
+            "throughput_tok_s_per_gpu": self.throughput_per_gpu,
+            "ttft_p99_ms": self.ttft_p99_ms,
+            "tpot_p99_ms": self.tpot_p99_ms,
+            "joules_per_output_token": self.joules_per_token,
+            "energy_source": self.energy_source or None,
+            "cost_per_million_output_tokens": self.cost_per_million,
+            "latency_targets_met": list(self.meets),
+        }
+
+
+def interactivity(result: LoadTestResult) -> float | None:
+    per_token = result.tpot_p50_ms if result.tpot_p50_ms > 0 else result.itl_p50_ms
+    return _finite(1000.0 / per_token) if per_token > 0 else None
+
+
+def energy_per_token(result: LoadTestResult) -> tuple[float | None, str]:
+    t = result.gpu_telemetry
+    if t is None:
+        return None, ""
+    if t.energy_per_token_mj > 0:
+        return _finite(t.energy_per_token_mj / 1000.0), ENERGY_FROM_TELEMETRY
+    if t.power_draw_w.mean > 0 and result.elapsed_secs > 0 and result.completion_tokens_total > 0:
+        joules = t.power_draw_w.mean * result.elapsed_secs / result.completion_tokens_total
+        return _finite(joules), ENERGY_FROM_POWER
+    return None, ""
+
+
+def cost_per_million(result: LoadTestResult, price_per_hour: float | None) -> float | None:
+    if price_per_hour is None or result.tokens_per_sec <= 0:
+        return None
+    return _finite(price_per_hour / (result.tokens_per_sec * 3600.0) * 1_000_000.0)
+
+
+def meets(slo: SloConfig, ttft_p99_ms: float, tpot_p99_ms: float | None) -> bool:
+    return tpot_p99_ms is not None and ttft_p99_ms <= slo.ttft_p99_ms and tpot_p99_ms <= slo.tpot_p99_ms
+
+
+def derive(
+    result: LoadTestResult, gpus: int, price_per_hour: float | None, slos: Sequence[SloConfig]
+) -> Derived:
+    tpot_p99 = result.tpot_p99_ms if result.tpot_p99_ms > 0 else None
+    joules, source = energy_per_token(result)
+    return Derived(
+        interactivity=interactivity(result),
+        throughput_per_gpu=result.tokens_per_sec / gpus,
+        ttft_p99_ms=result.ttft_p99_ms,
+        tpot_p99_ms=tpot_p99,
+        joules_per_token=joules,
+        energy_source=source,
+        cost_per_million=cost_per_million(result, price_per_hour),
+        meets=tuple(slo.name for slo in slos if meets(slo, result.ttft_p99_ms, tpot_p99)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """One (runtime, level) on the throughput-interactivity plane."""
+
+    runtime: str
+    concurrency: int
+    x: float  # interactivity, tok/s per user
+    y: float  # throughput per GPU
+
+
+def pareto_frontier(points: Iterable[CurvePoint]) -> list[CurvePoint]:
+    """The points no other point beats on both axes, by rising interactivity."""
+    best_y = -math.inf
+    frontier = []
+    for p in sorted(points, key=lambda p: (-p.x, -p.y, p.runtime, p.concurrency)):
+        if p.y > best_y:
+            frontier.append(p)
+            best_y = p.y
+    return sorted(frontier, key=lambda p: (p.x, -p.y))
+
+
+def frontier_summary(frontier: Sequence[CurvePoint], name_of: Callable[[str], str]) -> str:
+    """Who leads where, in words: "vLLM leads above 40 tok/s per user, SGLang below"."""
+    if not frontier:
+        return ""
+    spans: list[tuple[str, float, float]] = []  # runtime, lowest x, highest x
+    for p in frontier:
+        if spans and spans[-1][0] == p.runtime:
+            spans[-1] = (p.runtime, spans[-1][1], p.x)
+        else:
+            spans.append((p.runtime, p.x, p.x))
+    if len(spans) == 1:
+        return f"{name_of(spans[0][0])} leads at every interactivity measured"
+    if len(spans) == 2:
+        (low, _, _), (high, start, _) = spans
+        return f"{name_of(high)} leads above {start:.0f} tok/s per user, {name_of(low)} below"
+    parts = [f"{name_of(spans[0][0])} below {spans[1][1]:.0f}"]
+    parts += [f"{name_of(rt)} from {lo:.0f}" for rt, lo, _ in spans[1:]]
+    return "Along the frontier, by rising tok/s per user: " + ", then ".join(parts)
+
+
+def at_interactivity(curve: Sequence[CurvePoint], x: float) -> float | None:
+    """Throughput per GPU at interactivity `x`, read off the curve by linear interpolation
+    between its measured levels; None where the curve does not reach `x`."""
+    pts = sorted(curve, key=lambda p: p.x)
+    for a, b in zip(pts, pts[1:], strict=False):
+        if a.x <= x <= b.x:
+            if b.x == a.x:
+                return max(a.y, b.y)
+            return a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x)
+    if len(pts) == 1 and pts[0].x == x:
+        return pts[0].y
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SloCandidate:
+    """One (runtime, level) as the latency-target leaderboard needs it."""
+
+    runtime: str
+    concurrency: int
+    throughput_per_gpu: float
+    ttft_p99_ms: float
+    tpot_p99_ms: float | None
+    run_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SloRow:
+    runtime: str
+    meets: bool
+    best: SloCandidate  # the best level meeting the target, else the closest level
+    miss: str  # why the closest level misses ("" when met)
+
+
+def slo_board(candidates: Iterable[SloCandidate], slo: SloConfig) -> list[SloRow]:
+    """Per runtime: the highest throughput per GPU at a level meeting `slo`; runtimes that never
+    meet it follow, each with its closest level (the smallest overshoot of either limit)."""
+    by_runtime: dict[str, list[SloCandidate]] = {}
+    for c in candidates:
+        by_runtime.setdefault(c.runtime, []).append(c)
+    met, missed = [], []
+    for runtime, levels in sorted(by_runtime.items()):
+        ok = [c for c in levels if meets(slo, c.ttft_p99_ms, c.tpot_p99_ms)]
+        if ok:
+            best = max(ok, key=lambda c: (c.throughput_per_gpu, -c.concurrency))
+            met.append(SloRow(runtime, True, best, ""))
+        else:
+            closest = min(levels, key=lambda c: (_overshoot(c, slo), c.concurrency))
+            missed.append(SloRow(runtime, False, closest, _miss(closest, slo)))
+    met.sort(key=lambda r: (-r.best.throughput_per_gpu, r.runtime))
+    missed.sort(key=lambda r: (_overshoot(r.best, slo), r.runtime))
+    return met + missed
+
+
+def _overshoot(c: SloCandidate, slo: SloConfig) -> float:
+    tpot = c.tpot_p99_ms if c.tpot_p99_ms is not None else math.inf
+    return max(c.ttft_p99_ms / slo.ttft_p99_ms, tpot / slo.tpot_p99_ms)
+
+
+def _miss(c: SloCandidate, slo: SloConfig) -> str:
+    reasons = []
+    if c.ttft_p99_ms > slo.ttft_p99_ms:
+        reasons.append(f"p99 TTFT {c.ttft_p99_ms:,.0f} ms > {slo.ttft_p99_ms:,.0f}")
+    if c.tpot_p99_ms is None:
+        reasons.append("no p99 TPOT reported")
+    elif c.tpot_p99_ms > slo.tpot_p99_ms:
+        reasons.append(f"p99 TPOT {c.tpot_p99_ms:,.1f} ms > {slo.tpot_p99_ms:,.0f}")
+    return "; ".join(reasons)
