@@ -77,6 +77,85 @@
     apply();
   }
 
+  // --- Leaderboard under the reader's own latency limits ------------------------------
+  // The page embeds every (runtime, level) of the target; the ranking is the one the build
+  // writes for the configured targets (catalog/derived.py slo_board): per runtime, the best
+  // throughput per GPU at a level within both limits; the others after, at their closest level.
+  function rankUnder(candidates, ttft, tpot) {
+    var byRuntime = {};
+    candidates.forEach(function (c) { (byRuntime[c.runtime] = byRuntime[c.runtime] || []).push(c); });
+    function overshoot(c) { return Math.max(c.ttft / ttft, c.tpot === null ? Infinity : c.tpot / tpot); }
+    var met = [], missed = [];
+    Object.keys(byRuntime).sort().forEach(function (runtime) {
+      var levels = byRuntime[runtime];
+      var ok = levels.filter(function (c) { return c.ttft <= ttft && c.tpot !== null && c.tpot <= tpot; });
+      if (ok.length) {
+        ok.sort(function (a, b) { return (b.tput - a.tput) || (a.c - b.c); });
+        met.push({ c: ok[0], meets: true });
+      } else {
+        levels.sort(function (a, b) { return (overshoot(a) - overshoot(b)) || (a.c - b.c); });
+        missed.push({ c: levels[0], meets: false });
+      }
+    });
+    met.sort(function (a, b) { return (b.c.tput - a.c.tput) || a.c.runtime.localeCompare(b.c.runtime); });
+    missed.sort(function (a, b) { return (overshoot(a.c) - overshoot(b.c)) || a.c.runtime.localeCompare(b.c.runtime); });
+    return { rows: met.concat(missed), met: met.length, overshoot: overshoot };
+  }
+
+  function fixed(x, digits) { return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }); }
+
+  function initSloForm(form) {
+    var data = JSON.parse(document.getElementById(form.getAttribute("data-slo")).textContent);
+    var table = document.getElementById(form.getAttribute("data-table"));
+    function cell(row, value, sort, href, kind) {
+      var td = row.insertCell();
+      if (sort !== undefined) td.setAttribute("data-sort", sort);
+      if (kind) td.className = kind;
+      if (href) { var a = document.createElement("a"); a.href = href; a.textContent = value; td.appendChild(a); }
+      else td.textContent = value;
+      return td;
+    }
+    function apply(updateUrl) {
+      var ttft = parseFloat(form.elements.ttft.value), tpot = parseFloat(form.elements.tpot.value);
+      if (!(ttft > 0) || !(tpot > 0)) return;
+      var ranked = rankUnder(data.candidates, ttft, tpot);
+      var body = table.tBodies[0];
+      body.textContent = "";
+      ranked.rows.forEach(function (r, i) {
+        var c = r.c, row = body.insertRow();
+        row.setAttribute("data-meets", r.meets ? "yes" : "no");
+        cell(row, r.meets ? String(i + 1) : "–", r.meets ? String(i + 1) : "");
+        cell(row, c.runtime, undefined, c.href, "k-text");
+        var t = cell(row, r.meets ? fixed(c.tput, 1) : "–", r.meets ? String(c.tput) : "");
+        if (!r.meets) { var s = document.createElement("small"); s.textContent = "never meets it"; t.appendChild(s); }
+        cell(row, String(c.c), String(c.c));
+        cell(row, fixed(c.ttft, 0) + " ms", String(c.ttft));
+        cell(row, c.tpot === null ? "–" : fixed(c.tpot, 1) + " ms", c.tpot === null ? "" : String(c.tpot));
+        var why = [];
+        if (c.ttft > ttft) why.push("p99 TTFT " + fixed(c.ttft, 0) + " ms > " + fixed(ttft, 0));
+        if (c.tpot === null) why.push("no p99 TPOT reported");
+        else if (c.tpot > tpot) why.push("p99 TPOT " + fixed(c.tpot, 1) + " ms > " + fixed(tpot, 0));
+        cell(row, why.length ? why.join("; ") : "meets both", "", undefined, "k-text");
+        cell(row, "run", undefined, c.run, "k-text");
+      });
+      form.elements.summary.value = ranked.met + " of " + ranked.rows.length + " runtimes meet these limits";
+      if (updateUrl) {
+        var params = new URLSearchParams(window.location.search);
+        params.set("ttft", form.elements.ttft.value);
+        params.set("tpot", form.elements.tpot.value);
+        history.replaceState(null, "", "?" + params.toString() + window.location.hash);
+      }
+    }
+    // A link such as hardware/h100/index.html?ttft=300&tpot=25 reopens the same ranking.
+    var params = new URLSearchParams(window.location.search);
+    ["ttft", "tpot"].forEach(function (name) {
+      if (params.get(name) !== null && parseFloat(params.get(name)) > 0) form.elements[name].value = params.get(name);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () { apply(true); });
+    apply(false);
+  }
+
   // --- Charts -----------------------------------------------------------------------
   function initChart(div) {
     if (!window.Plotly) return;
@@ -132,6 +211,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("table.sortable").forEach(initSortable);
     document.querySelectorAll("form[data-filters]").forEach(initFilters);
+    document.querySelectorAll("form.slo-form").forEach(initSloForm);
     document.querySelectorAll("[data-figure]").forEach(initChart);
     document.querySelectorAll("a.permalink").forEach(function (a) {
       a.addEventListener("click", function (event) {

@@ -29,7 +29,9 @@ SITE_MARKER = ".sitegen-build.json"
 MAX_DEPTH = 32
 # Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
 # a run directory of that name would collide with them, so its id gets a suffix.
-RESERVED_NAMES = frozenset({"index.html", "scorecards.json", "scorecards.md", "runtimes.json"})
+RESERVED_NAMES = frozenset(
+    {"index.html", "scorecards.json", "scorecards.md", "runtimes.json", "metrics.json"}
+)
 # The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.
 ROOT_RUN_FOLDER = "_root"
 

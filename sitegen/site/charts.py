@@ -14,10 +14,11 @@ import html
 from dataclasses import dataclass
 
 from ..safetext import script_json
+from .colours import OKABE_ITO
 from .tables import NUMBER, TEXT, Column, Table, num, text
 
-# A qualitative palette that stays readable for common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+# Lines without a colour of their own take this palette in order (colours.OKABE_ITO).
+PALETTE = OKABE_ITO
 # Beyond this many points a chart leaves its hover labels out (x and the series name still show).
 MAX_LABELLED_POINTS = 240
 
@@ -35,6 +36,9 @@ class Point:
 class Line:
     name: str
     points: tuple[Point, ...]
+    colour: str = ""  # the runtime's colour (site/colours.py); "" takes the palette in line order
+    dash: str = "solid"
+    order: int = 0  # legend position
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +71,22 @@ def line_chart(
     x_kind: str = "linear",
     y_format: str = ".1f",
     note: str = "",
+    hover_text: bool = False,
+    frontier: tuple[Point, ...] = (),
 ) -> Chart:
-    """One trace per line; x is a date string, a category or a number."""
+    """One trace per line; x is a date string, a category or a number.
+
+    `hover_text`: the hover shows each point's label alone (its lines split by "\n"), which
+    then says everything, units included. `frontier`: points drawn as a dashed "Pareto
+    frontier" line over the others.
+    """
     links: list[str] = []
     link_index: dict[str, int] = {}
     # Hover labels name what x does not already say; many long labels would make pages heavy.
     informative = any(p.label and p.label != str(p.x) for line in lines for p in line.points)
-    labelled = informative and sum(len(line.points) for line in lines) <= MAX_LABELLED_POINTS
+    labelled = hover_text or (informative and sum(len(line.points) for line in lines) <= MAX_LABELLED_POINTS)
     traces = []
+    lines = sorted(lines, key=lambda line: line.order)  # legend position: the runtime's, everywhere
     for i, line in enumerate(lines):
         custom = []
         for p in line.points:
@@ -90,16 +102,32 @@ def line_chart(
             "y": [_round(p.y) for p in line.points],
             "customdata": custom,
             "hovertemplate": (
-                "<b>%{fullData.name}</b><br>"
+                "<b>%{fullData.name}</b><br>%{text}<extra></extra>"
+                if hover_text
+                else "<b>%{fullData.name}</b><br>"
                 + ("%{text}<br>" if labelled else "")
                 + f"%{{x}}: %{{y:{y_format}}}<extra></extra>"
             ),
-            "marker": {"color": PALETTE[i % len(PALETTE)], "size": 7},
-            "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+            "marker": {"color": line.colour or PALETTE[i % len(PALETTE)], "size": 7},
+            "line": {"color": line.colour or PALETTE[i % len(PALETTE)], "width": 2, "dash": line.dash},
+            "legendrank": 1000 + line.order,
         }
         if labelled:
-            trace["text"] = [_safe(p.label) for p in line.points]
+            trace["text"] = ["<br>".join(_safe(part) for part in p.label.split("\n")) for p in line.points]
         traces.append(trace)
+    if frontier:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Pareto frontier",
+                "x": [p.x for p in frontier],
+                "y": [_round(p.y) for p in frontier],
+                "line": {"color": "#6e7781", "width": 2, "dash": "dash"},
+                "hoverinfo": "skip",
+                "legendrank": 999,
+            }
+        )
     axis_x: dict = {"title": {"text": x_title}, "automargin": True}
     if x_kind == "log2":
         axis_x |= {
@@ -124,9 +152,16 @@ def line_chart(
 
 
 def bar_chart(
-    chart_id: str, title: str, bars: list[Point], *, x_title: str, y_title: str, y_format: str = ".1f"
+    chart_id: str,
+    title: str,
+    bars: list[Point],
+    *,
+    x_title: str,
+    y_title: str,
+    y_format: str = ".1f",
+    colours: list[str] | None = None,
 ) -> Chart:
-    """One bar per point (x is a category, e.g. a runtime name)."""
+    """One bar per point (x is a category, e.g. a runtime name); `colours`: one per bar."""
     links = sorted({p.href for p in bars if p.href})
     figure = {
         "data": [
@@ -138,7 +173,7 @@ def bar_chart(
                 "textposition": "none",
                 "customdata": [links.index(p.href) if p.href else -1 for p in bars],
                 "hovertemplate": f"<b>%{{x}}</b><br>%{{text}}<br>%{{y:{y_format}}}<extra></extra>",
-                "marker": {"color": [PALETTE[i % len(PALETTE)] for i in range(len(bars))]},
+                "marker": {"color": colours or [PALETTE[i % len(PALETTE)] for i in range(len(bars))]},
             }
         ],
         "layout": _layout(

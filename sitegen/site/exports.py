@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
-from ..safetext import xml_text
+from ..safetext import dumps_finite, xml_text
 from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
@@ -30,6 +30,27 @@ def scorecards_json(run: Run) -> str:
 
 def scorecards_md(run: Run) -> str:
     return score_markdown(run.report)
+
+
+def metrics_json(run: Run) -> str:
+    """The derived values of every result of a run (catalog/derived.py), beside scorecards.json,
+    which stays exactly the reference's document."""
+    results = []
+    for e in run.results:
+        entry = {
+            "file": e.source,
+            "runtime_name": e.result.runtime_name,
+            "runtime": e.runtime,
+            "concurrency": e.result.concurrency,
+            "model": e.cohort.model,
+            "workload": e.cohort.workload,
+            "validity": str(e.flag.kind) if e.flag else "valid",
+            "validity_reason": e.flag.reason if e.flag else None,
+        }
+        if e.derived is not None:
+            entry |= e.derived.as_json()
+        results.append(entry)
+    return dumps_finite({"run": run.id, "results": results}, indent=1, ensure_ascii=False) + "\n"
 
 
 def runtimes_json(run: Run) -> str:

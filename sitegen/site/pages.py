@@ -101,11 +101,35 @@ class HomeView:
 
 
 @dataclass(frozen=True, slots=True)
+class SloTable:
+    name: str  # the latency target's name, e.g. "interactive"
+    limits: str  # in words, e.g. "p99 TTFT ≤ 450 ms and p99 TPOT ≤ 40 ms"
+    table: Table
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    """A target's leaderboard for one model and workload: what practitioners decide by."""
+
+    id: str
+    label: str  # "" when the target has one cohort
+    charts: tuple[Chart, ...]  # throughput against interactivity (with the frontier) and p99 TTFT
+    targets: tuple[SloTable, ...]  # one ranking per configured latency target
+    data_json: str  # every (runtime, level) the own-limits form re-ranks, for the browser
+    custom_id: str  # the table the form re-ranks
+    ttft: str  # the form's initial limits: the first configured target's
+    tpot: str
+    custom: Table | None  # that ranking as the page opens (also without JavaScript)
+    derived: Table  # every entry's derived values
+
+
+@dataclass(frozen=True, slots=True)
 class HardwareView:
     page: Page
     name: str
     description: str
     specs: tuple[KeyValue, ...]
+    leaderboards: tuple[Leaderboard, ...]
     standings: tuple[CohortSections, ...]
     note: str  # e.g. that two models are ranked apart
     charts: tuple[Chart, ...]
@@ -124,6 +148,8 @@ class RunView:
     resolution: tuple[KeyValue, ...]
     notes_html: str  # rendered README.md (markdown-it, raw HTML disabled)
     scope: str  # what the scores were computed against
+    headline: tuple[Chart, ...]  # throughput against interactivity and against p99 TTFT
+    derived: Table  # every result's derived values
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     telemetry: Table | None

@@ -75,6 +75,9 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
             jobs.append(
                 PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), run_id=run.id)
             )
+            jobs.append(
+                PageJob(base + "metrics.json", None, partial(exports.metrics_json, run), run_id=run.id)
+            )
         for spec in self.badge_specs:
             jobs.append(
                 PageJob(

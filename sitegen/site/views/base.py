@@ -18,6 +18,7 @@ from ...scoring.report import ScoreReport
 from .. import exports
 from ..cards import CardSpec
 from ..charts import Chart, Line, Point, line_chart
+from ..colours import Style, Styles
 from ..pages import (
     NavItem,
     Page,
@@ -102,6 +103,7 @@ class ViewBase:
         self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
         self.badge_specs = exports.badges(catalog, self.runtime_names, self.hardware_names)
         self.significant = significant_changes(catalog.series)
+        self.styles = Styles(catalog.runtimes, catalog.hardware)
 
     def run_card(self, run) -> CardSpec:
         rows = sorted(
@@ -196,7 +198,8 @@ class ViewBase:
 
     def series_namer(self, by: str) -> Callable[[Series], str]:
         """A chart line's name: its runtime (or hardware) name, and its model and workload where
-        its target has results of several (their lines are never joined)."""
+        its target has results of several (their lines are never joined). `by`: "runtime" or
+        "hardware", what the lines of the chart stand for."""
         labels = {
             (hw, st.cohort.key): st.cohort.label
             for hw, cohorts in self.catalog.standings.items()
@@ -315,17 +318,35 @@ class ViewBase:
                 )
         return Table(table_id, columns, tuple(rows), row_attrs=tuple(attrs))
 
+    def series_title(self, metric: str) -> str:
+        """A history chart's title: the metric's label, with the settings it depends on."""
+        if metric == "throughput_per_gpu_at_ref":
+            return f"Output throughput per GPU at {self.site.reference_interactivity:g} tok/s per user"
+        if metric == "cost_per_million":
+            return f"Cost per million output tokens ({self.site.currency})"
+        return SERIES_METRICS[metric][0]
+
+    def style_of(self, by: str) -> Callable[[Series], Style]:
+        """A chart line's colour, dash and legend position: its runtime's (or hardware's), site-wide."""
+        if by == "runtime":
+            return lambda s: self.styles.runtime(s.runtime)
+        return lambda s: self.styles.hardware(s.hardware)
+
     def series_chart(
         self,
         chart_id: str,
         page: Page,
         series: list[Series],
         metric: str,
-        name_of: Callable[[Series], str],
+        by: str,
         title: str | None = None,
     ) -> Chart | None:
+        """`by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
+        name_of, style_of = self.series_namer(by), self.style_of(by)
         """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn."""
         label, unit, _ = SERIES_METRICS[metric]
+        if metric == "cost_per_million":
+            unit = f"{self.site.currency} per 1M tokens"
         run_ids = {p.run_id for s in series for p in s.points}
         keep = set(sorted(run_ids, key=lambda rid: self.runs_by_id[rid].sort_key)[-MAX_HISTORY_RUNS:])
         lines = []
@@ -342,7 +363,8 @@ class ViewBase:
                 if p.run_id in keep
             )
             if points:
-                lines.append(Line(name_of(s), points))
+                style = style_of(s)
+                lines.append(Line(name_of(s), points, style.colour, style.dash, style.order))
         if not lines:
             return None
         note = f"The latest {len(keep)} of {len(run_ids)} runs." if len(keep) < len(run_ids) else ""
@@ -350,10 +372,15 @@ class ViewBase:
             chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
         )
 
+    def runtime_line(self, runtime: str, points: tuple[Point, ...]) -> Line:
+        """A chart line for one runtime, in its colour and legend position."""
+        style = self.styles.runtime(runtime)
+        return Line(self.runtime_names.get(runtime, runtime), points, style.colour, style.dash, style.order)
+
     def scaling_curve(self, chart_id: str, page: Page, run: Run, title: str) -> Chart | None:
         by_runtime: dict[str, dict[int, Point]] = {}
         for p in run.curve:
-            pts = by_runtime.setdefault(self.runtime_names.get(p.runtime, p.runtime), {})
+            pts = by_runtime.setdefault(p.runtime, {})
             known = pts.get(p.concurrency)
             value = None if p.invalid else p.tokens_per_sec
             if known is None or (value is not None and (known.y is None or value > known.y)):
@@ -365,8 +392,8 @@ class ViewBase:
                     note=p.invalid,
                 )
         lines = [
-            Line(name, tuple(pts[c] for c in sorted(pts)))
-            for name, pts in sorted(by_runtime.items())
+            self.runtime_line(runtime, tuple(pts[c] for c in sorted(pts)))
+            for runtime, pts in sorted(by_runtime.items())
             if any(c > 0 for c in pts)
         ]
         if not any(len(line.points) > 1 for line in lines):

@@ -22,10 +22,11 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags, ViewBase
+from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
+from .practice import PRACTICE_SERIES, PracticeViews
 
 
-class HardwarePages(ViewBase):
+class HardwarePages(PracticeViews):
     """A hardware target's page: standings, history charts, changes beyond noise, its runs."""
 
     def hardware(self, hardware_id: str) -> HardwareView:
@@ -41,6 +42,15 @@ class HardwarePages(ViewBase):
         page = self.with_card(page, self.hardware_card(hardware_id))
         cohorts = self.catalog.standings[hardware_id]
         several = len(cohorts) > 1
+        leaderboards = tuple(
+            self.leaderboard(
+                standing,
+                page,
+                f"{standing.cohort.key}-" if several else "",
+                standing.cohort.label if several else "",
+            )
+            for standing in cohorts
+        )
         standings = []
         for standing in cohorts:
             by_source = {f"{run_id}/{e.source}": e.runtime for run_id, e in standing.entries}
@@ -66,7 +76,6 @@ class HardwarePages(ViewBase):
                 )
             )
         series = [s for s in self.catalog.series if s.hardware == hardware_id]
-        name_of = self.series_namer("runtime")
         charts = []
         for metric, concurrency, chart_id in (
             ("composite", 1, "chart-composite"),
@@ -75,10 +84,11 @@ class HardwarePages(ViewBase):
             ("power_tok_s_per_w", None, "chart-power"),
             ("cold_start_ms", None, "chart-cold-start"),
             ("ttft_p50_ms", None, "chart-ttft"),
+            *PRACTICE_SERIES,
         ):
             chosen = [s for s in series if s.metric == metric and s.concurrency == concurrency]
-            title = SERIES_METRICS[metric][0] + (f" (c={concurrency})" if concurrency else "")
-            chart = self.series_chart(chart_id, page, chosen, metric, name_of, title)
+            title = self.series_title(metric) + (f" (c={concurrency})" if concurrency else "")
+            chart = self.series_chart(chart_id, page, chosen, metric, "runtime", title)
             if chart:
                 charts.append(chart)
         latest = runs[-1]
@@ -87,13 +97,19 @@ class HardwarePages(ViewBase):
         )
         if curve:
             charts.append(curve)
-        specs = tuple(KeyValue(k, v) for k, v in target.config.specs.items())
+        specs = (KeyValue("GPUs", str(target.config.gpus)),)
+        if target.config.price_per_hour is not None:
+            specs += (
+                KeyValue("Price", f"{target.config.price_per_hour:,.2f} {self.site.currency} per hour"),
+            )
+        specs += tuple(KeyValue(k, v) for k, v in target.config.specs.items())
         listed = sorted(runs, key=lambda r: r.sort_key)[-MAX_LISTED_RUNS:]
         return HardwareView(
             page,
             target.name,
             target.config.description,
             specs,
+            leaderboards,
             tuple(standings),
             self.cohorts_note(cohorts),
             tuple(charts),

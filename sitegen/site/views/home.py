@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...catalog.derived import SloCandidate, slo_board
 from ...catalog.model import Standing
+from ...config import SloConfig
 from ..pages import (
     CohortTable,
     HardwareSummary,
@@ -19,6 +21,7 @@ from ..tables import (
     Cell,
     Column,
     Table,
+    num,
     sort_key,
     text,
 )
@@ -97,6 +100,22 @@ class HomePages(ViewBase):
         change = self.changes(hardware_id, standing.cohort.key)
         columns = [Column("runtime", "Runtime", TEXT)]
         columns += [Column(f"c{c}", f"c={c}", NUMBER, "composite score and grade", HIGHER) for c in levels]
+        first_slo = self.site.slo[0] if self.site.slo else None
+        decode, under = self.headline_numbers(standing, first_slo)
+        columns += [
+            Column("decode", "Decode c=1", NUMBER, "measured decode tok/s at concurrency 1", HIGHER),
+        ]
+        if first_slo is not None:
+            columns.append(
+                Column(
+                    "slo",
+                    f"Best tok/s/GPU, {first_slo.name}",
+                    NUMBER,
+                    f"output tok/s per GPU at the best level within p99 TTFT ≤ {first_slo.ttft_p99_ms:g} ms "
+                    f"and p99 TPOT ≤ {first_slo.tpot_p99_ms:g} ms",
+                    HIGHER,
+                ),
+            )
         columns += [
             Column("change", "Change", NUMBER, "c=1 composite against the runtime's previous run here")
         ]
@@ -123,6 +142,14 @@ class HomePages(ViewBase):
                     )
                 else:
                     cells.append(Cell("–"))
+            cells.append(num(decode.get(rid), "{:.1f} tok/s"))
+            if first_slo is not None:
+                within = under.get(rid)
+                cells.append(
+                    num(within[0], "{:.1f}", note=f"at c={within[1]}")
+                    if within
+                    else Cell("–", "", note="never within it")
+                )
             delta = change.get(rid)
             if delta is None:
                 cells.append(Cell("new", ""))
@@ -131,6 +158,33 @@ class HomePages(ViewBase):
             rows.append(tuple(cells))
         suffix = f"-{standing.cohort.key}" if several else ""
         return Table(f"standings-{hardware_id}{suffix}", tuple(columns), tuple(rows))
+
+    def headline_numbers(
+        self, standing: Standing, slo: SloConfig | None
+    ) -> tuple[dict[str, float], dict[str, tuple[float, int]]]:
+        """Per runtime: measured decode tok/s at c=1, and (throughput per GPU, level) at its best
+        level within the latency target."""
+        decode = {
+            e.runtime: e.result.decode_tok_per_sec for _, e in standing.entries if e.result.concurrency == 1
+        }
+        under: dict[str, tuple[float, int]] = {}
+        if slo is not None:
+            candidates = [
+                SloCandidate(
+                    e.runtime,
+                    e.result.concurrency,
+                    e.derived.throughput_per_gpu,
+                    e.derived.ttft_p99_ms,
+                    e.derived.tpot_p99_ms,
+                    run_id,
+                )
+                for run_id, e in standing.entries
+                if e.derived is not None
+            ]
+            for row in slo_board(candidates, slo):
+                if row.meets:
+                    under[row.runtime] = (row.best.throughput_per_gpu, row.best.concurrency)
+        return decode, under
 
     def changes(self, hardware_id: str, cohort: str) -> dict[str, float]:
         """Per runtime: c=1 composite of its latest valid run minus that of its previous valid run

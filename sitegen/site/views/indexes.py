@@ -133,6 +133,13 @@ class IndexPages(ViewBase):
             "max_error_rate": f"{q.max_error_rate:.0%}",
             "min_requests": str(q.min_requests),
             "stale_after_days": str(q.stale_after_days),
+            "currency": self.site.currency,
+            "reference_interactivity": f"{self.site.reference_interactivity:g}",
+            "slos": "; ".join(
+                f"{slo.name}: p99 TTFT ≤ {slo.ttft_p99_ms:g} ms and p99 TPOT ≤ {slo.tpot_p99_ms:g} ms"
+                for slo in self.site.slo
+            )
+            or "none configured",
         }
 
     def report(self) -> ReportView:

@@ -10,7 +10,7 @@ from ...catalog.model import Run
 from ...scoring import (
     composite,
 )
-from ..charts import Chart, Line, Point, bar_chart, line_chart
+from ..charts import Chart, Point, bar_chart, line_chart
 from ..pages import (
     KeyValue,
     Page,
@@ -26,7 +26,8 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import ResultFlags, ViewBase
+from .base import ResultFlags
+from .practice import Measured, PracticeViews
 
 # Non-JSON files of a run directory: what they are to the site.
 OTHER_FILE_KINDS = {
@@ -35,7 +36,7 @@ OTHER_FILE_KINDS = {
 }
 
 
-class RunPages(ViewBase):
+class RunPages(PracticeViews):
     """A run's page: every scorecard, its charts, telemetry, files and how it was read."""
 
     def latency_chart(self, chart_id: str, page: Page, run: Run) -> Chart | None:
@@ -52,12 +53,15 @@ class RunPages(ViewBase):
                 )
                 for e in run.results
             ]
+            colours = [self.styles.runtime(e.runtime).colour for e in run.results]
             return (
-                bar_chart(chart_id, title, bars, x_title="Runtime", y_title="TTFT P50 ms") if bars else None
+                bar_chart(chart_id, title, bars, x_title="Runtime", y_title="TTFT P50 ms", colours=colours)
+                if bars
+                else None
             )
         by_runtime: dict[str, dict[int, Point]] = {}
         for e in run.results:
-            pts = by_runtime.setdefault(self.runtime_names.get(e.runtime, e.runtime), {})
+            pts = by_runtime.setdefault(e.runtime, {})
             c = e.result.concurrency
             pts[c] = Point(
                 c,
@@ -65,7 +69,10 @@ class RunPages(ViewBase):
                 f"{e.result.runtime_name} · ITL {e.result.itl_p50_ms:.2f} ms",
                 "#composite-c" + str(c),
             )
-        lines = [Line(name, tuple(pts[c] for c in sorted(pts))) for name, pts in sorted(by_runtime.items())]
+        lines = [
+            self.runtime_line(rt, tuple(pts[c] for c in sorted(pts)))
+            for rt, pts in sorted(by_runtime.items())
+        ]
         return line_chart(
             chart_id,
             title + " by concurrency",
@@ -211,6 +218,8 @@ class RunPages(ViewBase):
             tuple(resolution),
             meta.notes_html,
             self.run_scope(),
+            self.headline_charts([Measured(run.id, e) for e in run.results], page),
+            self.derived_table([Measured(run.id, e) for e in run.results], page, "derived"),
             sections,
             tuple(charts),
             self.telemetry_table(run, page),

@@ -24,6 +24,7 @@ from ..tables import (
 )
 from ..urls import Urls
 from .base import MAX_LISTED_RUNS, ViewBase
+from .practice import PRACTICE_SERIES
 
 
 class RuntimePages(ViewBase):
@@ -95,7 +96,6 @@ class RuntimePages(ViewBase):
 
     def _runtime_view(self, info, runtime_id: str, page: Page, latest: Table) -> RuntimeView:
         series = [s for s in self.catalog.series if s.runtime == runtime_id]
-        name_of = self.series_namer("hardware")
         charts = [
             c
             for c in (
@@ -104,7 +104,7 @@ class RuntimePages(ViewBase):
                     page,
                     [s for s in series if s.metric == "composite" and s.concurrency == 1],
                     "composite",
-                    name_of,
+                    "hardware",
                     "Composite score (c=1) by hardware",
                 ),
                 self.series_chart(
@@ -112,7 +112,7 @@ class RuntimePages(ViewBase):
                     page,
                     [s for s in series if s.metric == "decode_tok_s"],
                     "decode_tok_s",
-                    name_of,
+                    "hardware",
                     "Decode speed by hardware",
                 ),
                 self.series_chart(
@@ -120,8 +120,19 @@ class RuntimePages(ViewBase):
                     page,
                     [s for s in series if s.metric == "aggregate_tok_s"],
                     "aggregate_tok_s",
-                    name_of,
+                    "hardware",
                     "Peak aggregate throughput by hardware",
+                ),
+                *(
+                    self.series_chart(
+                        chart_id,
+                        page,
+                        [s for s in series if s.metric == metric],
+                        metric,
+                        "hardware",
+                        self.series_title(metric) + " by hardware",
+                    )
+                    for metric, _, chart_id in PRACTICE_SERIES
                 ),
             )
             if c

@@ -1,0 +1,44 @@
+"""One colour (and legend position) per runtime on every chart of the site.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable for the
+common colour-vision deficiencies, in the order runtimes are listed (site.toml's
+first, then the others by id), so a runtime's colour does not depend on which
+page shows it or which other runtimes share the chart. Past eight runtimes the
+palette repeats with dotted lines. `[[runtime]] color` in site.toml overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..catalog.model import HardwareTarget, RuntimeInfo
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+DASHES = ("solid", "dot", "dash", "dashdot")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    colour: str
+    dash: str
+    order: int  # legend position
+
+
+class Styles:
+    """The style of every runtime (and, for runtime pages, every hardware target)."""
+
+    def __init__(self, runtimes: Sequence[RuntimeInfo], hardware: Sequence[HardwareTarget]) -> None:
+        self._runtimes = {r.id: _style(i, r.config.color) for i, r in enumerate(runtimes)}
+        self._hardware = {h.id: _style(i, "") for i, h in enumerate(hardware)}
+
+    def runtime(self, runtime_id: str) -> Style:
+        return self._runtimes.get(runtime_id) or _style(len(self._runtimes), "")
+
+    def hardware(self, hardware_id: str) -> Style:
+        return self._hardware.get(hardware_id) or _style(len(self._hardware), "")
+
+
+def _style(index: int, configured: str) -> Style:
+    colour = configured or OKABE_ITO[index % len(OKABE_ITO)]
+    return Style(colour, DASHES[(index // len(OKABE_ITO)) % len(DASHES)], index)

@@ -1,0 +1,248 @@
+"""What practitioners decide by, as page parts shared by run and hardware pages.
+
+The headline chart (output throughput per GPU against interactivity, one line
+per runtime through its concurrency levels, with the Pareto frontier drawn
+and named), throughput against p99 TTFT beside it, a table of the derived
+values, and the leaderboards under latency targets. The numbers come from
+catalog/derived.py; this module only arranges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ...catalog.derived import (
+    ENERGY_FROM_POWER,
+    CurvePoint,
+    SloCandidate,
+    frontier_summary,
+    pareto_frontier,
+    slo_board,
+)
+from ...catalog.model import ResultEntry, Standing
+from ...safetext import script_json
+from ..charts import Chart, Point, line_chart
+from ..pages import Leaderboard, Page, SloTable
+from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text
+from ..urls import Urls
+from .base import ViewBase
+
+# Series over time of what practitioners decide by: (metric, concurrency, chart id).
+PRACTICE_SERIES = (
+    ("throughput_per_gpu_at_ref", None, "chart-throughput-at-reference"),
+    ("joules_per_token", None, "chart-energy"),
+    ("cost_per_million", None, "chart-cost"),
+)
+X_TITLE = "Interactivity (tok/s per user)"
+Y_TITLE = "Output throughput (tok/s per GPU)"
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A result and the run it belongs to."""
+
+    run_id: str
+    entry: ResultEntry
+
+
+def drawable(measured: Sequence[Measured]) -> list[Measured]:
+    """Results with derived values, invalid measurements left out (a gap, never a zero)."""
+    return [
+        m
+        for m in measured
+        if m.entry.derived is not None and not (m.entry.flag is not None and m.entry.flag.kind == "invalid")
+    ]
+
+
+class PracticeViews(ViewBase):
+    """Headline charts, derived-value tables and latency-target leaderboards."""
+
+    def headline_charts(
+        self, measured: Sequence[Measured], page: Page, prefix: str = ""
+    ) -> tuple[Chart, ...]:
+        """Throughput per GPU against interactivity (with the frontier), and against p99 TTFT."""
+        usable = drawable(measured)
+        by_runtime: dict[str, list[Measured]] = {}
+        for m in sorted(usable, key=lambda m: m.entry.result.concurrency):
+            by_runtime.setdefault(m.entry.runtime, []).append(m)
+        interactive, latency, curve = [], [], []
+        for runtime, items in sorted(by_runtime.items()):
+            points, lat_points = [], []
+            for m in items:
+                d, r = m.entry.derived, m.entry.result
+                href = page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}"
+                flag = f"\n{m.entry.flag.kind}: {m.entry.flag.reason}" if m.entry.flag else ""
+                label = (
+                    f"c={r.concurrency} · {r.runtime_name}\n{d.interactivity or 0:.1f} tok/s per user\n"
+                    f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {d.ttft_p99_ms:,.0f} ms{flag}"
+                )
+                lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href))
+                if d.interactivity is not None:
+                    points.append(Point(d.interactivity, d.throughput_per_gpu, label, href))
+                    curve.append(CurvePoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
+            if points:
+                interactive.append(self.runtime_line(runtime, tuple(points)))
+            latency.append(self.runtime_line(runtime, tuple(sorted(lat_points, key=lambda p: p.x))))
+        charts = []
+        if interactive:
+            frontier = pareto_frontier(curve)
+            summary = frontier_summary(frontier, lambda rt: self.runtime_names.get(rt, rt))
+            charts.append(
+                line_chart(
+                    f"{prefix}chart-frontier",
+                    "Throughput against interactivity",
+                    interactive,
+                    x_title=X_TITLE,
+                    y_title=Y_TITLE,
+                    note=(summary + ". " if summary else "")
+                    + "Each line is one runtime through its concurrency levels; up and to the right is better.",
+                    hover_text=True,
+                    frontier=tuple(Point(p.x, p.y) for p in frontier),
+                )
+            )
+        if latency:
+            charts.append(
+                line_chart(
+                    f"{prefix}chart-latency-throughput",
+                    "Throughput against p99 time to first token",
+                    latency,
+                    x_title="p99 TTFT (ms)",
+                    y_title=Y_TITLE,
+                    note="Up and to the left is better.",
+                    hover_text=True,
+                )
+            )
+        return tuple(charts)
+
+    def derived_table(self, measured: Sequence[Measured], page: Page, table_id: str) -> Table:
+        """Per result: interactivity, throughput per GPU, p99 latencies, energy and cost per token,
+        and the latency targets it meets; absent (never zero) where an input is missing."""
+        currency = self.site.currency
+        rows = []
+        for m in sorted(measured, key=lambda m: (m.entry.runtime, m.entry.result.concurrency, m.run_id)):
+            d, r = m.entry.derived, m.entry.result
+            if d is None:
+                continue
+            invalid = m.entry.flag is not None and m.entry.flag.kind == "invalid"
+            energy_note = "power × time" if d.energy_source == ENERGY_FROM_POWER else ""
+            rows.append(
+                (
+                    text(
+                        self.runtime_names.get(m.entry.runtime, m.entry.runtime),
+                        page.link(Urls.runtime(m.entry.runtime)),
+                    ),
+                    num(
+                        r.concurrency,
+                        "{:.0f}",
+                        href=page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}",
+                    ),
+                    num(None if invalid else d.interactivity, "{:.1f}"),
+                    num(None if invalid else d.throughput_per_gpu, "{:.1f}"),
+                    num(d.ttft_p99_ms, "{:,.0f} ms"),
+                    num(d.tpot_p99_ms, "{:.1f} ms"),
+                    num(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
+                    num(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
+                    text(", ".join(d.meets) if d.meets and not invalid else "–"),
+                )
+            )
+        columns = (
+            Column("runtime", "Runtime", TEXT),
+            Column("c", "Concurrency"),
+            Column("interactivity", "Interactivity", NUMBER, "tok/s per user = 1000 / median TPOT", HIGHER),
+            Column("tput_gpu", "Throughput", NUMBER, "output tok/s per GPU", HIGHER),
+            Column("ttft_p99", "p99 TTFT", better=LOWER),
+            Column("tpot_p99", "p99 TPOT", better=LOWER),
+            Column("joules", "Energy", NUMBER, "joules per output token", LOWER),
+            Column("cost", "Cost", NUMBER, f"{currency} per million output tokens", LOWER),
+            Column("targets", "Latency targets met", TEXT),
+        )
+        return Table(table_id, columns, tuple(rows))
+
+    def leaderboard(self, standing: Standing, page: Page, prefix: str, label: str) -> Leaderboard:
+        """One cohort's leaderboard: the headline charts, the rankings under every configured
+        latency target, the data the page's own-limits form re-ranks in the browser, and the
+        derived values of every entry."""
+        candidates = [
+            SloCandidate(
+                e.runtime,
+                e.result.concurrency,
+                e.derived.throughput_per_gpu,
+                e.derived.ttft_p99_ms,
+                e.derived.tpot_p99_ms,
+                run_id,
+            )
+            for run_id, e in standing.entries
+            if e.derived is not None
+        ]
+        tables = tuple(
+            SloTable(
+                slo.name,
+                f"p99 TTFT ≤ {slo.ttft_p99_ms:,.0f} ms and p99 TPOT ≤ {slo.tpot_p99_ms:,.0f} ms",
+                self._slo_table(candidates, slo, page, f"{prefix}slo-{slo.name}"),
+            )
+            for slo in self.site.slo
+        )
+        data = {
+            "candidates": [
+                {
+                    "runtime": self.runtime_names.get(c.runtime, c.runtime),
+                    "href": page.link(Urls.runtime(c.runtime)),
+                    "c": c.concurrency,
+                    "tput": round(c.throughput_per_gpu, 3),
+                    "ttft": round(c.ttft_p99_ms, 3),
+                    "tpot": None if c.tpot_p99_ms is None else round(c.tpot_p99_ms, 3),
+                    "run": page.link(Urls.run(c.run_id)),
+                }
+                for c in sorted(candidates, key=lambda c: (c.runtime, c.concurrency))
+            ]
+        }
+        first = self.site.slo[0] if self.site.slo else None
+        measured = [Measured(run_id, e) for run_id, e in standing.entries]
+        return Leaderboard(
+            f"{prefix}leaderboard",
+            label,
+            self.headline_charts(measured, page, prefix),
+            tables,
+            script_json(data, sort_keys=True),
+            f"{prefix}slo-custom",
+            f"{first.ttft_p99_ms:g}" if first else "1000",
+            f"{first.tpot_p99_ms:g}" if first else "100",
+            self._slo_table(candidates, first, page, f"{prefix}slo-custom") if first else None,
+            self.derived_table(measured, page, f"{prefix}derived"),
+        )
+
+    def _slo_table(self, candidates, slo, page: Page, table_id: str) -> Table:
+        rows, attrs = [], []
+        for rank, row in enumerate(slo_board(candidates, slo), start=1):
+            c = row.best
+            rows.append(
+                (
+                    num(rank if row.meets else None, "{:.0f}"),
+                    text(
+                        self.runtime_names.get(row.runtime, row.runtime), page.link(Urls.runtime(row.runtime))
+                    ),
+                    num(
+                        c.throughput_per_gpu if row.meets else None,
+                        "{:.1f}",
+                        note="" if row.meets else "never meets it",
+                    ),
+                    num(c.concurrency, "{:.0f}", note="" if row.meets else "closest"),
+                    num(c.ttft_p99_ms, "{:,.0f} ms"),
+                    num(c.tpot_p99_ms, "{:.1f} ms"),
+                    Cell(row.miss or "meets both", "", kind=TEXT),
+                    text("run", page.link(Urls.run(c.run_id))),
+                )
+            )
+            attrs.append({"meets": "yes" if row.meets else "no"})
+        columns = (
+            Column("rank", "#"),
+            Column("runtime", "Runtime", TEXT),
+            Column("tput_gpu", "Best throughput", NUMBER, "output tok/s per GPU within the target", HIGHER),
+            Column("c", "At concurrency"),
+            Column("ttft_p99", "p99 TTFT", better=LOWER),
+            Column("tpot_p99", "p99 TPOT", better=LOWER),
+            Column("why", "Within the target", TEXT),
+            Column("run", "Run", TEXT),
+        )
+        return Table(table_id, columns, tuple(rows), row_attrs=tuple(attrs))

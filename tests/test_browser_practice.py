@@ -1,0 +1,133 @@
+"""What practitioners decide by, in a real browser: the frontier chart, latency targets, colours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = "synthetic/h100-sxm/2026-02-23"
+
+
+def drawn_traces(page, chart_id: str) -> list[dict]:
+    """The traces plotly drew for a chart: name, x, y, colour."""
+    page.locator(f"#{chart_id} [data-drawn=true]").wait_for()
+    return page.eval_on_selector(
+        f"#{chart_id} .plot",
+        "div => div.data.map(t => ({name: t.name, x: t.x, y: t.y, colour: t.line && t.line.color}))",
+    )
+
+
+def test_the_frontier_chart_draws_one_point_per_runtime_and_level_where_it_should(
+    page, example_site: Path, serve_dir
+):
+    base = serve_dir(example_site)
+    page.goto(base + f"runs/{RUN}/index.html")
+    traces = drawn_traces(page, "chart-frontier")
+    # Expected from the result files themselves: x = 1000 / tpot_p50_ms, y = tokens_per_sec / 1 GPU.
+    expected: dict[str, set[tuple[float, float]]] = {}
+    names = {"realizr": "realizr", "llamacpp": "llama.cpp", "ollama": "ollama", "vllm": "vLLM"}
+    for path in (ROOT / "examples" / "results" / RUN).glob("*.json"):
+        r = json.loads(path.read_text())
+        runtime = names[r["runtime_name"].split("-")[0]]
+        point = (round(1000.0 / r["tpot_p50_ms"], 2), round(r["tokens_per_sec"], 2))
+        expected.setdefault(runtime, set()).add(point)
+    lines = {t["name"]: t for t in traces if t["name"] != "Pareto frontier"}
+    assert set(lines) == set(expected)
+    for name, t in lines.items():
+        drawn = sorted(zip(t["x"], t["y"], strict=True))
+        wanted = sorted(expected[name])
+        assert len(drawn) == len(wanted), name
+        for (x, y), (ex, ey) in zip(drawn, wanted, strict=True):
+            assert x == pytest.approx(ex, rel=1e-4) and y == pytest.approx(ey, rel=1e-4), name
+    markers = page.locator("#chart-frontier .scatterlayer .point").count()
+    assert markers == sum(len(v) for v in expected.values())
+    # The frontier is drawn as a line of its own, and named in words above the chart.
+    frontier = next(t for t in traces if t["name"] == "Pareto frontier")
+    assert len(frontier["x"]) >= 2
+    assert page.locator("#chart-frontier .scatterlayer .trace").count() == len(lines) + 1
+    assert "leads" in page.locator("#chart-frontier p.meta").text_content()
+    assert page.locator("#chart-frontier .xtitle").text_content() == "Interactivity (tok/s per user)"
+    assert page.locator("#chart-frontier .ytitle").text_content() == "Output throughput (tok/s per GPU)"
+
+
+def test_own_latency_limits_rerank_in_the_browser_and_the_url_keeps_them(page, example_site: Path, serve_dir):
+    base = serve_dir(example_site)
+    page.goto(base + "hardware/h100-sxm/index.html")
+    form = page.locator("form.slo-form")
+    body = page.locator("#slo-custom tbody tr")
+    assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == 4  # as built: the first target
+    # Tighter limits than any level meets: every runtime drops to "closest".
+    form.locator("input[name=tpot]").fill("1")
+    assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == 0
+    assert "0 of 4 runtimes meet these limits" in form.locator("output").text_content()
+    # Limits that only the lowest levels meet: the ranking changes to those levels.
+    form.locator("input[name=tpot]").fill("2.5")
+    met = page.locator("#slo-custom tbody tr[data-meets=yes]")
+    assert 0 < met.count() < 4
+    levels = [
+        int(c)
+        for c in page.eval_on_selector_all(
+            "#slo-custom tbody tr[data-meets=yes] td:nth-child(4)", "tds => tds.map(td => td.textContent)"
+        )
+    ]
+    assert max(levels) < 32
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["tpot"] == ["2.5"] and query["ttft"] == ["450"]
+    # The link reproduces the view.
+    page.goto(page.url)
+    assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == met.count()
+    assert body.count() == 4
+
+
+def test_a_runtime_keeps_its_colour_on_every_page(page, example_site: Path, serve_dir):
+    base = serve_dir(example_site)
+    colours: dict[str, set[str]] = {}
+    for path, chart in (
+        (f"runs/{RUN}/index.html", "chart-frontier"),
+        ("hardware/h100-sxm/index.html", "chart-decode"),
+        ("hardware/l4/index.html", "chart-composite"),
+        ("runs/synthetic/l4/2026-01-06/index.html", "chart-scaling"),
+        # Only ollama and vLLM here: colours by line order would give them the first two colours.
+        ("runs/qwen-coder-deploy/rtx4060-laptop/2026-03-15-prod/index.html", "chart-frontier"),
+    ):
+        page.goto(base + path)
+        for t in drawn_traces(page, chart):
+            if t["name"] != "Pareto frontier":
+                colours.setdefault(t["name"], set()).add(t["colour"])
+    assert set(colours) >= {"realizr", "llama.cpp", "ollama", "vLLM"}
+    assert all(len(c) == 1 for c in colours.values()), colours
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # and no two share one
+
+
+def test_home_shows_decode_at_c1_and_best_throughput_under_the_first_target(
+    page, example_site: Path, serve_dir
+):
+    base = serve_dir(example_site)
+    page.goto(base + "index.html")
+    headers = page.eval_on_selector_all("#standings-h100-sxm th", "ths => ths.map(th => th.dataset.key)")
+    assert headers.index("decode") > headers.index("c1") and "slo" in headers
+    decode = page.eval_on_selector_all(
+        "#standings-h100-sxm tbody tr",
+        f"rows => rows.map(r => r.cells[{headers.index('decode')}].firstChild.textContent)",
+    )
+    assert all(text.endswith(" tok/s") for text in decode)
+
+
+def test_each_run_publishes_its_derived_values_beside_the_reference_scorecards(example_site: Path):
+    run = example_site / "runs" / RUN
+    metrics = json.loads((run / "metrics.json").read_text())
+    scorecards = json.loads((run / "scorecards.json").read_text())
+    assert {r["file"] for r in metrics["results"]} == set(scorecards["files_loaded"])
+    first = next(r for r in metrics["results"] if r["concurrency"] == 1 and r["runtime"] == "realizr")
+    source = json.loads((ROOT / "examples" / "results" / RUN / first["file"]).read_text())
+    assert first["interactivity_tok_s_per_user"] == pytest.approx(1000.0 / source["tpot_p50_ms"])
+    assert first["cost_per_million_output_tokens"] == pytest.approx(
+        2.99 / (source["tokens_per_sec"] * 3600) * 1e6
+    )
+    assert "metrics" not in scorecards  # the reference's document stays as it is
