@@ -25,6 +25,7 @@ from markupsafe import Markup
 from ..errors import BuildError
 from ..theme import default_dir
 from .pages import PageJob
+from .rows import rows_html
 from .urls import disk_path
 
 PLOTLY_BUNDLE = "plotly.min.js"
@@ -51,6 +52,7 @@ def environment(theme: Path | None) -> Environment:
         auto_reload=False,
     )
     env.filters["trusted_html"] = Markup  # only for HTML that sitegen itself made safe (rendered notes)
+    env.filters["rows_html"] = rows_html  # a table's body rows, escaped once per value
     return env
 
 
