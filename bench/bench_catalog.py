@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.catalog.build import build_catalog
 from sitegen.config import LoadedConfig, SiteConfig
-from sitegen.gcpause import gc_paused
+from sitegen.gcpause import collector_paused
 from sitegen.synthetic import write_history
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     size = sum(f.stat().st_size for f in files)
 
     t0 = time.perf_counter()
-    with gc_paused():
+    with collector_paused():
         parsed = [json.loads(f.read_bytes()) for f in files]
     t1 = time.perf_counter()
     del parsed

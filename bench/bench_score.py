@@ -16,7 +16,7 @@ import random
 import time
 from datetime import timedelta
 
-from sitegen.gcpause import gc_paused
+from sitegen.gcpause import collector_paused
 from sitegen.results import parse_result
 from sitegen.scoring.report import order_results, score_results
 from sitegen.synthetic import CONCURRENCY_LEVELS, EPOCH, HARDWARE, RUNTIMES, make_result
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     raws = [json.dumps(v, indent=1).encode() for v in generate(args.results)]
 
-    with gc_paused():
+    with collector_paused():
         t0 = time.perf_counter()
         loaded = [(parse_result(raw), f"r{i:05d}.json") for i, raw in enumerate(raws)]
         t1 = time.perf_counter()

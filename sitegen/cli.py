@@ -40,9 +40,13 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def _reporting_errors() -> Iterator[None]:
-    """A SitegenError becomes one line on stderr and exit 1: never a traceback."""
+    """One command's work: the garbage collector paused while it builds (gcpause.py), and a
+    SitegenError as one line on stderr and exit 1: never a traceback."""
+    from .gcpause import collector_paused
+
     try:
-        yield
+        with collector_paused():
+            yield
     except SitegenError as exc:
         _fail(str(exc))
 
@@ -82,10 +86,8 @@ def score(
         floor = bands[fail_on_grade]
     if not directory.is_dir():
         _fail(f"{directory}: not a directory")
-    try:
+    with _reporting_errors():
         load = load_directory(directory)
-    except SitegenError as exc:
-        _fail(str(exc))
     report = score_results(
         load.loaded,
         contract,
@@ -198,13 +200,17 @@ def build(
         typer.Option("--base-url", help="Absolute URL the site is served at (canonical links, sitemap)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to build with (default: every core)."),
+    ] = None,
 ) -> None:
     """Build the static site from every results root."""
     from .config import load_config
     from .site.build import build_site
 
     with _reporting_errors():
-        summary = build_site(load_config(config), out, base_url, _progress, force=force)
+        summary = build_site(load_config(config), out, base_url, _progress, force=force, workers=jobs)
     typer.echo(summary.line())
 
 

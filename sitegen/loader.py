@@ -17,7 +17,6 @@ from pathlib import Path
 
 from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
 from .errors import ResultError
-from .gcpause import gc_paused
 from .safefs import display
 from .scoring.composite import Loaded
 from .scoring.report import order_results
@@ -70,8 +69,7 @@ def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Direc
         listing = list_directory(directory, os.path.realpath(directory))
     except OSError as exc:
         raise ResultError(f"cannot read directory: {exc.strerror or exc}", directory) from None
-    with gc_paused():
-        files = [classify_file(entry.path, max_bytes) for entry in listing.json_files]
+    files = [classify_file(entry.path, max_bytes) for entry in listing.json_files]
     refused = [
         Classified(display(note.path.rsplit(os.sep, 1)[-1]), FileKind.UNREADABLE, note.reason)
         for note in listing.notes

@@ -30,6 +30,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collector_paused():
+    """The test session builds sites as commands do: with the collector paused (gcpause.py)."""
+    from sitegen.gcpause import collector_paused
+
+    with collector_paused():
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

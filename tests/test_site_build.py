@@ -312,3 +312,27 @@ def test_odd_but_valid_results_build_and_link(tmp_path: Path, serve_dir):
     assert 'id="composite-c0"' in run_page and 'id="composite-c1"' in run_page
     result = crawl(serve_dir(site) + "index.html")
     assert result.broken == [] and result.duplicate_ids == {}
+
+
+def test_any_number_of_jobs_builds_the_same_bytes(tmp_path: Path):
+    from sitegen.cli import app
+
+    small_tree(tmp_path)
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    sites = []
+    for jobs in (1, 2, 3):
+        done = CliRunner().invoke(
+            app,
+            [
+                "build",
+                "--config",
+                str(tmp_path / "site.toml"),
+                "--out",
+                str(tmp_path / f"site-{jobs}"),
+                "--jobs",
+                str(jobs),
+            ],
+        )
+        assert done.exit_code == 0, done.output
+        sites.append(digest(tmp_path / f"site-{jobs}"))
+    assert sites[0] == sites[1] == sites[2]

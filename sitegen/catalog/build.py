@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig, SloConfig
-from ..gcpause import gc_paused
 from ..loader import DirectoryLoad, summarise
 from ..safefs import display
 from ..safetext import MAX_SHOWN, shorten
@@ -38,9 +37,7 @@ def build_catalog(
     config: LoadedConfig, progress: Progress | None = None, exclude: tuple[Path, ...] = ()
 ) -> Catalog:
     """`exclude`: output directories besides site.toml's, never searched for results."""
-    # The build allocates millions of small objects and no cycles worth collecting.
-    with gc_paused():
-        return _build_catalog(config, progress, exclude)
+    return _build_catalog(config, progress, exclude)
 
 
 def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tuple[Path, ...]) -> Catalog:

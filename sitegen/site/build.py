@@ -28,7 +28,6 @@ from ..catalog.discover import SITE_MARKER
 from ..catalog.model import Catalog
 from ..config import LoadedConfig
 from ..errors import BuildError
-from ..gcpause import gc_paused
 from ..safefs import Refused, inside, open_regular
 from ..safetext import xml_text
 from ..theme import default_dir
@@ -91,6 +90,14 @@ def check_output_dir(out: Path, roots: list[Path]) -> None:
             "Choose another --out or empty it yourself",
             out,
         )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def lock_path(out: Path) -> Path:
@@ -256,7 +263,7 @@ def _build_locked(
             f"cannot write beside the output: {exc.strerror or exc}", exc.filename or out
         ) from None
     theme = config.base_dir / config.site.theme if config.site.theme else None
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or available_cores()
 
     def meanwhile(catalog: Catalog, jobs: list) -> None:
         """The files around the pages; runs in this process while workers render."""
@@ -273,18 +280,17 @@ def _build_locked(
     cards_from = out if config.site.preview_images and not no_cards else None
 
     try:
-        with gc_paused():
-            env = environment(theme)
-            if workers > 1:
-                catalog, pages = build_sharded(
-                    config, tmp, base_url, env, workers, say, meanwhile, cards_from, exclude=(out,)
-                )
-            else:
-                catalog = build_catalog(config, say, exclude=(out,))
-                jobs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).jobs()
-                pages = render_jobs(env, tmp, jobs)
-                link_source_files(catalog.runs, tmp)
-                meanwhile(catalog, jobs)
+        env = environment(theme)
+        if workers > 1:
+            catalog, pages = build_sharded(
+                config, tmp, base_url, env, workers, say, meanwhile, cards_from, exclude=(out,)
+            )
+        else:
+            catalog = build_catalog(config, say, exclude=(out,))
+            jobs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).jobs()
+            pages = render_jobs(env, tmp, jobs)
+            link_source_files(catalog.runs, tmp)
+            meanwhile(catalog, jobs)
         say(f"wrote {pages} pages and the source files of {len(catalog.runs)} runs")
         (tmp / MARKER).write_text(
             json.dumps({"generator": "sitegen", "version": __version__, "inputs": fingerprint}, indent=1)

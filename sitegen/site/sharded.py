@@ -17,9 +17,10 @@ import multiprocessing
 import signal
 import traceback
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
 from ..catalog.build import (
     hardware_targets,
@@ -31,6 +32,7 @@ from ..catalog.build import (
 )
 from ..catalog.discover import discover
 from ..catalog.history import (
+    StandingCandidates,
     compute_series,
     merge_candidates,
     merge_series,
@@ -38,7 +40,7 @@ from ..catalog.history import (
     standing_candidates,
     standing_from,
 )
-from ..catalog.model import Catalog
+from ..catalog.model import Catalog, Diagnostic, RunSummary, Series
 from ..config import LoadedConfig
 from ..errors import BuildError
 from .raw import link_source_files
@@ -75,8 +77,8 @@ def build_sharded(
         pipes.append(parent_end)
         processes.append(process)
     try:
-        shards = [_receive(pipe) for pipe in pipes]
-        summaries = sorted((s for shard in shards for s in shard["summaries"]), key=lambda r: r.sort_key)
+        shards = [_receive(pipe, ShardRead) for pipe in pipes]
+        summaries = sorted((s for shard in shards for s in shard.summaries), key=lambda r: r.sort_key)
         say(
             f"read {sum(r.n_files for r in summaries)} files: {sum(r.n_results for r in summaries)} results, "
             f"{sum(r.n_skipped for r in summaries)} not read as results"
@@ -84,11 +86,11 @@ def build_sharded(
         hardware = hardware_targets(site.hardware, {r.hardware for r in summaries})
         spellings: dict[str, set[str]] = {}
         for shard in shards:
-            for runtime, names in shard["spellings"].items():
+            for runtime, names in shard.spellings.items():
                 spellings.setdefault(runtime, set()).update(names)
         standings = {}
         for target in hardware:
-            parts = [shard["candidates"][target.id] for shard in shards if target.id in shard["candidates"]]
+            parts = [shard.candidates[target.id] for shard in shards if target.id in shard.candidates]
             if parts:
                 standings[target.id] = standing_from(
                     target.id,
@@ -98,9 +100,9 @@ def build_sharded(
                     newest_date([r for r in summaries if r.hardware == target.id]),
                 )
         order = {r.id: i for i, r in enumerate(summaries)}
-        series = sorted(merge_series([shard["series"] for shard in shards], order), key=series_order)
+        series = sorted(merge_series([shard.series for shard in shards], order), key=series_order)
         diagnostics = walk_diagnostics(notes, config.base_dir)
-        diagnostics += [d for shard in shards for d in shard["diagnostics"]]
+        diagnostics += [d for shard in shards for d in shard.diagnostics]
         diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
         catalog = Catalog(
             tuple(summaries),
@@ -113,9 +115,10 @@ def build_sharded(
         for pipe in pipes:
             pipe.send(catalog)
         builder = ViewBuilder(catalog, site, config.contract, base_url, cards_from)
-        pages = render_jobs(env, tmp, [job for job in builder.jobs() if not job.per_run])
-        meanwhile(catalog, builder.jobs())
-        pages += sum(_receive(pipe) for pipe in pipes)
+        jobs = builder.jobs()
+        pages = render_jobs(env, tmp, [job for job in jobs if not job.per_run])
+        meanwhile(catalog, jobs)
+        pages += sum(_receive(pipe, ShardWritten).pages for pipe in pipes)
     except BaseException:
         for process in processes:  # a failed build stops its workers at once
             process.kill()
@@ -128,13 +131,43 @@ def build_sharded(
     return catalog, pages
 
 
-def _receive(pipe: Connection):
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ShardRead:
+    """A worker's first message: what pages about many runs need of its runs."""
+
+    summaries: list[RunSummary]
+    diagnostics: list[Diagnostic]
+    series: list[Series]
+    candidates: dict[str, StandingCandidates]  # hardware id -> the latest entry per key
+    spellings: dict[str, set[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardWritten:
+    """A worker's last message: how many pages it wrote."""
+
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFailed:
+    """Sent instead when a worker fails; the parent reports it as a build error."""
+
+    reason: str
+
+
+def _receive(pipe: Connection, expected: type[T]) -> T:
     try:
         message = pipe.recv()
     except EOFError:
         raise BuildError("a build worker stopped without a word") from None
-    if isinstance(message, dict) and "error" in message:
-        raise BuildError(f"a build worker failed: {message['error']}")
+    if isinstance(message, WorkerFailed):
+        raise BuildError(f"a build worker failed: {message.reason}")
+    if not isinstance(message, expected):
+        raise BuildError(f"a build worker sent {type(message).__name__}, not {expected.__name__}")
     return message
 
 
@@ -158,21 +191,13 @@ def _worker(
     try:
         site = config.site
         runs, diagnostics = read_runs(config, run_dirs)
-        candidates: dict[str, dict] = {}
+        candidates: dict[str, StandingCandidates] = {}
         series = []
         for run in runs:
             standing_candidates([run], candidates.setdefault(run.hardware, {}))
             series.extend(compute_series(run.hardware, [run], site.reference_interactivity))
         spellings = spellings_of(runs)
-        pipe.send(
-            {
-                "summaries": [r.summary() for r in runs],
-                "diagnostics": diagnostics,
-                "series": series,
-                "candidates": candidates,
-                "spellings": spellings,
-            }
-        )
+        pipe.send(ShardRead([r.summary() for r in runs], diagnostics, series, candidates, spellings))
         catalog: Catalog = pipe.recv()
         mine = {r.id for r in runs}
         full = {r.id: r for r in runs}
@@ -182,8 +207,8 @@ def _worker(
         jobs = [job for job in builder.jobs() if job.per_run and job.run_id in mine]
         pages = render_jobs(env, tmp, jobs)
         link_source_files(runs, tmp)
-        pipe.send(pages)
+        pipe.send(ShardWritten(pages))
     except BaseException:  # the parent reports it as a build error
-        pipe.send({"error": traceback.format_exc(limit=-3).strip().splitlines()[-1]})
+        pipe.send(WorkerFailed(traceback.format_exc(limit=-3).strip().splitlines()[-1]))
     finally:
         pipe.close()
