@@ -51,10 +51,41 @@
   }
 
   // --- Run filters -------------------------------------------------------------
+  // The runs page lists the newest runs; when it does not list them all (data-index), the
+  // first filter loads every run from runs/index.json and the table shows them instead.
+  function loadAllRuns(form, table, then) {
+    var url = form.getAttribute("data-index");
+    form.setAttribute("data-loaded", "loading");
+    fetch(url).then(function (response) { return response.json(); }).then(function (index) {
+      var body = table.tBodies[0];
+      body.textContent = "";
+      index.runs.forEach(function (run) {
+        var row = body.insertRow();
+        Object.keys(run.attrs).forEach(function (k) { row.setAttribute("data-" + k, run.attrs[k]); });
+        run.cells.forEach(function (c) {
+          var td = row.insertCell();
+          if (c[1] !== null) td.setAttribute("data-sort", c[1]);
+          if (c[2]) { var a = document.createElement("a"); a.href = c[2]; a.textContent = c[0]; td.appendChild(a); }
+          else td.textContent = c[0];
+        });
+      });
+      form.setAttribute("data-loaded", "yes");
+      then();
+    }).catch(function () {
+      form.setAttribute("data-loaded", "failed");  // e.g. opened from the file system: filter this page
+      then();
+    });
+  }
+
   function initFilters(form) {
     var table = document.getElementById(form.getAttribute("data-filters"));
     if (!table) return;
+    function filtering() {
+      return ["hardware", "runtimes", "from", "to"].some(function (name) { return form.elements[name].value; });
+    }
+    if (!form.getAttribute("data-index")) form.setAttribute("data-loaded", "complete");
     function apply() {
+      if (filtering() && !form.getAttribute("data-loaded")) { loadAllRuns(form, table, apply); return; }
       var hw = form.elements.hardware.value, rt = form.elements.runtimes.value;
       var from = form.elements.from.value, to = form.elements.to.value, shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {

@@ -131,3 +131,40 @@ def test_each_run_publishes_its_derived_values_beside_the_reference_scorecards(e
         2.99 / (source["tokens_per_sec"] * 3600) * 1e6
     )
     assert "metrics" not in scorecards  # the reference's document stays as it is
+
+
+def test_the_runs_page_lists_the_newest_runs_and_its_filters_find_every_run(
+    page, tmp_path_factory, serve_dir
+):
+    from sitegen.config import load_config
+    from sitegen.site.build import build_site
+
+    root = tmp_path_factory.mktemp("many-runs")
+    good = json.loads(
+        (ROOT / "tests" / "fixtures" / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text()
+    )
+    import datetime as dt
+
+    for i in range(130):  # two hardware targets, 65 weekly runs each
+        hw = "hw-a" if i % 2 else "hw-b"
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=7 * (i // 2))
+        run = root / "results" / hw / day.isoformat()
+        run.mkdir(parents=True)
+        (run / "r-c1.json").write_text(
+            json.dumps(good | {"runtime_name": "rt-c1", "timestamp": f"{day}T10:00:00Z"})
+        )
+    (root / "site.toml").write_text('results = ["results"]\n')
+    site = build_site(load_config(cwd=root), root / "_site", workers=1).out
+    base = serve_dir(site)
+    page.goto(base + "runs/index.html")
+    assert page.locator("#all-runs tbody tr").count() == 100
+    page.select_option("form.filters select[name=hardware]", "hw-a")
+    page.locator("form.filters[data-loaded=yes]").wait_for()
+    assert page.locator("#all-runs tbody tr:not([hidden])").count() == 65  # every run, not only the listed
+    page.fill("form.filters input[name=from]", "2026-01-01")
+    assert page.locator("#all-runs tbody tr:not([hidden])").count() == 12  # weeks 53 to 64
+    # Without JavaScript every run is still reachable: a page per month lists all of its runs.
+    months = sorted((site / "archive").iterdir())
+    listed = sum((m / "index.html").read_text().count('href="../../runs/hw-') for m in months)
+    assert listed == 130
+    assert max(p.stat().st_size for p in site.rglob("*.html")) < 300_000

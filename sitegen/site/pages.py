@@ -186,9 +186,13 @@ class BadgeView:
 @dataclass(frozen=True, slots=True)
 class RunsView:
     page: Page
-    table: Table
+    table: Table  # the newest runs (every run on a month's page)
     hardware_options: tuple[str, ...]
     runtime_options: tuple[str, ...]
+    total: int  # runs in the whole site
+    months: tuple[KeyValue, ...]  # a page per month: label, count, link
+    index_json: str  # every run, compact, for the filters (loaded when the table is not complete)
+    title: str = "All runs"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class Urls:
 
     home = ""
     runs = "runs/"
+    runs_index = "runs/index.json"  # every run, compact, for the runs page's filters
     methodology = "methodology/"
     report = "report/"
     compare = "compare/"
@@ -33,6 +34,11 @@ class Urls:
     @staticmethod
     def run(run_id: str) -> str:
         return f"runs/{quote_path(_run_path(run_id))}/"
+
+    @staticmethod
+    def month(month: str) -> str:
+        """The page of every run of one month ("2026-03", or "undated")."""
+        return f"archive/{quote(month, safe='')}/"
 
     @staticmethod
     def hardware(hardware_id: str) -> str:

@@ -11,7 +11,7 @@ from ..pages import PageJob
 from ..urls import Urls
 from .hardware import HardwarePages
 from .home import HomePages
-from .indexes import IndexPages
+from .indexes import IndexPages, month_of
 from .run import RunPages
 from .runtime import RuntimePages
 
@@ -22,6 +22,11 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
     def jobs(self) -> list[PageJob]:
         """Every page as a job: its URL, its template and how to build its view (built when rendered)."""
         jobs = [PageJob(Urls.home, "index.html", self.home), PageJob(Urls.runs, "runs.html", self.runs)]
+        jobs.append(PageJob(Urls.runs_index, None, self.runs_index))
+        jobs += [
+            PageJob(Urls.month(month), "runs.html", partial(self.month, month))
+            for month in sorted({month_of(r) for r in self.catalog.runs})
+        ]
         jobs += [
             PageJob(Urls.hardware(t.id), "hardware.html", partial(self.hardware, t.id))
             for t in self.active_hardware

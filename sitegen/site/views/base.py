@@ -40,11 +40,11 @@ from ..tables import (
 from ..urls import Urls, relative, root_prefix
 
 # History charts draw at most this many runs, so that pages stay small however long the history.
-MAX_HISTORY_RUNS = 60
+MAX_HISTORY_RUNS = 30
 # Hardware and runtime pages list this many runs, newest first, and link to the full, filtered list.
-MAX_LISTED_RUNS = 50
+MAX_LISTED_RUNS = 20
 # Hardware pages list this many of the latest changes beyond noise.
-MAX_LISTED_CHANGES = 40
+MAX_LISTED_CHANGES = 15
 
 
 EXCLUDED_FLAGS = ("invalid", "unreliable", "stale")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.model import Level
-from ...safetext import script_json
+from ...safetext import dumps_finite, script_json
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
     CORRECTNESS_THRESHOLD,
@@ -30,6 +31,7 @@ from ..pages import (
     KeyValue,
     MethodologyView,
     NotFoundView,
+    Page,
     ReportView,
     RunsView,
 )
@@ -48,21 +50,63 @@ from ..tables import (
 from ..urls import Urls
 from .base import ViewBase
 
+# The runs page lists this many of the newest runs; every run is on its month's page.
+MAX_INDEX_RUNS = 100
+UNDATED = "undated"
+
+
+def month_of(run) -> str:
+    """The month page a run is listed on: its date's year and month, or "undated"."""
+    return run.date.strftime("%Y-%m") if run.date else UNDATED
+
 
 class IndexPages(ViewBase):
     """The site-wide pages: all runs, methodology, build report, compare, 404."""
 
     def runs(self) -> RunsView:
+        """The newest runs, filters that search every run (runs/index.json, loaded on demand), and
+        a page per month, so that any run is reachable without JavaScript and no page grows with
+        the history."""
         page = self.page(
             Urls.runs, "All runs", "Every benchmark run, filterable by hardware, runtime and date.", "runs"
         )
-        table = self.run_table(list(self.catalog.runs), page, "all-runs", filters=True)
+        runs = sorted(self.catalog.runs, key=lambda r: r.sort_key)
+        return self._runs_view(page, runs[-MAX_INDEX_RUNS:], "All runs")
+
+    def month(self, month: str) -> RunsView:
+        title = f"Runs of {month}" if month != UNDATED else "Runs without a date"
+        page = self.page(Urls.month(month), title, f"Every benchmark run of {month}.", "runs")
+        return self._runs_view(page, [r for r in self.catalog.runs if month_of(r) == month], title)
+
+    def _runs_view(self, page: Page, runs: list, title: str) -> RunsView:
+        counts = Counter(month_of(r) for r in self.catalog.runs)
+        months = tuple(
+            KeyValue(month, f"{n} run{'s' if n != 1 else ''}", page.link(Urls.month(month)))
+            for month, n in sorted(counts.items(), reverse=True)
+        )
         return RunsView(
             page,
-            table,
+            self.run_table(runs, page, "all-runs", filters=True),
             tuple(sorted({r.hardware for r in self.catalog.runs})),
             tuple(sorted({rt for r in self.catalog.runs for rt in r.runtimes})),
+            len(self.catalog.runs),
+            months,
+            page.link(Urls.runs_index),
+            title,
         )
+
+    def runs_index(self) -> str:
+        """Every run as one compact row, the runs page's table cells in order, for its filters."""
+        page = self.page(Urls.runs, "", "", "runs")
+        table = self.run_table(list(self.catalog.runs), page, "all-runs", filters=True)
+        rows = [
+            {
+                "attrs": attrs,
+                "cells": [[c.text, c.sort, c.href or "", c.grade] for c in row],
+            }
+            for row, attrs in zip(table.rows, table.row_attrs, strict=True)
+        ]
+        return dumps_finite({"runs": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     def methodology(self) -> MethodologyView:
         c = self.contract
