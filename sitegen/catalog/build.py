@@ -16,7 +16,6 @@ from .checks import duplicate_warnings, parse_timestamp, result_warnings
 from .classify import FileKind, classify_file
 from .derived import derive
 from .discover import RunDir, discover
-from .history import compute_series, compute_standings
 from .metadata import date_in_path, read_metadata
 from .model import Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
 from .resolve import hardware_words, resolve_hardware, resolve_model, resolve_runtime, resolve_workload
@@ -41,35 +40,28 @@ def build_catalog(
 
 
 def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tuple[Path, ...]) -> Catalog:
-    site = config.site
-    contract = config.contract
+    # records.py builds on this module's helpers; it assembles every kind of build's catalog.
+    from .records import assemble, record_of
+
     run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, *exclude])
-    diagnostics = walk_diagnostics(notes, config.base_dir)
     if progress:
         progress(f"found {len(run_dirs)} runs")
-    runs, found = read_runs(config, run_dirs)
-    diagnostics.extend(found)
+    runs, records = [], []
+    for run_dir in run_dirs:
+        run, found = read_run(config, run_dir)
+        runs.append(run)
+        records.append(record_of(run, found, config.site.reference_interactivity))
     if progress:
         read = sum(len(r.files) for r in runs)
         skipped = sum(r.n_skipped for r in runs)
         progress(
             f"read {read} files: {sum(len(r.results) for r in runs)} results, {skipped} not read as results"
         )
-
-    hardware = hardware_targets(site.hardware, {r.hardware for r in runs})
-    runtimes = _runtimes(runs, site.runtime)
-    standings = {}
-    series = []
-    for target in hardware:
-        on_target = [r for r in runs if r.hardware == target.id]
-        if on_target:
-            standings[target.id] = compute_standings(
-                target.id, on_target, contract, site.quality.stale_after_days
-            )
-            series.extend(compute_series(target.id, on_target, site.reference_interactivity))
-    series.sort(key=series_order)
-    diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
-    return Catalog(tuple(runs), tuple(hardware), runtimes, standings, tuple(series), tuple(diagnostics))
+    entries = {(r.id, e.source): e for r in runs for e in r.results}
+    catalog = assemble(config, notes, records, lambda run_id, source: entries[(run_id, source)])
+    # The full runs, for their own pages and for `check`, in the catalog's order.
+    full = {r.id: r for r in runs}
+    return replace(catalog, runs=tuple(full[s.id] for s in catalog.runs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,22 +73,13 @@ class _Quality:
     slos: list[SloConfig]
 
 
-def read_runs(config: LoadedConfig, run_dirs: list[RunDir]) -> tuple[list[Run], list[Diagnostic]]:
-    """Read, resolve and score each run directory; the runs in date order and their diagnostics."""
+def read_run(config: LoadedConfig, run_dir: RunDir) -> tuple[Run, list[Diagnostic]]:
+    """Read, resolve and score one run directory: the run and its diagnostics."""
     site = config.site
     targets = {h.id: h for h in site.hardware}
     max_bytes = int(site.max_file_mb * 1024 * 1024)
     quality = _Quality(site.quality, site.model, site.slo)
-    runs: list[Run] = []
-    diagnostics: list[Diagnostic] = []
-    for run_dir in run_dirs:
-        run, found = _read_run(
-            run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality
-        )
-        runs.append(run)
-        diagnostics.extend(found)
-    runs.sort(key=lambda r: r.sort_key)
-    return runs, diagnostics
+    return _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality)
 
 
 def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[HardwareTarget]:

@@ -22,25 +22,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
 
-from ..catalog.build import (
-    hardware_targets,
-    read_runs,
-    runtimes_from,
-    series_order,
-    spellings_of,
-    walk_diagnostics,
-)
+from ..catalog.build import read_run
 from ..catalog.discover import discover
-from ..catalog.history import (
-    StandingCandidates,
-    compute_series,
-    merge_candidates,
-    merge_series,
-    newest_date,
-    standing_candidates,
-    standing_from,
-)
-from ..catalog.model import Catalog, Diagnostic, RunSummary, Series
+from ..catalog.history import StandingCandidates, standing_candidates
+from ..catalog.model import Catalog, ResultEntry
+from ..catalog.records import RunRecord, assemble, record_of
 from ..config import LoadedConfig
 from ..errors import BuildError
 from .raw import link_source_files
@@ -78,40 +64,14 @@ def build_sharded(
         processes.append(process)
     try:
         shards = [_receive(pipe, ShardRead) for pipe in pipes]
-        summaries = sorted((s for shard in shards for s in shard.summaries), key=lambda r: r.sort_key)
+        records = [record for shard in shards for record in shard.records]
         say(
-            f"read {sum(r.n_files for r in summaries)} files: {sum(r.n_results for r in summaries)} results, "
-            f"{sum(r.n_skipped for r in summaries)} not read as results"
+            f"read {sum(r.summary.n_files for r in records)} files: "
+            f"{sum(r.summary.n_results for r in records)} results, "
+            f"{sum(r.summary.n_skipped for r in records)} not read as results"
         )
-        hardware = hardware_targets(site.hardware, {r.hardware for r in summaries})
-        spellings: dict[str, set[str]] = {}
-        for shard in shards:
-            for runtime, names in shard.spellings.items():
-                spellings.setdefault(runtime, set()).update(names)
-        standings = {}
-        for target in hardware:
-            parts = [shard.candidates[target.id] for shard in shards if target.id in shard.candidates]
-            if parts:
-                standings[target.id] = standing_from(
-                    target.id,
-                    merge_candidates(parts),
-                    config.contract,
-                    site.quality.stale_after_days,
-                    newest_date([r for r in summaries if r.hardware == target.id]),
-                )
-        order = {r.id: i for i, r in enumerate(summaries)}
-        series = sorted(merge_series([shard.series for shard in shards], order), key=series_order)
-        diagnostics = walk_diagnostics(notes, config.base_dir)
-        diagnostics += [d for shard in shards for d in shard.diagnostics]
-        diagnostics.sort(key=lambda d: (d.path, d.level, d.reason))
-        catalog = Catalog(
-            tuple(summaries),
-            tuple(hardware),
-            runtimes_from(spellings, site.runtime),
-            standings,
-            tuple(series),
-            tuple(diagnostics),
-        )
+        latest = {key: entry for shard in shards for key, entry in shard.latest.items()}
+        catalog = assemble(config, notes, records, lambda run_id, source: latest[(run_id, source)])
         for pipe in pipes:
             pipe.send(catalog)
         builder = ViewBuilder(catalog, site, config.contract, base_url, cards_from)
@@ -136,13 +96,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class ShardRead:
-    """A worker's first message: what pages about many runs need of its runs."""
+    """A worker's first message: the record of each of its runs, and the full entry of each
+    standings candidate that is the latest of its key within the shard (the latest of all
+    shards is among them)."""
 
-    summaries: list[RunSummary]
-    diagnostics: list[Diagnostic]
-    series: list[Series]
-    candidates: dict[str, StandingCandidates]  # hardware id -> the latest entry per key
-    spellings: dict[str, set[str]]
+    records: list[RunRecord]
+    latest: dict[tuple[str, str], ResultEntry]  # (run id, file) -> entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,14 +149,16 @@ def _worker(
     _die_with_parent()
     try:
         site = config.site
-        runs, diagnostics = read_runs(config, run_dirs)
-        candidates: dict[str, StandingCandidates] = {}
-        series = []
+        runs, records = [], []
+        for run_dir in run_dirs:
+            run, found = read_run(config, run_dir)
+            runs.append(run)
+            records.append(record_of(run, found, site.reference_interactivity))
+        latest: dict[str, StandingCandidates] = {}
         for run in runs:
-            standing_candidates([run], candidates.setdefault(run.hardware, {}))
-            series.extend(compute_series(run.hardware, [run], site.reference_interactivity))
-        spellings = spellings_of(runs)
-        pipe.send(ShardRead([r.summary() for r in runs], diagnostics, series, candidates, spellings))
+            standing_candidates([run], latest.setdefault(run.hardware, {}))
+        entries = {(run_id, e.source): e for part in latest.values() for _, run_id, e in part.values()}
+        pipe.send(ShardRead(records, entries))
         catalog: Catalog = pipe.recv()
         mine = {r.id for r in runs}
         full = {r.id: r for r in runs}
