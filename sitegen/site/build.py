@@ -19,12 +19,12 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__
-from ..catalog.build import build_catalog
-from ..catalog.discover import SITE_MARKER
+from ..catalog.build import walk_diagnostics
+from ..catalog.discover import SITE_MARKER, discover
 from ..catalog.model import Catalog
 from ..config import LoadedConfig
 from ..errors import BuildError
@@ -32,8 +32,19 @@ from ..safefs import Refused, inside, open_regular
 from ..safetext import xml_text
 from ..theme import default_dir
 from .cards import missing_reason
-from .raw import link_source_files
-from .render import copy_assets, environment, render_jobs
+from .incremental import (
+    CACHE_FORMAT,
+    BuildCache,
+    Fingerprints,
+    build_incremental,
+    code_hash,
+    config_hash,
+    load_cache,
+    save_cache,
+    site_key,
+    theme_hash,
+)
+from .render import copy_assets, environment
 from .sharded import build_sharded
 from .urls import Urls
 from .views import ViewBuilder
@@ -248,10 +259,23 @@ def _build_locked(
             progress(f"{time.perf_counter() - started:5.1f} s  {message}")
 
     base_url = config.site.base_url if base_url is None else base_url
-    # Hashed before anything is read: a change made while the build reads is seen by the next build.
-    fingerprint = input_fingerprint(config, out, base_url)
-    say("hashed the inputs")
-    if not force and fingerprint == _previous_fingerprint(out):
+    # Stage 1, discover and fingerprint, before anything is read: a change made while the
+    # build reads is seen by the next build.
+    code, theme_key = code_hash(), theme_hash(config)
+    settings = config_hash(config)  # site.toml: what every page depends on
+    cache_settings = settings + ":" + str(config.base_dir.resolve())  # records hold absolute paths
+    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, out])
+    cache = None if force else load_cache(out, code, cache_settings, say)
+    prints = Fingerprints(cache.file_hashes if cache else {}, int(config.site.max_file_mb * 1024 * 1024))
+    roots = {root: i for i, root in enumerate(config.result_roots)}
+    fingerprints = {rd.id: prints.run(rd, roots.get(rd.root, -1)) for rd in run_dirs}
+    key = site_key(
+        code, settings, theme_key, base_url, fingerprints, walk_diagnostics(notes, config.base_dir)
+    )
+    # What every page depends on besides the runs: a run's own files keep when only runs change.
+    pages_key = site_key(code, settings, theme_key, base_url, {}, ())
+    say(f"found {len(run_dirs)} runs and hashed their files")
+    if cache is not None and cache.site == key and (out / MARKER).is_file():
         return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
 
     tmp = out.parent / f".{out.name}.sitegen-tmp"
@@ -280,21 +304,39 @@ def _build_locked(
     cards_from = out if config.site.preview_images and not no_cards else None
 
     try:
+        # Stages 2 to 4, read, assemble and render: incrementally where the last build left a
+        # usable cache and site, else from scratch, in parallel where there is more than one core.
         env = environment(theme)
-        if workers > 1:
-            catalog, pages = build_sharded(
-                config, tmp, base_url, env, workers, say, meanwhile, cards_from, exclude=(out,)
+        previous = cache is not None and bool(cache.records) and (out / MARKER).is_file()
+        if previous or workers == 1:
+            built = build_incremental(
+                config,
+                out,
+                tmp,
+                base_url,
+                env,
+                cache if previous and cache is not None else BuildCache(CACHE_FORMAT, code, cache_settings),
+                run_dirs,
+                notes,
+                fingerprints,
+                pages_key,
+                cards_from,
+                say,
             )
+            jobs = ViewBuilder(built.catalog, config.site, config.contract, base_url, cards_from).jobs()
+            meanwhile(built.catalog, jobs)
         else:
-            catalog = build_catalog(config, say, exclude=(out,))
-            jobs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).jobs()
-            pages = render_jobs(env, tmp, jobs)
-            link_source_files(catalog.runs, tmp)
-            meanwhile(catalog, jobs)
+            built = build_sharded(
+                config, tmp, base_url, env, workers, say, meanwhile, cards_from, run_dirs, notes
+            )
+            outputs = ViewBuilder(
+                built.catalog, config.site, config.contract, base_url, cards_from
+            ).run_output_keys(pages_key, fingerprints)
+            built = replace(built, outputs=outputs)
+        catalog, pages = built.catalog, built.pages
         say(f"wrote {pages} pages and the source files of {len(catalog.runs)} runs")
         (tmp / MARKER).write_text(
-            json.dumps({"generator": "sitegen", "version": __version__, "inputs": fingerprint}, indent=1)
-            + "\n",
+            json.dumps({"generator": "sitegen", "version": __version__, "inputs": key}, indent=1) + "\n",
             encoding="utf-8",
         )
         _swap(tmp, out)
@@ -304,6 +346,18 @@ def _build_locked(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    # Stage 5: what the next build starts from (after the swap: a failed build keeps the old one).
+    try:
+        next_cache = BuildCache(CACHE_FORMAT, code, cache_settings, prints.now, fingerprints)
+        next_cache.records, next_cache.latest, next_cache.outputs, next_cache.site = (
+            built.records,
+            built.latest,
+            built.outputs,
+            key,
+        )
+        save_cache(out, next_cache)
+    except OSError as exc:
+        say(f"could not save the build cache ({exc.strerror or exc}); the next build starts from scratch")
     return BuildSummary(
         out=out,
         pages=pages,

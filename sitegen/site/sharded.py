@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..catalog.build import read_run
-from ..catalog.discover import discover
+from ..catalog.discover import RunDir, WalkNote
 from ..catalog.history import StandingCandidates, standing_candidates
 from ..catalog.model import Catalog, ResultEntry
 from ..catalog.records import RunRecord, assemble, record_of
 from ..config import LoadedConfig
 from ..errors import BuildError
+from .incremental import Built
 from .raw import link_source_files
 from .render import render_jobs
 from .views import ViewBuilder
@@ -42,13 +43,13 @@ def build_sharded(
     workers: int,
     say: Callable[[str], None],
     meanwhile: Callable[[Catalog, list], None],
-    cards_from: Path | None = None,
-    exclude: tuple[Path, ...] = (),
-) -> tuple[Catalog, int]:
-    """Build every page into `tmp` with `workers` processes; return the catalog (of run summaries) and the page count."""
+    cards_from: Path | None,
+    run_dirs: list[RunDir],
+    notes: list[WalkNote],
+) -> Built:
+    """Build every page into `tmp` with `workers` processes: the catalog (of run summaries),
+    the pages written, and every run's record for the next build's cache."""
     site = config.site
-    run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, *exclude])
-    say(f"found {len(run_dirs)} runs")
     context = multiprocessing.get_context("fork")
     pipes, processes = [], []
     for index in range(workers):
@@ -71,7 +72,13 @@ def build_sharded(
             f"{sum(r.summary.n_skipped for r in records)} not read as results"
         )
         latest = {key: entry for shard in shards for key, entry in shard.latest.items()}
-        catalog = assemble(config, notes, records, lambda run_id, source: latest[(run_id, source)])
+        used: dict[tuple[str, str], ResultEntry] = {}
+
+        def entry_of(run_id: str, source: str) -> ResultEntry:
+            used[(run_id, source)] = latest[(run_id, source)]
+            return used[(run_id, source)]
+
+        catalog = assemble(config, notes, records, entry_of)
         for pipe in pipes:
             pipe.send(catalog)
         builder = ViewBuilder(catalog, site, config.contract, base_url, cards_from)
@@ -88,7 +95,7 @@ def build_sharded(
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
-    return catalog, pages
+    return Built(catalog, pages, {r.summary.id: r for r in records}, used, {})
 
 
 T = TypeVar("T")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
 from ...catalog.model import Run
@@ -54,6 +55,31 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
             PageJob(Urls.not_found, "404.html", self.not_found),
         ]
         return jobs + self.export_jobs()
+
+    def run_output_keys(self, site_key: str, fingerprints: dict[str, str]) -> dict[str, str]:
+        """For each run, a key of everything its own page and files are made from: its files
+        (its fingerprint), the site's key (sitegen, theme, site.toml, base URL) and what else its
+        page shows: the previous run on its target, the navigation, its target's name and its
+        runtimes' names and colours. Equal keys mean equal files."""
+        nav = repr([(h.id, h.name) for h in self.active_hardware])
+        previous: dict[str, str] = {}
+        keys = {}
+        for run in self.catalog.runs:
+            runtimes = [
+                (rt, self.runtime_names.get(rt, rt), self.styles.runtime(rt)) for rt in sorted(run.runtimes)
+            ]
+            context = repr(
+                (
+                    fingerprints.get(run.id),
+                    previous.get(run.hardware),
+                    nav,
+                    self.hardware_names.get(run.hardware),
+                    runtimes,
+                )
+            )
+            keys[run.id] = hashlib.blake2b(f"{site_key}\0{context}".encode(), digest_size=16).hexdigest()
+            previous[run.hardware] = run.id
+        return keys
 
     def export_jobs(self) -> list[PageJob]:
         """Files beside the pages: per-run scorecards, badges, feeds (written as they are), preview cards."""

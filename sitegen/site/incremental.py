@@ -1,0 +1,323 @@
+"""Incremental builds: reuse what the previous build made, recompute only what depends on a change.
+
+The cache lives beside the output, in `.<output>.sitegen-cache/cache.pickle`.
+It holds, from the last build:
+
+- the content hash of every input file, with its size, modification time and
+  inode (a file whose stat is unchanged is not read again);
+- each run's fingerprint (its files' names and contents, run.toml, README.md)
+  and its record (catalog/records.py): what pages about many runs need of it;
+- the full entry of each latest standings candidate;
+- for each run, the key its own outputs were made from: its fingerprint, and
+  everything else its page shows (the previous run on its target, the site's
+  navigation, the names and colours of its runtimes), under the site's key
+  (sitegen's code, the theme, site.toml, the base URL).
+
+A build reads only the runs whose fingerprint changed (and, rarely, a run
+whose entry the standings need or whose page must be redrawn), assembles the
+catalog from records exactly as a cold build does, renders every page about
+many runs, renders the run pages whose key changed, and hard-links the other
+runs' files from the previous site. A cache from another sitegen, another
+site.toml or in an unreadable state is ignored with a note, and the build is
+cold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import __version__
+from ..catalog.build import read_run
+from ..catalog.discover import RunDir, WalkNote
+from ..catalog.model import Catalog, ResultEntry, Run
+from ..catalog.records import RunRecord, assemble, record_of
+from ..config import LoadedConfig
+from ..safefs import Refused, open_regular
+from ..theme import default_dir
+
+CACHE_FORMAT = 1
+StatKey = tuple[int, int, int]  # size, mtime_ns, inode
+
+
+def cache_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.sitegen-cache" / "cache.pickle"
+
+
+@dataclass
+class BuildCache:
+    format: int
+    code: str  # sitegen's code and default theme
+    config: str  # site.toml and where it lies: records depend on it
+    file_hashes: dict[str, tuple[StatKey, str]] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # run id -> fingerprint
+    records: dict[str, RunRecord] = field(default_factory=dict)
+    latest: dict[tuple[str, str], ResultEntry] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)  # run id -> key of its own outputs
+    site: str = ""  # everything the whole site depends on: up to date when unchanged
+
+
+def code_hash() -> str:
+    """sitegen's own code and default theme: a change to either changes every output."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).resolve().parents[1]
+    for root, suffixes in (
+        (package, (".py",)),
+        (default_dir("templates"), None),
+        (default_dir("static"), None),
+    ):
+        for path in sorted(root.rglob("*")):
+            if (
+                path.is_file()
+                and (suffixes is None or path.suffix in suffixes)
+                and "__pycache__" not in path.parts
+            ):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def config_hash(config: LoadedConfig) -> str:
+    text = config.source.read_bytes() if config.source is not None else b""
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def theme_hash(config: LoadedConfig) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    if config.site.theme:
+        theme = config.base_dir / config.site.theme
+        for path in sorted(theme.rglob("*")) if theme.is_dir() else ():
+            if path.is_file() and not path.is_symlink():
+                digest.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_cache(out: Path, code: str, config: str, note: Callable[[str], None]) -> BuildCache | None:
+    """The previous build's cache, or None (with a note when one was there but is not usable)."""
+    path = cache_path(out)
+    if not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:  # a truncated, corrupted or foreign file: never trusted
+        note(f"build cache {path} is unreadable; ignored, building from scratch")
+        return None
+    if not isinstance(cache, BuildCache) or cache.format != CACHE_FORMAT:
+        note(f"build cache {path} is from another sitegen; ignored, building from scratch")
+        return None
+    if cache.code != code or cache.config != config:
+        note("sitegen or site.toml changed since the last build: every run is read again")
+        return BuildCache(CACHE_FORMAT, code, config, file_hashes=cache.file_hashes)
+    return cache
+
+
+def save_cache(out: Path, cache: BuildCache) -> None:
+    path = cache_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+class Fingerprints:
+    """Content hashes of input files, reusing the last build's where a file's stat is unchanged."""
+
+    def __init__(self, previous: dict[str, tuple[StatKey, str]], max_bytes: int) -> None:
+        self.previous = previous
+        self.now: dict[str, tuple[StatKey, str]] = {}
+        self.max_bytes = max_bytes
+
+    def file(self, path: Path) -> str:
+        real = os.path.realpath(path)
+        try:
+            st = os.stat(real)
+        except OSError:
+            return "missing"
+        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self.previous.get(real)
+        if known is not None and known[0] == key:
+            self.now[real] = known
+            return known[1]
+        if not stat.S_ISREG(st.st_mode):
+            value = f"special {stat.S_IFMT(st.st_mode)}"
+        elif st.st_size > self.max_bytes:
+            value = f"large {st.st_size} {st.st_mtime_ns}"  # never read, as the catalog never reads it
+        else:
+            digest = hashlib.blake2b(digest_size=16)
+            try:
+                with os.fdopen(open_regular(real), "rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        digest.update(chunk)
+                value = digest.hexdigest()
+            except Refused as refused:
+                value = refused.reason
+        self.now[real] = (key, value)
+        return value
+
+    def run(self, run_dir: RunDir, root_index: int) -> str:
+        """A run's fingerprint: its root's place in site.toml, its id, its files' names and the
+        contents of those the catalog reads; not where the checkout lives."""
+        digest = hashlib.blake2b(f"{root_index}\0{run_dir.id}".encode(), digest_size=16)
+        for name in run_dir.json_files:
+            digest.update(b"json\0" + name.encode() + b"\0" + self.file(run_dir.path / name).encode())
+        for name in run_dir.other_files:
+            # Other files are listed by name; only run.toml and README.md are read.
+            content = self.file(run_dir.path / name) if name in ("run.toml", "README.md") else ""
+            digest.update(b"other\0" + name.encode() + b"\0" + content.encode())
+        return digest.hexdigest()
+
+
+def site_key(
+    code: str, config: str, theme: str, base_url: str, fingerprints: dict[str, str], notes: Iterable[WalkNote]
+) -> str:
+    digest = hashlib.blake2b(f"{code}\0{config}\0{theme}\0{base_url}".encode(), digest_size=16)
+    for run_id, fp in sorted(fingerprints.items()):
+        digest.update(f"{run_id}\0{fp}\0".encode())
+    for note in notes:
+        digest.update(f"{note.path}\0{note.reason}\0{note.level}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Reading:
+    """Runs read during this build, and records for every run."""
+
+    config: LoadedConfig
+    dirs: dict[str, RunDir]
+    full: dict[str, Run] = field(default_factory=dict)
+    records: dict[str, RunRecord] = field(default_factory=dict)
+
+    def read(self, run_id: str) -> Run:
+        if run_id not in self.full:
+            run, found = read_run(self.config, self.dirs[run_id])
+            self.full[run_id] = run
+            self.records[run_id] = record_of(run, found, self.config.site.reference_interactivity)
+        return self.full[run_id]
+
+
+def catalog_from(
+    reading: Reading,
+    notes: list[WalkNote],
+    cached_latest: dict[tuple[str, str], ResultEntry],
+    unchanged: set[str],
+) -> tuple[Catalog, dict[tuple[str, str], ResultEntry]]:
+    """The catalog from every run's record; full entries for the latest candidates come from
+    runs read now, else from the cache (when their run is unchanged), else by reading the run."""
+    used: dict[tuple[str, str], ResultEntry] = {}
+
+    def entry_of(run_id: str, source: str) -> ResultEntry:
+        key = (run_id, source)
+        if run_id not in reading.full and key in cached_latest and run_id in unchanged:
+            used[key] = cached_latest[key]
+        else:
+            run = reading.read(run_id)
+            used[key] = next(e for e in run.results if e.source == source)
+        return used[key]
+
+    catalog = assemble(reading.config, notes, list(reading.records.values()), entry_of)
+    return catalog, used
+
+
+def with_full_runs(catalog: Catalog, full: dict[str, Run]) -> Catalog:
+    """The catalog with some of its run summaries replaced by full runs (for their own pages)."""
+    return replace(catalog, runs=tuple(full.get(r.id, r) for r in catalog.runs))
+
+
+def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[str]) -> int:
+    """Hard-link (or copy) the files directly inside each of a run's folders of the previous
+    site (its page and exports, its raw source files) into the new one."""
+    import shutil
+
+    count = 0
+    for rel in run_dir_urls:
+        source_dir = previous / rel
+        if not source_dir.is_dir():
+            continue
+        target_dir = tmp / rel
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(source_dir):
+            if not entry.is_file(follow_symlinks=False):
+                continue  # nested runs have folders of their own
+            target = target_dir / entry.name
+            try:
+                os.link(entry.path, target, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(entry.path, target, follow_symlinks=False)
+            count += 1
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a build strategy hands back: the catalog, the pages it wrote, and the next cache."""
+
+    catalog: Catalog
+    pages: int
+    records: dict[str, RunRecord]
+    latest: dict[tuple[str, str], ResultEntry]
+    outputs: dict[str, str]
+
+
+def build_incremental(
+    config: LoadedConfig,
+    out: Path,
+    tmp: Path,
+    base_url: str,
+    env,
+    cache: BuildCache,
+    run_dirs: list[RunDir],
+    notes: list[WalkNote],
+    fingerprints: dict[str, str],
+    key: str,
+    cards_from: Path | None,
+    say: Callable[[str], None],
+) -> Built:
+    """Build in this process, reading only what changed since `cache` (everything, for an empty
+    cache), and hard-linking the unchanged runs' files from the previous site at `out`."""
+    from .raw import link_source_files
+    from .render import render_jobs
+    from .urls import Urls, disk_path
+    from .views import ViewBuilder
+
+    reading = Reading(config, {rd.id: rd for rd in run_dirs})
+    unchanged = {
+        rd.id
+        for rd in run_dirs
+        if rd.id in cache.records and cache.fingerprints.get(rd.id) == fingerprints[rd.id]
+    }
+    for rd in run_dirs:
+        if rd.id in unchanged:
+            reading.records[rd.id] = cache.records[rd.id]
+        else:
+            reading.read(rd.id)
+    say(f"read {len(reading.full)} of {len(run_dirs)} runs (the others are unchanged)")
+    catalog, latest = catalog_from(reading, notes, cache.latest, unchanged)
+    outputs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).run_output_keys(
+        key, fingerprints
+    )
+    previous_site = (out / "index.html").is_file()
+    redraw = {
+        run_id
+        for run_id, output_key in outputs.items()
+        if not previous_site or cache.outputs.get(run_id) != output_key
+    }
+    for run_id in sorted(redraw):
+        reading.read(run_id)
+    say(f"drawing the pages of {len(redraw)} runs; {len(outputs) - len(redraw)} are reused")
+    local = with_full_runs(catalog, {run_id: reading.full[run_id] for run_id in redraw})
+    jobs = ViewBuilder(local, config.site, config.contract, base_url, cards_from).jobs()
+    is_card = lambda job: job.url.startswith("cards/")  # noqa: E731 - cards are drawn from summaries
+    pages = render_jobs(env, tmp, [j for j in jobs if not j.per_run or j.run_id in redraw or is_card(j)])
+    link_source_files([reading.full[run_id] for run_id in sorted(redraw)], tmp)
+    reused = [run_id for run_id in outputs if run_id not in redraw]
+    folders = [os.path.dirname(disk_path(Urls.run(run_id))) for run_id in reused]
+    folders += [os.path.dirname(disk_path(Urls.raw(run_id, "x"))) for run_id in reused]
+    link_previous_run_files(out, tmp, folders)
+    pages += len(reused)
+    return Built(catalog, pages, dict(reading.records), latest, outputs)
