@@ -1,0 +1,114 @@
+"""Incremental builds give the same bytes as a cold build, for any sequence of changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.site.build import build_site
+from sitegen.site.incremental import cache_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = ROOT / "examples" / "results" / "synthetic"
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Two synthetic targets, four weekly runs each, a theme folder and a site.toml."""
+    for target in ("l4", "jetson-agx-orin"):
+        for run in sorted((SYNTHETIC / target).iterdir())[:4]:
+            shutil.copytree(run, tmp_path / "results" / target / run.name)
+    (tmp_path / "theme" / "static").mkdir(parents=True)
+    (tmp_path / "theme" / "static" / "extra.css").write_text("body { margin: 0; }\n")
+    (tmp_path / "site.toml").write_text(
+        'title = "Incremental"\nresults = ["results"]\ntheme = "theme"\n'
+        '[[hardware]]\nid = "l4"\nname = "L4"\nmatch = ["l4/*"]\ngpus = 1\nprice_per_hour = 0.7\n'
+    )
+    return tmp_path
+
+
+def rebuild_and_compare(project: Path) -> tuple[int, str]:
+    """An incremental build into _site and a cold one into _cold: the same files, byte for byte."""
+    lines: list[str] = []
+    incremental = build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
+    cold = build_site(load_config(cwd=project), project / "_cold", workers=2, force=True)
+    assert digest(incremental.out) == digest(cold.out)
+    reused = next((line for line in lines if "are reused" in line), "")
+    return incremental.pages, reused
+
+
+def test_every_kind_of_change_rebuilds_to_the_cold_build_bytes(project: Path):
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    results = project / "results"
+    l4_runs = sorted((results / "l4").iterdir())
+
+    # Add a run: only its page is drawn; the others are linked from the previous site.
+    shutil.copytree(l4_runs[-1], results / "l4" / "2026-03-30")
+    _, reused = rebuild_and_compare(project)
+    assert "drawing the pages of 1 runs; 8 are reused" in reused
+
+    # Change one result file.
+    changed = sorted((results / "l4" / "2026-03-30").glob("*-c1.json"))[0]
+    data = json.loads(changed.read_text())
+    changed.write_text(json.dumps(data | {"tokens_per_sec": data["tokens_per_sec"] * 1.5}))
+    rebuild_and_compare(project)
+
+    # A run with a new runtime, whose id sorts first: every runtime's colour shifts by one.
+    newcomer = results / "l4" / "2026-04-06"
+    shutil.copytree(l4_runs[-1], newcomer)
+    for path in newcomer.glob("*.json"):
+        data = json.loads(path.read_text())
+        data["runtime_name"] = "aardvark-" + data["runtime_name"].rsplit("-", 1)[-1]
+        path.write_text(json.dumps(data))
+    rebuild_and_compare(project)
+
+    # Delete a run, and rename another.
+    shutil.rmtree(l4_runs[1])
+    (results / "jetson-agx-orin" / sorted(p.name for p in (results / "jetson-agx-orin").iterdir())[0]).rename(
+        results / "jetson-agx-orin" / "2025-12-29"
+    )
+    rebuild_and_compare(project)
+
+    # Edit site.toml: every run is read again.
+    with (project / "site.toml").open("a") as f:
+        f.write('[[runtime]]\nid = "vllm"\nname = "vLLM (renamed)"\nmatch = ["vllm*"]\n')
+    rebuild_and_compare(project)
+
+    # Edit a theme file.
+    (project / "theme" / "static" / "extra.css").write_text("body { margin: 1px; }\n")
+    rebuild_and_compare(project)
+
+    # Nothing changed: up to date, nothing written.
+    assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
+
+
+def test_a_corrupted_or_foreign_cache_is_ignored_with_a_note(project: Path):
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    cache = cache_path(project / "_site")
+    for content in (
+        b"not a pickle",
+        b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x05.",
+    ):  # garbage, a number
+        cache.write_bytes(content)
+        shutil.copytree(
+            sorted((project / "results" / "l4").iterdir())[0],
+            project / "results" / "l4" / f"2027-0{len(content) % 9}-01",
+        )
+        lines: list[str] = []
+        build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
+        assert any("build cache" in line and "ignored" in line for line in lines), lines
+        cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
+        assert digest(project / "_site") == digest(cold.out)
