@@ -112,3 +112,10 @@ def test_a_corrupted_or_foreign_cache_is_ignored_with_a_note(project: Path):
         assert any("build cache" in line and "ignored" in line for line in lines), lines
         cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
         assert digest(project / "_site") == digest(cold.out)
+
+
+def test_the_pages_workflow_keeps_the_site_and_the_cache_sitegen_reads():
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    cache_dir = cache_path(Path("_site")).parent.name
+    assert f"            {cache_dir}\n" in workflow and "            _site\n" in workflow
+    assert "uses: actions/cache@v4" in workflow and "hashFiles('site.toml')" in workflow

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
-import hashlib
 import json
 import os
 import shutil
-import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,9 +26,8 @@ from ..catalog.discover import SITE_MARKER, discover
 from ..catalog.model import Catalog
 from ..config import LoadedConfig
 from ..errors import BuildError
-from ..safefs import Refused, inside, open_regular
+from ..safefs import inside
 from ..safetext import xml_text
-from ..theme import default_dir
 from .cards import missing_reason
 from .incremental import (
     CACHE_FORMAT,
@@ -147,85 +144,6 @@ def recover_output(out: Path) -> None:
     old = _old_path(out)
     if not out.exists() and (old / MARKER).is_file():
         os.replace(old, out)
-
-
-def _entries_under(root: Path, skip: set[str]) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every entry below `root` with its lstat, in a stable order; links are not followed."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in skip
-        )
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            try:
-                yield path, os.lstat(path)
-            except OSError:
-                continue
-
-
-def _file_digest(path: Path, st: os.stat_result, max_bytes: int, root_real: str) -> bytes:
-    """What stands for one entry in the fingerprint. Regular files up to `max_bytes` are hashed
-    by content, streamed; larger ones by size and modification time (they are never read);
-    links by what they resolve to (so the same tree hashes the same wherever it is checked
-    out); special files by their type, never opened."""
-    if stat.S_ISLNK(st.st_mode):
-        real = os.path.realpath(path)
-        if not os.path.exists(real):
-            return b"link\0dangling"
-        if inside(real, root_real):
-            return b"link\0" + os.fsencode(os.path.relpath(real, root_real))
-        try:
-            return b"link outside\0" + os.fsencode(os.readlink(path))
-        except OSError:
-            return b"link outside"
-    if not stat.S_ISREG(st.st_mode):
-        return f"special {stat.S_IFMT(st.st_mode)}".encode()
-    if st.st_size > max_bytes:
-        return f"large {st.st_size} {st.st_mtime_ns}".encode()
-    digest = hashlib.blake2b(digest_size=16)
-    try:
-        fd = open_regular(path)
-    except Refused as refused:
-        return refused.reason.encode()
-    with os.fdopen(fd, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.digest()
-
-
-def input_fingerprint(config: LoadedConfig, out: Path, base_url: str) -> str:
-    """A hash of everything the output depends on: sitegen's code, config, theme and every result file."""
-    digest = hashlib.sha256()
-    digest.update(f"sitegen {__version__}\0{base_url}\0".encode())
-    skip = {os.path.realpath(out)}
-    max_bytes = int(config.site.max_file_mb * 1024 * 1024)
-    package = Path(__file__).resolve().parents[1]
-    theme = [config.base_dir / config.site.theme] if config.site.theme else []
-    sources = [("code", package), ("templates", default_dir("templates")), ("static", default_dir("static"))]
-    sources += [("theme", t) for t in theme] + [(f"root{i}", r) for i, r in enumerate(config.result_roots)]
-    if config.source is not None:
-        digest.update(b"config\0" + config.source.read_bytes())
-    for label, root in sources:
-        if not root.is_dir():
-            continue
-        root_real = os.path.realpath(root)
-        for path, st in _entries_under(root, skip):
-            if label == "code" and path.suffix != ".py":
-                continue
-            name = os.fsencode(path.relative_to(root).as_posix())
-            size = st.st_size if stat.S_ISREG(st.st_mode) else 0  # a link's size is its text's length
-            digest.update(label.encode() + b"\0" + name + f"\0{size}\0".encode())
-            digest.update(_file_digest(path, st, max_bytes, root_real))
-    return digest.hexdigest()
-
-
-def _previous_fingerprint(out: Path) -> str | None:
-    try:
-        return json.loads((out / MARKER).read_text(encoding="utf-8")).get("inputs")
-    except (OSError, ValueError, AttributeError):
-        return None
 
 
 def build_site(
