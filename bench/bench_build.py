@@ -1,13 +1,20 @@
-"""Print build figures: time and pages/s for the examples and a 10,000-result history,
-the largest page, and a rebuild with nothing changed.
+"""Print build figures, all measured in one run (shared machines drift: compare within a run).
 
-    .venv/bin/python bench/bench_build.py [--dir /tmp/sitegen-bench-history] [--dates 105]
+    .venv/bin/python bench/bench_build.py [--sizes 10000 50000] [--asv PATH] [--baseline REV]
 
-The bar (measured on these machines): `asv publish` turns the same data volume
-into its site in about 4 s; sitegen must build the 10,000-result history from
-cold faster than that, rebuild with nothing changed in under 1 s, and keep
-every page but the shared plotly bundle under 300 KB. Each build runs in a
-fresh process, so "cold" includes imports. Compare figures within one run.
+For the examples and for generated histories of about 10,000 and 50,000
+results: the cold build (time, pages/s, peak memory of the build's processes),
+`asv publish` on the same data volume when an asv executable is given (and the
+ratio), a rebuild with nothing changed, a rebuild after adding one run, a
+rebuild after changing one result file, and the largest page (plotly.js, the
+one shared bundle, aside). Each build runs in a fresh process, so every figure
+includes imports. `--baseline REV` also times cold builds of another git
+revision, alternated with this one.
+
+The bars: cold builds at least twice as fast as `asv publish` at both sizes on
+two cores; adding a run rebuilds at least 5x faster than a cold build (aim
+under 1 s) at 10,000 results; nothing changed, under 0.3 s; peak memory at
+50,000 results at most 1.5 GB; no page over 300 KB.
 """
 
 from __future__ import annotations
@@ -34,7 +41,18 @@ def timed_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> 
         env["PYTHONPATH"] = str(code)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "sitegen", "build", "--out", str(out), *extra],
+        [
+            "/usr/bin/time",
+            "-f",
+            "peak-kb %M",
+            sys.executable,
+            "-m",
+            "sitegen",
+            "build",
+            "--out",
+            str(out),
+            *extra,
+        ],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -46,10 +64,78 @@ def timed_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> 
     return seconds, done.stdout.strip()
 
 
+def peak_mb(cwd: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """A cold build's time and the peak resident memory of its largest process (parent or worker)."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent / f".{out.name}.sitegen-cache", ignore_errors=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            "/usr/bin/time",
+            "-f",
+            "peak-kb %M",
+            sys.executable,
+            "-m",
+            "sitegen",
+            "build",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"build failed in {cwd}:\n{done.stderr}")
+    peak = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-kb"))
+    return seconds, peak / 1024
+
+
 def page_figures(out: Path) -> tuple[int, Path, int]:
     pages = [p for p in out.rglob("*.html")]
     largest = max(pages, key=lambda p: p.stat().st_size)
     return len(pages), largest, largest.stat().st_size
+
+
+def history(results: Path, asv: str | None, asv_commits: int, label: str) -> None:
+    """Every figure of one generated history, with asv on the same data volume when given."""
+    cwd = results.parent
+    out = cwd / "_site"
+    (cwd / "site.toml").write_text(f'results = ["{results.name}"]\n', encoding="utf-8")
+    count = sum(1 for _ in results.rglob("*.json"))
+    cold, peak = peak_mb(cwd, out)
+    pages, largest, size = page_figures(out)
+    print(f"{label} ({count} results)")
+    print(
+        f"  cold build:                {cold:.2f} s  ({pages / cold:,.0f} pages/s), peak memory {peak:,.0f} MB"
+    )
+    if asv:
+        from bench_vs_asv import asv_tree, timed
+
+        tree = asv_tree(cwd.parent / f"sitegen-vs-asv-{asv_commits}", asv_commits)
+        asv_seconds = timed([asv, "publish", "--no-pull"], tree)
+        print(f"  asv publish, same volume:  {asv_seconds:.2f} s  (sitegen {asv_seconds / cold:.2f}x faster)")
+    nothing, _ = timed_build(cwd, out)
+    print(f"  rebuild, nothing changed:  {nothing:.2f} s")
+    newest = max(
+        (p for p in results.rglob("*") if p.is_dir() and any(p.glob("*.json"))), key=lambda p: p.name
+    )
+    added = newest.parent / "9999-12-31"
+    shutil.rmtree(added, ignore_errors=True)
+    shutil.copytree(newest, added)
+    try:
+        add, line = timed_build(cwd, out)
+        print(f"  rebuild, one run added:    {add:.2f} s  ({cold / add:.1f}x faster than cold)")
+        changed = sorted(added.glob("*.json"))[0]
+        changed.write_bytes(changed.read_bytes().replace(b'"concurrency"', b'"note": 1, "concurrency"', 1))
+        change, _ = timed_build(cwd, out)
+        print(f"  rebuild, one file changed: {change:.2f} s")
+    finally:
+        shutil.rmtree(added, ignore_errors=True)
+    timed_build(cwd, out)
+    print(f"  largest page:              {size / 1024:.0f} KB ({largest.relative_to(out)})")
 
 
 def report(label: str, cwd: Path, out: Path) -> None:
@@ -100,8 +186,9 @@ def compare_with(revision: str, cwd: Path, out: Path, rounds: int = 3) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/sitegen-bench-history"))
-    parser.add_argument("--dates", type=int, default=105)
+    parser.add_argument("--root", type=Path, default=Path("/tmp"), help="where the generated histories go")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000], help="results per history")
+    parser.add_argument("--asv", help="an asv executable: also time asv publish on the same volumes")
     parser.add_argument(
         "--baseline",
         metavar="REV",
@@ -109,21 +196,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     report("examples (site.toml of the repository)", ROOT, Path("/tmp/sitegen-bench-examples-site"))
-    results = ensure_tree(args.dir, args.dates)
-    count = sum(1 for _ in results.rglob("*.json"))
-    site_toml = args.dir / "site.toml"
-    site_toml.write_text(f'results = ["{results.name}"]\n', encoding="utf-8")
-    report(f"generated history ({count} results), local build", args.dir, args.dir / "_site")
-    if args.baseline:
-        compare_with(args.baseline, args.dir, args.dir / "_site")
-    site_toml.write_text(
-        f'results = ["{results.name}"]\nbase_url = "https://example.org/bench/"\n', encoding="utf-8"
-    )
-    report(
-        f"generated history ({count} results), published with a base URL: preview cards drawn",
-        args.dir,
-        args.dir / "_site",
-    )
+    for size in args.sizes:
+        dates = max(1, round(size / 96))  # the generator writes 96 results per date
+        cwd = args.root / f"sitegen-bench-{size}"
+        results = ensure_tree(cwd, dates)
+        # asv's volume for 10,080 results is 357 commits of 6 machines x 51 benchmarks; scaled.
+        history(results, args.asv, round(357 * dates / 105), "generated history")
+        if args.baseline:
+            compare_with(args.baseline, cwd, cwd / "_site")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from bench_catalog import ensure_tree  # noqa: E402
 MACHINES, COMMITS, BENCHMARKS = 6, 357, 51
 
 
-def asv_tree(directory: Path) -> Path:
-    marker = directory / ".complete"
+def asv_tree(directory: Path, commits_wanted: int = COMMITS) -> Path:
+    """An asv results repository of MACHINES x `commits_wanted` x BENCHMARKS points."""
+    marker = directory / f".complete-{commits_wanted}"
     if marker.exists():
         return directory
     shutil.rmtree(directory, ignore_errors=True)
@@ -40,7 +41,7 @@ def asv_tree(directory: Path) -> Path:
     git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
     stream = []
-    for i in range(COMMITS):
+    for i in range(commits_wanted):
         stamp = 1_700_000_000 + i * 86_400
         message = f"commit {i}"
         stream.append(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
+from .catalog.discover import is_json_name
 from .errors import ResultError
 from .safefs import display
 from .scoring.composite import Loaded
@@ -34,10 +35,6 @@ class DirectoryLoad:
     training: tuple[tuple[str, TrainingStepResult], ...]  # (file name, training step)
     correctness: tuple[tuple[str, CorrectnessReport], ...]  # (file name, report)
     files: tuple[Classified, ...]  # every *.json file, in file-name order
-
-
-def is_json_name(name: str) -> bool:
-    return name.endswith(".json") and len(name) > len(".json")
 
 
 def summarise(files: Sequence[Classified]) -> DirectoryLoad:

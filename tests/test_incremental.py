@@ -97,19 +97,18 @@ def test_every_kind_of_change_rebuilds_to_the_cold_build_bytes(project: Path):
 
 def test_a_corrupted_or_foreign_cache_is_ignored_with_a_note(project: Path):
     build_site(load_config(cwd=project), project / "_site", workers=1)
-    cache = cache_path(project / "_site")
-    for content in (
-        b"not a pickle",
-        b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x05.",
-    ):  # garbage, a number
+    state = cache_path(project / "_site")
+    records = state.with_name("records.pickle")
+    number = b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x05."  # a valid pickle of the number 5
+    for i, (cache, content) in enumerate(((state, b"not a pickle"), (state, number), (records, number))):
         cache.write_bytes(content)
         shutil.copytree(
             sorted((project / "results" / "l4").iterdir())[0],
-            project / "results" / "l4" / f"2027-0{len(content) % 9}-01",
+            project / "results" / "l4" / f"2027-0{i + 1}-01",
         )
         lines: list[str] = []
         build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
-        assert any("build cache" in line and "ignored" in line for line in lines), lines
+        assert any("build cache" in line and "ignored" in line for line in lines), (cache.name, lines)
         cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
         assert digest(project / "_site") == digest(cold.out)
 

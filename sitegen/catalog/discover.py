@@ -18,8 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loader import is_json_name
-from ..safefs import Entry, EntryKind, inspect
+from ..safefs import Entry, EntryKind, inspect, is_decodable
 
 # Directories the walk never enters (beyond hidden ones, which start with a dot); each skip is reported.
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
@@ -34,6 +33,11 @@ RESERVED_NAMES = frozenset(
 )
 # The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.
 ROOT_RUN_FOLDER = "_root"
+
+
+def is_json_name(name: str) -> bool:
+    """What the reference reads: `*.json` exactly (case-sensitive), not the bare name `.json`."""
+    return name.endswith(".json") and len(name) > len(".json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +66,22 @@ class Listing:
     notes: tuple[WalkNote, ...]
 
 
-def list_directory(directory: Path, root_real: str) -> Listing:
-    """Judge every entry of one directory; raises OSError when it cannot be listed."""
+def list_directory(directory: Path, root_real: str, directory_real: str | None = None) -> Listing:
+    """Judge every entry of one directory; raises OSError when it cannot be listed.
+
+    `directory_real`: the directory's real path, when known: a plain entry (not a link) is
+    then judged from its directory entry alone, without resolving its path again.
+    """
     json_files, other_files, directories, notes = [], [], [], []
-    names = sorted(os.listdir(directory))
-    for name in names:
-        entry = inspect(directory / name, root_real)
+    with os.scandir(directory) as scan:
+        found = sorted(scan, key=lambda e: e.name)
+    for item in found:
+        name = item.name
+        entry = (
+            plain_entry(item, directory, directory_real, root_real)
+            if directory_real is not None
+            else inspect(directory / name, root_real)
+        )
         if entry.kind is EntryKind.OUTSIDE:
             notes.append(WalkNote(str(entry.path), entry.reason, "error"))
         elif not entry.usable:
@@ -79,6 +93,18 @@ def list_directory(directory: Path, root_real: str) -> Listing:
         else:
             other_files.append(entry)
     return Listing(tuple(json_files), tuple(other_files), tuple(directories), tuple(notes))
+
+
+def plain_entry(item: os.DirEntry, directory: Path, directory_real: str, root_real: str) -> Entry:
+    """An entry judged from its directory entry alone (no path resolution); a link, a special
+    file or a name that is not UTF-8 is inspected in full."""
+    name = item.name
+    if not item.is_symlink() and is_decodable(name):
+        if item.is_dir(follow_symlinks=False):
+            return Entry(name, directory / name, EntryKind.DIRECTORY, os.path.join(directory_real, name))
+        if item.is_file(follow_symlinks=False):
+            return Entry(name, directory / name, EntryKind.FILE, os.path.join(directory_real, name))
+    return inspect(directory / name, root_real)
 
 
 def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list[WalkNote]]:
@@ -150,7 +176,7 @@ def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote])
             continue
         seen.add(real)
         try:
-            listing = list_directory(directory, root_real)
+            listing = list_directory(directory, root_real, real)
         except OSError as exc:
             notes.append(WalkNote(str(directory), f"cannot list directory: {exc.strerror or exc}"))
             continue

@@ -19,32 +19,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.build import walk_diagnostics
 from ..catalog.discover import SITE_MARKER, discover
-from ..catalog.model import Catalog
-from ..config import LoadedConfig
 from ..errors import BuildError
 from ..safefs import inside
 from ..safetext import xml_text
-from .cards import missing_reason
 from .incremental import (
     CACHE_FORMAT,
     BuildCache,
     Fingerprints,
-    build_incremental,
     code_hash,
     config_hash,
     load_cache,
+    load_records,
+    notes_key,
     save_cache,
     site_key,
     theme_hash,
 )
-from .render import copy_assets, environment
-from .sharded import build_sharded
 from .urls import Urls
-from .views import ViewBuilder
+
+if TYPE_CHECKING:
+    from ..catalog.model import Catalog
+    from ..config import LoadedConfig
 
 MARKER = SITE_MARKER
 Progress = Callable[[str], None]
@@ -187,14 +186,19 @@ def _build_locked(
     prints = Fingerprints(cache.file_hashes if cache else {}, int(config.site.max_file_mb * 1024 * 1024))
     roots = {root: i for i, root in enumerate(config.result_roots)}
     fingerprints = {rd.id: prints.run(rd, roots.get(rd.root, -1)) for rd in run_dirs}
-    key = site_key(
-        code, settings, theme_key, base_url, fingerprints, walk_diagnostics(notes, config.base_dir)
-    )
+    key = site_key(code, settings, theme_key, base_url, fingerprints, notes_key(notes, config.base_dir))
     # What every page depends on besides the runs: a run's own files keep when only runs change.
     pages_key = site_key(code, settings, theme_key, base_url, {}, ())
     say(f"found {len(run_dirs)} runs and hashed their files")
     if cache is not None and cache.site == key and (out / MARKER).is_file():
         return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
+
+    # There is work to do: now the modules that do it (an up-to-date check never loads them).
+    from .cards import missing_reason
+    from .incremental import build_incremental
+    from .render import copy_assets, environment
+    from .sharded import build_sharded
+    from .views import ViewBuilder
 
     tmp = out.parent / f".{out.name}.sitegen-tmp"
     try:
@@ -225,7 +229,12 @@ def _build_locked(
         # Stages 2 to 4, read, assemble and render: incrementally where the last build left a
         # usable cache and site, else from scratch, in parallel where there is more than one core.
         env = environment(theme)
-        previous = cache is not None and bool(cache.records) and (out / MARKER).is_file()
+        previous = (
+            cache is not None
+            and cache.has_records
+            and (out / MARKER).is_file()
+            and load_records(out, cache, say)
+        )
         if previous or workers == 1:
             built = build_incremental(
                 config,

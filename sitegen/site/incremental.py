@@ -31,22 +31,30 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.build import read_run
 from ..catalog.discover import RunDir, WalkNote
-from ..catalog.model import Catalog, ResultEntry, Run
-from ..catalog.records import RunRecord, assemble, record_of
-from ..config import LoadedConfig
-from ..safefs import Refused, open_regular
+from ..safefs import Refused, display, open_regular
 from ..theme import default_dir
+
+if TYPE_CHECKING:  # the build's heavy modules load only once it knows there is work to do
+    from ..catalog.model import Catalog, ResultEntry, Run
+    from ..catalog.records import RunRecord
+    from ..config import LoadedConfig
 
 CACHE_FORMAT = 1
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
 
 
 def cache_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.sitegen-cache" / "cache.pickle"
+    """The cache's small part: file hashes, fingerprints, the site's key (all the up-to-date check
+    needs); the records, much larger, are in records.pickle beside it, read only to build."""
+    return out.parent / f".{out.name}.sitegen-cache" / "state.pickle"
+
+
+def records_path(out: Path) -> Path:
+    return cache_path(out).with_name("records.pickle")
 
 
 @dataclass
@@ -60,6 +68,7 @@ class BuildCache:
     latest: dict[tuple[str, str], ResultEntry] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # run id -> key of its own outputs
     site: str = ""  # everything the whole site depends on: up to date when unchanged
+    has_records: bool = False  # records, latest entries and outputs were saved (records.pickle)
 
 
 def code_hash() -> str:
@@ -116,13 +125,33 @@ def load_cache(out: Path, code: str, config: str, note: Callable[[str], None]) -
     return cache
 
 
+def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> bool:
+    """Read the records part of the cache into `cache`; False (with a note) when it cannot be."""
+    try:
+        with open(records_path(out), "rb") as handle:
+            site, records, latest, outputs = pickle.load(handle)
+        if site != cache.site or not isinstance(records, dict):
+            raise ValueError("records of another build")
+    except Exception:  # missing, truncated, corrupted or foreign: never trusted
+        note(f"build cache {records_path(out)} is unreadable; ignored, building from scratch")
+        return False
+    cache.records, cache.latest, cache.outputs = records, latest, outputs
+    return True
+
+
 def save_cache(out: Path, cache: BuildCache) -> None:
+    """Both parts, each written beside and renamed into place; the records first."""
     path = cache_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    parts = (
+        (records_path(out), (cache.site, cache.records, cache.latest, cache.outputs)),
+        (path, replace(cache, records={}, latest={}, outputs={}, has_records=True)),
+    )
+    for target, value in parts:
+        tmp = target.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
 
 
 class Fingerprints:
@@ -134,16 +163,17 @@ class Fingerprints:
         self.max_bytes = max_bytes
 
     def file(self, path: Path) -> str:
-        real = os.path.realpath(path)
+        name = str(path)  # as found; stat follows a link (the walk let only links inside the root by)
         try:
-            st = os.stat(real)
+            st = os.stat(path)
         except OSError:
             return "missing"
         key = (st.st_size, st.st_mtime_ns, st.st_ino)
-        known = self.previous.get(real)
+        known = self.previous.get(name)
         if known is not None and known[0] == key:
-            self.now[real] = known
+            self.now[name] = known
             return known[1]
+        real = os.path.realpath(path)
         if not stat.S_ISREG(st.st_mode):
             value = f"special {stat.S_IFMT(st.st_mode)}"
         elif st.st_size > self.max_bytes:
@@ -157,7 +187,7 @@ class Fingerprints:
                 value = digest.hexdigest()
             except Refused as refused:
                 value = refused.reason
-        self.now[real] = (key, value)
+        self.now[name] = (key, value)
         return value
 
     def run(self, run_dir: RunDir, root_index: int) -> str:
@@ -173,14 +203,26 @@ class Fingerprints:
         return digest.hexdigest()
 
 
+def notes_key(notes: Iterable[WalkNote], base_dir: Path) -> list[tuple[str, str, str]]:
+    """The walk's notes with paths relative to site.toml's folder, as the site shows them."""
+    out = []
+    for note in notes:
+        try:
+            path = Path(note.path).relative_to(base_dir).as_posix()
+        except ValueError:
+            path = note.path
+        out.append((display(path), note.reason, note.level))
+    return out
+
+
 def site_key(
     code: str, config: str, theme: str, base_url: str, fingerprints: dict[str, str], notes: Iterable[WalkNote]
 ) -> str:
     digest = hashlib.blake2b(f"{code}\0{config}\0{theme}\0{base_url}".encode(), digest_size=16)
     for run_id, fp in sorted(fingerprints.items()):
         digest.update(f"{run_id}\0{fp}\0".encode())
-    for note in notes:
-        digest.update(f"{note.path}\0{note.reason}\0{note.level}\0".encode())
+    for path, reason, level in notes:
+        digest.update(f"{path}\0{reason}\0{level}\0".encode())
     return digest.hexdigest()
 
 
@@ -194,6 +236,9 @@ class Reading:
     records: dict[str, RunRecord] = field(default_factory=dict)
 
     def read(self, run_id: str) -> Run:
+        from ..catalog.build import read_run
+        from ..catalog.records import record_of
+
         if run_id not in self.full:
             run, found = read_run(self.config, self.dirs[run_id])
             self.full[run_id] = run
@@ -209,6 +254,8 @@ def catalog_from(
 ) -> tuple[Catalog, dict[tuple[str, str], ResultEntry]]:
     """The catalog from every run's record; full entries for the latest candidates come from
     runs read now, else from the cache (when their run is unchanged), else by reading the run."""
+    from ..catalog.records import assemble
+
     used: dict[tuple[str, str], ResultEntry] = {}
 
     def entry_of(run_id: str, source: str) -> ResultEntry:

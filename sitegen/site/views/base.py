@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from ...catalog.changes import significant_changes
@@ -101,9 +102,17 @@ class ViewBase:
         self.runtime_names = {r.id: r.name for r in catalog.runtimes}
         self.runs_by_id = {r.id: r for r in catalog.runs}
         self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
-        self.badge_specs = exports.badges(catalog, self.runtime_names, self.hardware_names)
-        self.significant = significant_changes(catalog.series)
         self.styles = Styles(catalog.runtimes, catalog.hardware)
+
+    # Computed when a page needs them: a worker that renders only run pages never does.
+    @cached_property
+    def badge_specs(self) -> list[exports.BadgeSpec]:
+        return exports.badges(self.catalog, self.runtime_names, self.hardware_names)
+
+    @cached_property
+    def significant(self) -> list:
+        """Changes beyond noise of every series (catalog/changes.py)."""
+        return significant_changes(self.catalog.series)
 
     def run_card(self, run) -> CardSpec:
         rows = sorted(
