@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import HardwareConfig, RuntimeConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
@@ -24,8 +25,10 @@ class Level(StrEnum):
     INFO = "info"  # not a result, and that is fine
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
+    """A named tuple, like the other small values of run records: the build cache pickles
+    hundreds of thousands of them, and tuples pickle in C."""
+
     path: str  # relative to its results root (run id / file name), or a root path
     level: Level
     reason: str
@@ -182,8 +185,7 @@ class Run(_RunIdentity):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CurvePoint:
+class CurvePoint(NamedTuple):
     """One result's aggregate throughput, for scaling curves."""
 
     runtime: str
@@ -241,8 +243,7 @@ class RuntimeInfo(_Named):
     spellings: tuple[str, ...]  # every original runtime_name resolved to it
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
+class SeriesPoint(NamedTuple):
     run_id: str
     date: dt.date | None
     value: float | None  # None: no value drawn, an invalid measurement (the reason in `flag`)
@@ -255,8 +256,7 @@ class SeriesPoint:
         return self.value is not None and not self.flag
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+class Series(NamedTuple):
     hardware: str
     runtime: str
     metric: str  # e.g. "composite", "decode_tok_s"

@@ -30,6 +30,7 @@ from .incremental import (
     CACHE_FORMAT,
     BuildCache,
     Fingerprints,
+    cache_path,
     code_hash,
     config_hash,
     load_cache,
@@ -228,7 +229,9 @@ def _build_locked(
     try:
         # Stages 2 to 4, read, assemble and render: incrementally where the last build left a
         # usable cache and site, else from scratch, in parallel where there is more than one core.
-        env = environment(theme)
+        templates_cache = cache_path(out).parent / "templates"
+        templates_cache.mkdir(parents=True, exist_ok=True)
+        env = environment(theme, templates_cache)
         previous = (
             cache is not None
             and cache.has_records
@@ -276,6 +279,8 @@ def _build_locked(
     # Stage 5: what the next build starts from (after the swap: a failed build keeps the old one).
     try:
         next_cache = BuildCache(CACHE_FORMAT, code, cache_settings, prints.now, fingerprints)
+        if previous and cache is not None:  # records made by the last build keep their pickled form
+            next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
         next_cache.records, next_cache.latest, next_cache.outputs, next_cache.site = (
             built.records,
             built.latest,

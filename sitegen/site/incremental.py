@@ -69,6 +69,8 @@ class BuildCache:
     outputs: dict[str, str] = field(default_factory=dict)  # run id -> key of its own outputs
     site: str = ""  # everything the whole site depends on: up to date when unchanged
     has_records: bool = False  # records, latest entries and outputs were saved (records.pickle)
+    pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record, as loaded
+    previous_records: dict[str, RunRecord] = field(default_factory=dict)  # the records `pickled` holds
 
 
 def code_hash() -> str:
@@ -126,16 +128,21 @@ def load_cache(out: Path, code: str, config: str, note: Callable[[str], None]) -
 
 
 def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> bool:
-    """Read the records part of the cache into `cache`; False (with a note) when it cannot be."""
+    """Read the records part of the cache into `cache`; False (with a note) when it cannot be.
+
+    Each run's record is kept pickled on its own (`cache.pickled`), so that the next save
+    writes the unchanged ones as they are."""
     try:
         with open(records_path(out), "rb") as handle:
-            site, records, latest, outputs = pickle.load(handle)
-        if site != cache.site or not isinstance(records, dict):
+            site, pickled, latest, outputs = pickle.load(handle)
+        if site != cache.site or not isinstance(pickled, dict):
             raise ValueError("records of another build")
+        records = {run_id: pickle.loads(blob) for run_id, blob in pickled.items()}
     except Exception:  # missing, truncated, corrupted or foreign: never trusted
         note(f"build cache {records_path(out)} is unreadable; ignored, building from scratch")
         return False
-    cache.records, cache.latest, cache.outputs = records, latest, outputs
+    cache.records, cache.pickled, cache.latest, cache.outputs = records, pickled, latest, outputs
+    cache.previous_records = dict(records)
     return True
 
 
@@ -143,9 +150,21 @@ def save_cache(out: Path, cache: BuildCache) -> None:
     """Both parts, each written beside and renamed into place; the records first."""
     path = cache_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
+    pickled = {
+        run_id: cache.pickled[run_id]
+        if cache.pickled.get(run_id) is not None
+        and cache.records.get(run_id) is cache.previous_records.get(run_id)
+        else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        for run_id, record in cache.records.items()
+    }
     parts = (
-        (records_path(out), (cache.site, cache.records, cache.latest, cache.outputs)),
-        (path, replace(cache, records={}, latest={}, outputs={}, has_records=True)),
+        (records_path(out), (cache.site, pickled, cache.latest, cache.outputs)),
+        (
+            path,
+            replace(
+                cache, records={}, pickled={}, previous_records={}, latest={}, outputs={}, has_records=True
+            ),
+        ),
     )
     for target, value in parts:
         tmp = target.with_suffix(".tmp")
@@ -283,20 +302,21 @@ def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[st
 
     count = 0
     for rel in run_dir_urls:
-        source_dir = previous / rel
-        if not source_dir.is_dir():
+        source_dir = os.path.join(previous, rel)
+        if not os.path.isdir(source_dir):
             continue
-        target_dir = tmp / rel
-        target_dir.mkdir(parents=True, exist_ok=True)
-        for entry in os.scandir(source_dir):
-            if not entry.is_file(follow_symlinks=False):
-                continue  # nested runs have folders of their own
-            target = target_dir / entry.name
-            try:
-                os.link(entry.path, target, follow_symlinks=False)
-            except OSError:
-                shutil.copyfile(entry.path, target, follow_symlinks=False)
-            count += 1
+        target_dir = os.path.join(tmp, rel)
+        os.makedirs(target_dir, exist_ok=True)
+        with os.scandir(source_dir) as entries:
+            for entry in entries:
+                if not entry.is_file(follow_symlinks=False):
+                    continue  # nested runs have folders of their own
+                target = os.path.join(target_dir, entry.name)
+                try:
+                    os.link(entry.path, target, follow_symlinks=False)
+                except OSError:
+                    shutil.copyfile(entry.path, target, follow_symlinks=False)
+                count += 1
     return count
 
 

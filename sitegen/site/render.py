@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -39,7 +40,9 @@ def template_dirs(theme: Path | None) -> list[Path]:
     return dirs
 
 
-def environment(theme: Path | None) -> Environment:
+def environment(theme: Path | None, bytecode: Path | None = None) -> Environment:
+    """`bytecode`: a folder where compiled templates are kept between builds (jinja checks each
+    template's source time, so an edited theme recompiles)."""
     default = FileSystemLoader(str(default_dir("templates")))
     loaders = [FileSystemLoader(str(d)) for d in template_dirs(theme)]
     env = Environment(
@@ -50,6 +53,7 @@ def environment(theme: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
     )
     env.filters["trusted_html"] = Markup  # only for HTML that sitegen itself made safe (rendered notes)
     env.filters["rows_html"] = rows_html  # a table's body rows, escaped once per value
