@@ -121,7 +121,18 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     form = document.getElementById("compare-form");
-    index = JSON.parse(document.getElementById("compare-index").textContent);
+    // Every run to pick from comes from compare/index.json: the page stays small however many runs.
+    fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(start, function () {
+      form.elements.status.value = "Could not read the list of runs (opened from the file system? serve the site).";
+    });
+  });
+
+  function start(loaded) {
+    index = loaded;
+    index.runs.forEach(function (r) {
+      form.elements.a.add(new Option(r.label, r.id));
+      form.elements.b.add(new Option(r.label, r.id));
+    });
     var params = new URLSearchParams(window.location.search);
     var ids = index.runs.map(function (r) { return r.id; });
     form.elements.a.value = ids.indexOf(params.get("a")) >= 0 ? params.get("a") : ids[Math.min(1, ids.length - 1)];
@@ -132,5 +143,5 @@
     }
     form.addEventListener("change", function () { update(true); });
     update(false);
-  });
+  }
 })();

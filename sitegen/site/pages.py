@@ -217,11 +217,11 @@ class ReportView:
 
 @dataclass(frozen=True, slots=True)
 class CompareView:
-    """Two runs side by side, computed in the browser from their scorecards.json; the selection is in the URL."""
+    """Two runs side by side, computed in the browser from their scorecards.json; the selection is
+    in the URL, the runs to pick from in compare/index.json."""
 
     page: Page
-    runs: tuple[KeyValue, ...]  # id, label (date, hardware, title)
-    index_json: str  # runs (with the URLs of their scorecards), noise thresholds and metric directions
+    index_url: str  # compare/index.json: every run, the noise of each series, directions
 
 
 @dataclass(frozen=True, slots=True)

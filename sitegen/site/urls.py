@@ -28,6 +28,7 @@ class Urls:
     methodology = "methodology/"
     report = "report/"
     compare = "compare/"
+    compare_index = "compare/index.json"  # what the compare view picks from, loaded by compare.js
     not_found = "404.html"
     assets = "assets/"
 

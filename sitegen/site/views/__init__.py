@@ -24,6 +24,7 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         """Every page as a job: its URL, its template and how to build its view (built when rendered)."""
         jobs = [PageJob(Urls.home, "index.html", self.home), PageJob(Urls.runs, "runs.html", self.runs)]
         jobs.append(PageJob(Urls.runs_index, None, self.runs_index))
+        jobs.append(PageJob(Urls.compare_index, None, self.compare_index))
         jobs += [
             PageJob(Urls.month(month), "runs.html", partial(self.month, month))
             for month in sorted({month_of(r) for r in self.catalog.runs})

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.model import Level
-from ...safetext import dumps_finite, script_json
+from ...safetext import dumps_finite
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
     CORRECTNESS_THRESHOLD,
@@ -214,6 +214,13 @@ class IndexPages(ViewBase):
             "the run-to-run noise of that machine.",
             "compare",
         )
+        return CompareView(page, page.link(Urls.compare_index))
+
+    def compare_index(self) -> str:
+        """Every run the compare view can pick (newest first), the noise of each series and each
+        value's better direction: loaded by compare.js, so the page stays small however many runs.
+        Links are relative to the compare page, which sits beside this file."""
+        page = self.page(Urls.compare, "", "", "compare")
         runs = sorted(self.catalog.runs, key=lambda r: r.sort_key, reverse=True)
         index = {
             "runs": [
@@ -222,6 +229,7 @@ class IndexPages(ViewBase):
                     "date": r.date.isoformat() if r.date else "",
                     "hardware": r.hardware,
                     "title": r.title,
+                    "label": f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}",
                     "scorecards": page.link(Urls.run(r.id) + "scorecards.json"),
                     "runtimes": page.link(Urls.run(r.id) + "runtimes.json"),
                     "page": page.link(Urls.run(r.id)),
@@ -233,11 +241,7 @@ class IndexPages(ViewBase):
             "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
             | COMPARE_DIRECTIONS,
         }
-        options = tuple(
-            KeyValue(r.id, f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}")
-            for r in runs
-        )
-        return CompareView(page, options, script_json(index, sort_keys=True))
+        return dumps_finite(index, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     def not_found(self) -> NotFoundView:
         page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")
