@@ -34,66 +34,47 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_catalog import ensure_tree  # noqa: E402
 
 
-def timed_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> tuple[float, str]:
-    """One build in a fresh process; `code`: a checkout of another revision to run instead."""
+def run_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> tuple[float, str, float]:
+    """One build in a fresh process: seconds, its summary line, and the peak resident memory (MB)
+    of its largest process (parent or worker). `code`: a checkout of another revision to run."""
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = str(code)
+    command = [
+        "/usr/bin/time",
+        "-f",
+        "peak-kb %M",
+        sys.executable,
+        "-m",
+        "sitegen",
+        "build",
+        "--out",
+        str(out),
+    ]
     started = time.perf_counter()
-    done = subprocess.run(
-        [
-            "/usr/bin/time",
-            "-f",
-            "peak-kb %M",
-            sys.executable,
-            "-m",
-            "sitegen",
-            "build",
-            "--out",
-            str(out),
-            *extra,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"build failed in {cwd}:\n{done.stderr}")
-    return seconds, done.stdout.strip()
-
-
-def peak_mb(cwd: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """A cold build's time and the peak resident memory of its largest process (parent or worker)."""
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}.sitegen-cache", ignore_errors=True)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            "/usr/bin/time",
-            "-f",
-            "peak-kb %M",
-            sys.executable,
-            "-m",
-            "sitegen",
-            "build",
-            "--out",
-            str(out),
-            *extra,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-    )
+    done = subprocess.run([*command, *extra], cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"build failed in {cwd}:\n{done.stderr}")
     peak = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("peak-kb"))
-    return seconds, peak / 1024
+    return seconds, done.stdout.strip(), peak / 1024
+
+
+def timed_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> tuple[float, str]:
+    seconds, line, _ = run_build(cwd, out, *extra, code=code)
+    return seconds, line
+
+
+def peak_mb(cwd: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """A cold build (no previous site, no cache): its time and peak memory."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent / f".{out.name}.sitegen-cache", ignore_errors=True)
+    seconds, _, peak = run_build(cwd, out, *extra)
+    return seconds, peak
 
 
 def page_figures(out: Path) -> tuple[int, Path, int]:
+    """How many pages, and the largest (plotly.js, the one shared bundle, is not a page)."""
     pages = [p for p in out.rglob("*.html")]
     largest = max(pages, key=lambda p: p.stat().st_size)
     return len(pages), largest, largest.stat().st_size

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig, SloConfig
 from ..loader import DirectoryLoad, summarise
-from ..safefs import display
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings
 from .classify import FileKind, classify_file
 from .derived import derive
-from .discover import RunDir, discover
+from .discover import RunDir, discover, shown_path
 from .metadata import date_in_path, read_metadata
 from .model import Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
 from .resolve import hardware_words, resolve_hardware, resolve_model, resolve_runtime, resolve_workload
@@ -93,14 +92,7 @@ def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[Ha
 def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
     """Walk notes as diagnostics, with paths relative to site.toml's folder: the site must not
     depend on where the repository was checked out."""
-    out = []
-    for note in notes:
-        try:
-            path = Path(note.path).relative_to(base_dir).as_posix()
-        except ValueError:
-            path = note.path
-        out.append(Diagnostic(display(path), Level(note.level), note.reason))
-    return out
+    return [Diagnostic(shown_path(note, base_dir), Level(note.level), note.reason) for note in notes]
 
 
 def series_order(s) -> tuple:

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..safefs import Entry, EntryKind, inspect, is_decodable
+from ..safefs import Entry, EntryKind, display, inspect, is_decodable
 
 # Directories the walk never enters (beyond hidden ones, which start with a dot); each skip is reported.
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
@@ -54,6 +54,16 @@ class WalkNote:
     path: str
     reason: str
     level: str = "warning"  # "error" for refused links, "info" for directories skipped by rule
+
+
+def shown_path(note: WalkNote, base_dir: Path) -> str:
+    """A walk note's path as pages and check show it: relative to site.toml's folder (the site
+    must not depend on where the repository was checked out), undecodable bytes escaped."""
+    try:
+        path = Path(note.path).relative_to(base_dir).as_posix()
+    except ValueError:
+        path = note.path
+    return display(path)
 
 
 @dataclass(frozen=True, slots=True)

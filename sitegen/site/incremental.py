@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.discover import RunDir, WalkNote
-from ..safefs import Refused, display, open_regular
+from ..catalog.discover import RunDir, WalkNote, shown_path
+from ..safefs import Refused, open_regular
 from ..theme import default_dir
 
 if TYPE_CHECKING:  # the build's heavy modules load only once it knows there is work to do
@@ -224,14 +224,7 @@ class Fingerprints:
 
 def notes_key(notes: Iterable[WalkNote], base_dir: Path) -> list[tuple[str, str, str]]:
     """The walk's notes with paths relative to site.toml's folder, as the site shows them."""
-    out = []
-    for note in notes:
-        try:
-            path = Path(note.path).relative_to(base_dir).as_posix()
-        except ValueError:
-            path = note.path
-        out.append((display(path), note.reason, note.level))
-    return out
+    return [(shown_path(note, base_dir), note.reason, note.level) for note in notes]
 
 
 def site_key(

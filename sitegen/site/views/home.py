@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...catalog.derived import SloCandidate, slo_board
+from ...catalog.derived import slo_board
 from ...catalog.model import Standing
 from ...config import SloConfig
 from ..pages import (
@@ -27,6 +27,7 @@ from ..tables import (
 )
 from ..urls import Urls
 from .base import ViewBase
+from .practice import slo_candidates
 
 
 class HomePages(ViewBase):
@@ -169,19 +170,7 @@ class HomePages(ViewBase):
         }
         under: dict[str, tuple[float, int]] = {}
         if slo is not None:
-            candidates = [
-                SloCandidate(
-                    e.runtime,
-                    e.result.concurrency,
-                    e.derived.throughput_per_gpu,
-                    e.derived.ttft_p99_ms,
-                    e.derived.tpot_p99_ms,
-                    run_id,
-                )
-                for run_id, e in standing.entries
-                if e.derived is not None
-            ]
-            for row in slo_board(candidates, slo):
+            for row in slo_board(slo_candidates(standing), slo):
                 if row.meets:
                     under[row.runtime] = (row.best.throughput_per_gpu, row.best.concurrency)
         return decode, under

@@ -55,6 +55,22 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
     ]
 
 
+def slo_candidates(standing: Standing) -> list[SloCandidate]:
+    """Every (runtime, level) of a standing, as the latency-target leaderboards rank them."""
+    return [
+        SloCandidate(
+            e.runtime,
+            e.result.concurrency,
+            e.derived.throughput_per_gpu,
+            e.derived.ttft_p99_ms,
+            e.derived.tpot_p99_ms,
+            run_id,
+        )
+        for run_id, e in standing.entries
+        if e.derived is not None
+    ]
+
+
 class PracticeViews(ViewBase):
     """Headline charts, derived-value tables and latency-target leaderboards."""
 
@@ -163,18 +179,7 @@ class PracticeViews(ViewBase):
         """One cohort's leaderboard: the headline charts, the rankings under every configured
         latency target, the data the page's own-limits form re-ranks in the browser, and the
         derived values of every entry."""
-        candidates = [
-            SloCandidate(
-                e.runtime,
-                e.result.concurrency,
-                e.derived.throughput_per_gpu,
-                e.derived.ttft_p99_ms,
-                e.derived.tpot_p99_ms,
-                run_id,
-            )
-            for run_id, e in standing.entries
-            if e.derived is not None
-        ]
+        candidates = slo_candidates(standing)
         tables = tuple(
             SloTable(
                 slo.name,
