@@ -69,3 +69,16 @@ def _cell(c: Cell) -> str:
         )
     parts.append("</td>")
     return "".join(parts)
+
+
+def data_rows_html(table: Table) -> Markup:
+    """The body rows of a chart's data table: each value, and beneath it why it is missing or
+    flagged, escaped (the `data_table` macro's rows)."""
+    out: list[str] = []
+    for row in table.rows:
+        cells = "".join(
+            f"<td>{escape(c.text)}" + (f" <small>{escape(c.note)}</small>" if c.note else "") + "</td>"
+            for c in row
+        )
+        out.append(f"<tr>{cells}</tr>\n")
+    return Markup("".join(out))
