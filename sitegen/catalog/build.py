@@ -231,10 +231,6 @@ def spellings_of(runs) -> dict[str, set[str]]:
     return spellings
 
 
-def _runtimes(runs: list[Run], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
-    return runtimes_from(spellings_of(runs), declared)
-
-
 def runtimes_from(spellings: dict[str, set[str]], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
     out = [RuntimeInfo(r.id, r, True, tuple(sorted(spellings.get(r.id, ())))) for r in declared]
     known = {r.id for r in declared}

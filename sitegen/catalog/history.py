@@ -1,8 +1,10 @@
 """History across runs: current standings per hardware target and time series.
 
-Standings: the latest result of each (canonical runtime, concurrency) on a
-target, scored together. Series: one value per run for each (hardware,
-runtime, metric[, concurrency]), in run order, each point naming its run.
+Standings: the latest result of each (cohort, canonical runtime, concurrency)
+on a target; the valid, fresh ones scored together, the others set apart.
+Series: one value per run for each (hardware, cohort, runtime, metric[,
+concurrency]), in run order, each point naming its run (an invalid
+measurement is a point without a value).
 
 Per run and runtime, a per-level value comes from the runtime's latest result
 at that level; single-valued metrics come from its lowest measured level
@@ -67,15 +69,6 @@ def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = N
     return latest
 
 
-def merge_candidates(parts: Sequence[StandingCandidates]) -> StandingCandidates:
-    merged: StandingCandidates = {}
-    for part in parts:
-        for key, candidate in part.items():
-            if key not in merged or candidate[0] > merged[key][0]:
-                merged[key] = candidate
-    return merged
-
-
 def standing_from(
     hardware: str,
     latest: StandingCandidates,
@@ -127,12 +120,6 @@ def _stale_reason(run_date: str, newest: dt.date | None, stale_after_days: int) 
 
 def newest_date(runs: Sequence) -> dt.date | None:
     return max((r.date for r in runs if r.date), default=None)
-
-
-def compute_standings(
-    hardware: str, runs: Sequence[Run], contract: ScoringContract, stale_after_days: int
-) -> tuple[Standing, ...]:
-    return standing_from(hardware, standing_candidates(runs), contract, stale_after_days, newest_date(runs))
 
 
 def merge_series(parts: Sequence[Sequence[Series]], run_order: dict[str, int]) -> list[Series]:
