@@ -118,3 +118,15 @@ def test_the_pages_workflow_keeps_the_site_and_the_cache_sitegen_reads():
     cache_dir = cache_path(Path("_site")).parent.name
     assert f"            {cache_dir}\n" in workflow and "            _site\n" in workflow
     assert "uses: actions/cache@v4" in workflow and "hashFiles('site.toml')" in workflow
+
+
+def test_when_most_runs_changed_the_parallel_cold_build_takes_over_with_the_same_bytes(project: Path):
+    build_site(load_config(cwd=project), project / "_site", workers=2)
+    for path in (project / "results").rglob("*.json"):
+        data = json.loads(path.read_text())
+        path.write_text(json.dumps(data | {"tokens_per_sec": data["tokens_per_sec"] * 1.01}))
+    lines: list[str] = []
+    build_site(load_config(cwd=project), project / "_site", workers=2, progress=lines.append)
+    assert any("runs changed: building from scratch, in parallel" in line for line in lines), lines
+    cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
+    assert digest(project / "_site") == digest(cold.out)

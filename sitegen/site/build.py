@@ -238,6 +238,13 @@ def _build_locked(
             and (out / MARKER).is_file()
             and load_records(out, cache, say)
         )
+        changed = sum(
+            1 for run_id, fp in fingerprints.items() if previous and cache.fingerprints.get(run_id) != fp
+        )
+        if previous and workers > 1 and changed * 2 > len(fingerprints):
+            # Most runs changed (a bulk import): reading them in parallel beats reusing the rest.
+            say(f"{changed} of {len(fingerprints)} runs changed: building from scratch, in parallel")
+            previous = False
         if previous or workers == 1:
             built = build_incremental(
                 config,
