@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -291,8 +292,6 @@ def with_full_runs(catalog: Catalog, full: dict[str, Run]) -> Catalog:
 def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[str]) -> int:
     """Hard-link (or copy) the files directly inside each of a run's folders of the previous
     site (its page and exports, its raw source files) into the new one."""
-    import shutil
-
     count = 0
     for rel in run_dir_urls:
         source_dir = os.path.join(previous, rel)
@@ -311,6 +310,11 @@ def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[st
                     shutil.copyfile(entry.path, target, follow_symlinks=False)
                 count += 1
     return count
+
+
+def _is_card(job) -> bool:
+    """A run's preview card: drawn from its summary (reused by content hash), never linked."""
+    return job.url.startswith("cards/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,8 +376,7 @@ def build_incremental(
     say(f"drawing the pages of {len(redraw)} runs; {len(outputs) - len(redraw)} are reused")
     local = with_full_runs(catalog, {run_id: reading.full[run_id] for run_id in redraw})
     jobs = ViewBuilder(local, config.site, config.contract, base_url, cards_from).jobs()
-    is_card = lambda job: job.url.startswith("cards/")  # noqa: E731 - cards are drawn from summaries
-    pages = render_jobs(env, tmp, [j for j in jobs if not j.per_run or j.run_id in redraw or is_card(j)])
+    pages = render_jobs(env, tmp, [j for j in jobs if not j.per_run or j.run_id in redraw or _is_card(j)])
     link_source_files([reading.full[run_id] for run_id in sorted(redraw)], tmp)
     reused = [run_id for run_id in outputs if run_id not in redraw]
     folders = [os.path.dirname(disk_path(Urls.run(run_id))) for run_id in reused]
