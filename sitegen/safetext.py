@@ -35,9 +35,9 @@ def safe_url(url: str) -> str:
     return url
 
 
-_SCRIPT_ESCAPES = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+# What could end a <script> element or a JavaScript string early, as JSON escapes. Applied with
+# str.replace, which is many times faster than str.translate on the large chart documents.
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def finite(value: Any) -> Any:
@@ -63,7 +63,11 @@ def script_json(value: Any, **options: Any) -> str:
     """JSON that can stand inside an HTML <script> element as it is."""
     options.setdefault("ensure_ascii", False)
     options.setdefault("separators", (",", ":"))
-    return dumps_finite(value, **options).translate(_SCRIPT_ESCAPES)
+    text = dumps_finite(value, **options)
+    for char, escaped in _SCRIPT_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from ..errors import BuildError
 from ..theme import default_dir
 from .pages import PageJob
-from .rows import data_rows_html, rows_html
+from .rows import data_table_html, table_html
 from .urls import disk_path
 
 PLOTLY_BUNDLE = "plotly.min.js"
@@ -56,8 +56,8 @@ def environment(theme: Path | None, bytecode: Path | None = None) -> Environment
         bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
     )
     env.filters["trusted_html"] = Markup  # only for HTML that sitegen itself made safe (rendered notes)
-    env.filters["rows_html"] = rows_html  # a table's body rows, escaped once per value
-    env.filters["data_rows_html"] = data_rows_html  # a chart data table's rows
+    env.filters["table_html"] = table_html  # a sortable table, escaped once per value
+    env.filters["data_table_html"] = data_table_html  # a chart's data table
     return env
 
 

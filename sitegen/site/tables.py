@@ -27,31 +27,47 @@ class Column:
     better: str = ""  # HIGHER or LOWER: the first click on the header sorts the best first
 
 
-class Cell:
-    """One table cell. Everything the template needs is a plain attribute, so rendering stays cheap.
+_FIELDS = (
+    "text",
+    "sort",
+    "href",
+    "best",
+    "grade",
+    "note",
+    "kind",
+    "flag",
+    "flag_reason",
+    "flag_href",
+    "scored",
+    "result",
+)
 
-    A hand-written class rather than a dataclass: a run page builds thousands of
-    cells, and the derived attributes are computed once here.
+
+class Cell:
+    """One table cell. Everything the row writer (rows.py) needs is a plain attribute.
+
+    A hand-written class with class-level defaults rather than a dataclass: a
+    10,000-result site builds about a million cells, most of them a number and
+    its sort key, so an instance holds only what differs from the defaults and
+    the derived attributes (badge, tint, cls, flag_cls) are computed once.
     """
 
-    __slots__ = (
-        "text",
-        "sort",
-        "href",
-        "best",
-        "grade",
-        "note",
-        "kind",
-        "badge",
-        "tint",
-        "cls",
-        "flag",
-        "flag_reason",
-        "flag_href",
-        "flag_cls",
-        "scored",
-        "result",
-    )
+    # The defaults: a number cell with nothing but its text and sort key.
+    sort: str | None = ""  # "" = missing; None = sort by the text itself (most text cells)
+    href: str | None = None
+    best = False
+    grade = ""  # grade label, for the grade colour
+    note = ""  # secondary text, e.g. the measured value under a score
+    kind = NUMBER  # the column kind: number | text | grade
+    badge = ""  # CSS suffix of a grade badge (A+ -> Aplus)
+    tint = ""  # grade colour of a score cell's note
+    cls = ""  # the cell's CSS classes
+    flag = ""  # validity flag of the row's result: "invalid", "unreliable", "few samples", "stale"
+    flag_reason = ""
+    flag_href = ""  # the rule on the methodology page
+    flag_cls = ""
+    scored = ""  # for a composite: what it was scored against ("run" or "standings")
+    result = ""  # for a composite: the result it belongs to, "<run id>/<file>"
 
     def __init__(
         self,
@@ -69,47 +85,54 @@ class Cell:
         result: str = "",
     ) -> None:
         self.text = text
-        self.sort = sort  # "" = missing; None = sort by the text itself (most text cells)
-        self.href = href
-        self.best = best
-        self.grade = grade  # grade label, for the grade colour
-        self.note = note  # secondary text, e.g. the measured value under a score
-        self.kind = kind  # the column kind: number | text | grade
-        css = grade.replace("+", "plus").replace("-", "minus") if grade else ""
-        shows_grade = bool(grade) and text == grade
-        self.badge = css if shows_grade else ""  # CSS suffix of a grade badge (A+ -> Aplus)
-        self.tint = css if grade and not shows_grade else ""  # grade colour of a score cell's note
-        self.cls = (("" if kind == NUMBER else f"k-{kind}") + (" best" if best else "")).strip()
-        self.flag = flag  # validity flag of the row's result: "invalid", "unreliable", "few samples", "stale"
-        self.flag_reason = flag_reason
-        self.flag_href = flag_href  # the rule on the methodology page
-        self.flag_cls = "flag-" + flag.replace(" ", "-") if flag else ""
-        self.scored = scored  # for a composite: what it was scored against ("run" or "standings")
-        self.result = result  # for a composite: the result it belongs to, "<run id>/<file>"
+        self.sort = sort
+        if href is not None:
+            self.href = href
+        if note:
+            self.note = note
+        if kind != NUMBER:
+            self.kind = kind
+        if best:
+            self.best = True
+        if grade:
+            self.grade = grade
+            css = grade.replace("+", "plus").replace("-", "minus")
+            if text == grade:
+                self.badge = css
+            else:
+                self.tint = css
+        cls = ("" if kind == NUMBER else f"k-{kind}") + (" best" if best else "")
+        if cls:
+            self.cls = cls.strip()
+        if flag:
+            self.flag, self.flag_reason, self.flag_href = flag, flag_reason, flag_href
+            self.flag_cls = "flag-" + flag.replace(" ", "-")
+        if scored:
+            self.scored = scored
+        if result:
+            self.result = result
+
+    @classmethod
+    def number(cls, text: str, sort: str, best: bool = False, note: str = "") -> Cell:
+        """A number cell, made without the general constructor (most cells are one)."""
+        cell = object.__new__(cls)
+        cell.text, cell.sort = text, sort
+        if best:
+            cell.best, cell.cls = True, "best"
+        if note:
+            cell.note = note
+        return cell
 
     def but(self, **changes: object) -> Cell:
         """A copy with some constructor arguments changed."""
-        args = {
-            "text": self.text,
-            "sort": self.sort,
-            "href": self.href,
-            "best": self.best,
-            "grade": self.grade,
-            "note": self.note,
-            "kind": self.kind,
-            "flag": self.flag,
-            "flag_reason": self.flag_reason,
-            "flag_href": self.flag_href,
-            "scored": self.scored,
-            "result": self.result,
-        }
+        args = {name: getattr(self, name) for name in _FIELDS}
         return Cell(**(args | changes))  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         return f"Cell({self.text!r}, sort={self.sort!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Cell) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+        return isinstance(other, Cell) and all(getattr(self, k) == getattr(other, k) for k in _FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +215,8 @@ def num(
         return Cell("–", "", note=note) if note else Cell("–")
     if not math.isfinite(value):  # e.g. a rate over a duration of 5e-324 ms
         return Cell("–", "", note="cannot be computed")
+    if href is None:
+        return Cell.number(fmt.format(value), f"{value:.10g}", best, note)
     return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)
 
 

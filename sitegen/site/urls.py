@@ -7,7 +7,12 @@ the run directory names as they are; links percent-encode them.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from functools import lru_cache
+from urllib.parse import quote as _quote
+
+# Links are built for every cell that names a runtime or a file: a 10,000-result build asks for
+# the same few hundred names hundreds of thousands of times.
+quote = lru_cache(maxsize=65536)(_quote)
 
 
 def _run_path(run_id: str) -> str:
@@ -15,6 +20,7 @@ def _run_path(run_id: str) -> str:
     return "_root" if run_id == "." else run_id
 
 
+@lru_cache(maxsize=65536)
 def quote_path(path: str) -> str:
     return "/".join(quote(part, safe="") for part in path.split("/"))
 
