@@ -37,7 +37,13 @@ def safe_url(url: str) -> str:
 
 # What could end a <script> element or a JavaScript string early, as JSON escapes. Applied with
 # str.replace, which is many times faster than str.translate on the large chart documents.
-_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def finite(value: Any) -> Any:

@@ -57,7 +57,6 @@ def metrics_json(run: Run) -> str:
     return f'{{"run":{head},"results":[\n{lines}\n]}}\n' if results else f'{{"run":{head},"results":[]}}\n'
 
 
-
 def runtimes_json(run: Run) -> str:
     """runtime_name (and its base name without -c<digits>) -> canonical runtime, for the compare view."""
     names: dict[str, str] = {}
