@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,6 @@ from .incremental import (
 from .urls import Urls
 
 if TYPE_CHECKING:
-    from ..catalog.model import Catalog
     from ..config import LoadedConfig
 
 MARKER = SITE_MARKER
@@ -162,6 +161,34 @@ def build_site(
         return _build_locked(config, out, base_url, progress, force, workers)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteKeys:
+    """What every output depends on besides the runs: sitegen's code and default theme,
+    site.toml, the theme and the base URL."""
+
+    code: str
+    settings: str
+    theme: str
+    base_url: str
+    cache_settings: str  # site.toml and where it lies: cached records hold absolute paths
+
+    @classmethod
+    def of(cls, config: LoadedConfig, base_url: str) -> SiteKeys:
+        settings = config_hash(config)
+        return cls(
+            code_hash(), settings, theme_hash(config), base_url, f"{settings}:{config.base_dir.resolve()}"
+        )
+
+    def site(self, fingerprints: dict[str, str], notes: list) -> str:
+        """The key of the whole site: unchanged means up to date."""
+        return site_key(self.code, self.settings, self.theme, self.base_url, fingerprints, notes)
+
+    @property
+    def pages(self) -> str:
+        """The key of everything but the runs: a run's own files keep when only other runs change."""
+        return site_key(self.code, self.settings, self.theme, self.base_url, {}, ())
+
+
 def _build_locked(
     config: LoadedConfig,
     out: Path,
@@ -170,6 +197,9 @@ def _build_locked(
     force: bool,
     workers: int | None,
 ) -> BuildSummary:
+    """The stages: discover and fingerprint, check whether anything changed, read and render
+    (incrementally in this process, or from scratch in parallel), write the files around the
+    pages, swap the new site in, save the cache for the next build."""
     started = time.perf_counter()
 
     def say(message: str) -> None:
@@ -177,101 +207,70 @@ def _build_locked(
             progress(f"{time.perf_counter() - started:5.1f} s  {message}")
 
     base_url = config.site.base_url if base_url is None else base_url
-    # Stage 1, discover and fingerprint, before anything is read: a change made while the
-    # build reads is seen by the next build.
-    code, theme_key = code_hash(), theme_hash(config)
-    settings = config_hash(config)  # site.toml: what every page depends on
-    cache_settings = settings + ":" + str(config.base_dir.resolve())  # records hold absolute paths
+    workers = workers or available_cores()
+    keys = SiteKeys.of(config, base_url)
+
+    # 1. Discover the runs and, before anything is read, fingerprint their files (a change made
+    # while the build reads is seen by the next build). With nothing to reuse and more than one
+    # core, the workers fingerprint their own shards instead.
     run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, out])
-    cache = None if force else load_cache(out, code, cache_settings, say)
+    walk_notes = notes_key(notes, config.base_dir)
+    cache = None if force else load_cache(out, keys.code, keys.cache_settings, say)
     prints = Fingerprints(cache.file_hashes if cache else {}, int(config.site.max_file_mb * 1024 * 1024))
     roots = {root: i for i, root in enumerate(config.result_roots)}
-    fingerprints = {rd.id: prints.run(rd, roots.get(rd.root, -1)) for rd in run_dirs}
-    key = site_key(code, settings, theme_key, base_url, fingerprints, notes_key(notes, config.base_dir))
-    # What every page depends on besides the runs: a run's own files keep when only runs change.
-    pages_key = site_key(code, settings, theme_key, base_url, {}, ())
-    say(f"found {len(run_dirs)} runs and hashed their files")
-    if cache is not None and cache.site == key and (out / MARKER).is_file():
-        return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
+    reusable = cache is not None and cache.has_records and (out / MARKER).is_file()
+    fingerprints: dict[str, str] | None = None
+    if reusable or workers == 1:
+        fingerprints = {rd.id: prints.run(rd, roots.get(rd.root, -1)) for rd in run_dirs}
+        say(f"found {len(run_dirs)} runs and hashed their files")
+        # 2. Nothing changed: nothing to do.
+        if cache is not None and cache.site == keys.site(fingerprints, walk_notes) and reusable:
+            return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
+    else:
+        say(f"found {len(run_dirs)} runs")
 
     # There is work to do: now the modules that do it (an up-to-date check never loads them).
-    from .cards import missing_reason
     from .incremental import build_incremental
     from .render import copy_assets, environment
-    from .sharded import build_sharded
+    from .sharded import build_parallel
     from .views import ViewBuilder
 
-    tmp = out.parent / f".{out.name}.sitegen-tmp"
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-    except OSError as exc:
-        raise BuildError(
-            f"cannot write beside the output: {exc.strerror or exc}", exc.filename or out
-        ) from None
     theme = config.base_dir / config.site.theme if config.site.theme else None
-    workers = workers or available_cores()
-
-    def meanwhile(catalog: Catalog, jobs: list) -> None:
-        """The files around the pages; runs in this process while workers render."""
-        copy_assets(tmp, theme)
-        _write_extras(tmp, [job.url for job in jobs if job.template is not None], base_url)
-
-    no_cards = None
-    if config.site.preview_images:
-        no_cards = missing_reason() or (
-            None if base_url else "no base URL: no preview images (link previews need their absolute address)"
-        )
-        if no_cards:
-            say(no_cards)
-    cards_from = out if config.site.preview_images and not no_cards else None
-
+    cards_from = _cards_from(config, out, base_url, say)
+    tmp = _fresh_tmp(out)
     try:
-        # Stages 2 to 4, read, assemble and render: incrementally where the last build left a
-        # usable cache and site, else from scratch, in parallel where there is more than one core.
         templates_cache = cache_path(out).parent / "templates"
         templates_cache.mkdir(parents=True, exist_ok=True)
         env = environment(theme, templates_cache)
-        previous = (
-            cache is not None
-            and cache.has_records
-            and (out / MARKER).is_file()
-            and load_records(out, cache, say)
-        )
-        changed = sum(
-            1 for run_id, fp in fingerprints.items() if previous and cache.fingerprints.get(run_id) != fp
-        )
-        if previous and workers > 1 and changed * 2 > len(fingerprints):
-            # Most runs changed (a bulk import): reading them in parallel beats reusing the rest.
-            say(f"{changed} of {len(fingerprints)} runs changed: building from scratch, in parallel")
+        # 3. Read and render: incrementally from the last build's cache and site, else from
+        # scratch, in parallel where there is more than one core.
+        previous = reusable and cache is not None and load_records(out, cache, say)
+        if previous and workers > 1 and fingerprints is not None and _mostly_changed(cache, fingerprints):
+            say("most runs changed: building from scratch, in parallel")
             previous = False
         if previous or workers == 1:
+            assert fingerprints is not None
+            start_from = (
+                cache
+                if previous and cache is not None
+                else BuildCache(CACHE_FORMAT, keys.code, keys.cache_settings)
+            )
             built = build_incremental(
-                config,
-                out,
-                tmp,
-                base_url,
-                env,
-                cache if previous and cache is not None else BuildCache(CACHE_FORMAT, code, cache_settings),
-                run_dirs,
-                notes,
-                fingerprints,
-                pages_key,
-                cards_from,
-                say,
-            )
-            jobs = ViewBuilder(built.catalog, config.site, config.contract, base_url, cards_from).jobs()
-            meanwhile(built.catalog, jobs)
+                config, out, tmp, base_url, env, start_from, run_dirs, notes, fingerprints,
+                keys.pages, cards_from, say,
+            )  # fmt: skip
         else:
-            built = build_sharded(
-                config, tmp, base_url, env, workers, say, meanwhile, cards_from, run_dirs, notes
+            built = build_parallel(
+                config, run_dirs, notes, prints, roots, workers, tmp, env, base_url, cards_from, say
             )
-            outputs = ViewBuilder(
-                built.catalog, config.site, config.contract, base_url, cards_from
-            ).run_output_keys(pages_key, fingerprints)
-            built = replace(built, outputs=outputs)
-        catalog, pages = built.catalog, built.pages
-        say(f"wrote {pages} pages and the source files of {len(catalog.runs)} runs")
+            prints.now.update(built.file_hashes)
+        catalog, fingerprints = built.catalog, built.fingerprints
+        say(f"wrote {built.pages} pages and the source files of {len(catalog.runs)} runs")
+        # 4. The files around the pages, the marker, and the swap.
+        builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from)
+        copy_assets(tmp, theme)
+        _write_extras(tmp, builder.page_urls(), base_url)
+        key = keys.site(fingerprints, walk_notes)
         (tmp / MARKER).write_text(
             json.dumps({"generator": "sitegen", "version": __version__, "inputs": key}, indent=1) + "\n",
             encoding="utf-8",
@@ -283,23 +282,19 @@ def _build_locked(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    # Stage 5: what the next build starts from (after the swap: a failed build keeps the old one).
+    # 5. What the next build starts from (after the swap: a failed build keeps the old one).
+    next_cache = BuildCache(CACHE_FORMAT, keys.code, keys.cache_settings, prints.now, fingerprints)
+    if previous and cache is not None:  # records made by the last build keep their pickled form
+        next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
+    next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
+    next_cache.outputs = builder.run_output_keys(keys.pages, fingerprints)
     try:
-        next_cache = BuildCache(CACHE_FORMAT, code, cache_settings, prints.now, fingerprints)
-        if previous and cache is not None:  # records made by the last build keep their pickled form
-            next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
-        next_cache.records, next_cache.latest, next_cache.outputs, next_cache.site = (
-            built.records,
-            built.latest,
-            built.outputs,
-            key,
-        )
         save_cache(out, next_cache)
     except OSError as exc:
         say(f"could not save the build cache ({exc.strerror or exc}); the next build starts from scratch")
     return BuildSummary(
         out=out,
-        pages=pages,
+        pages=built.pages,
         runs=len(catalog.runs),
         results=sum(r.n_results for r in catalog.runs),
         skipped=sum(r.n_skipped for r in catalog.runs),
@@ -307,6 +302,41 @@ def _build_locked(
         warnings=sum(d.level == "warning" for d in catalog.diagnostics),
         seconds=time.perf_counter() - started,
     )
+
+
+def _mostly_changed(cache: BuildCache, fingerprints: dict[str, str]) -> bool:
+    """Most runs changed since the last build (a bulk import): reading them all in parallel
+    beats reusing the rest."""
+    changed = sum(1 for run_id, fp in fingerprints.items() if cache.fingerprints.get(run_id) != fp)
+    return changed * 2 > len(fingerprints)
+
+
+def _cards_from(config: LoadedConfig, out: Path, base_url: str, say: Progress) -> Path | None:
+    """Where preview cards are reused from (the previous site), or None when none are drawn."""
+    if not config.site.preview_images:
+        return None
+    from .cards import missing_reason
+
+    why_not = missing_reason() or (
+        None if base_url else "no base URL: no preview images (link previews need their absolute address)"
+    )
+    if why_not:
+        say(why_not)
+        return None
+    return out
+
+
+def _fresh_tmp(out: Path) -> Path:
+    """The empty directory the new site is written into, beside the output."""
+    tmp = out.parent / f".{out.name}.sitegen-tmp"
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write beside the output: {exc.strerror or exc}", exc.filename or out
+        ) from None
+    return tmp
 
 
 def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:

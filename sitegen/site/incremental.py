@@ -325,7 +325,8 @@ class Built:
     pages: int
     records: dict[str, RunRecord]
     latest: dict[tuple[str, str], ResultEntry]
-    outputs: dict[str, str]
+    fingerprints: dict[str, str]  # run id -> fingerprint of its files, taken before reading them
+    file_hashes: dict[str, tuple[StatKey, str]]  # the hashes behind them
 
 
 def build_incremental(
@@ -375,12 +376,13 @@ def build_incremental(
         reading.read(run_id)
     say(f"drawing the pages of {len(redraw)} runs; {len(outputs) - len(redraw)} are reused")
     local = with_full_runs(catalog, {run_id: reading.full[run_id] for run_id in redraw})
-    jobs = ViewBuilder(local, config.site, config.contract, base_url, cards_from).jobs()
-    pages = render_jobs(env, tmp, [j for j in jobs if not j.per_run or j.run_id in redraw or _is_card(j)])
+    builder = ViewBuilder(local, config.site, config.contract, base_url, cards_from)
+    jobs = builder.site_jobs() + [j for j in builder.run_jobs() if j.run_id in redraw or _is_card(j)]
+    pages = render_jobs(env, tmp, jobs)
     link_source_files([reading.full[run_id] for run_id in sorted(redraw)], tmp)
     reused = [run_id for run_id in outputs if run_id not in redraw]
     folders = [os.path.dirname(disk_path(Urls.run(run_id))) for run_id in reused]
     folders += [os.path.dirname(disk_path(Urls.raw(run_id, "x"))) for run_id in reused]
     link_previous_run_files(out, tmp, folders)
     pages += len(reused)
-    return Built(catalog, pages, dict(reading.records), latest, outputs)
+    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {})

@@ -8,6 +8,9 @@ the latest result per runtime and level for the standings), then, once the
 parent has put the whole catalog together, renders its own runs' pages and
 files. The parent renders the other pages meanwhile. The output is the same,
 byte for byte, as a build in one process.
+
+Each worker also fingerprints its runs' files before reading them, so a cold
+build hashes its inputs in parallel too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import multiprocessing
 import signal
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
@@ -26,76 +29,130 @@ from ..catalog.build import read_run
 from ..catalog.discover import RunDir, WalkNote
 from ..catalog.history import StandingCandidates, standing_candidates
 from ..catalog.model import Catalog, ResultEntry
-from ..catalog.records import RunRecord, assemble, record_of
+from ..catalog.records import RunRecord, record_of
 from ..config import LoadedConfig
 from ..errors import BuildError
-from .incremental import Built
+from .incremental import Built, Fingerprints, StatKey, with_full_runs
 from .raw import link_source_files
 from .render import render_jobs
 from .views import ViewBuilder
 
 
-def build_sharded(
+def build_parallel(
     config: LoadedConfig,
-    tmp: Path,
-    base_url: str,
-    env,
-    workers: int,
-    say: Callable[[str], None],
-    meanwhile: Callable[[Catalog, list], None],
-    cards_from: Path | None,
     run_dirs: list[RunDir],
     notes: list[WalkNote],
+    prints: Fingerprints,
+    roots: dict[Path, int],
+    workers: int,
+    tmp: Path,
+    env,
+    base_url: str,
+    cards_from: Path | None,
+    say: Callable[[str], None],
 ) -> Built:
-    """Build every page into `tmp` with `workers` processes: the catalog (of run summaries),
-    the pages written, and every run's record for the next build's cache."""
-    site = config.site
-    context = multiprocessing.get_context("fork")
-    pipes, processes = [], []
-    for index in range(workers):
-        parent_end, child_end = context.Pipe()
-        process = context.Process(
-            target=_worker,
-            args=(child_end, config, run_dirs[index::workers], tmp, env, base_url, cards_from),
-            daemon=True,
-        )
-        process.start()
-        child_end.close()
-        pipes.append(parent_end)
-        processes.append(process)
-    try:
-        shards = [_receive(pipe, ShardRead) for pipe in pipes]
-        records = [record for shard in shards for record in shard.records]
+    """Build every page into `tmp` from scratch with `workers` processes: read in shards,
+    assemble the catalog here, render the pages about many runs here while each worker
+    renders its own runs' files."""
+    from ..catalog.records import assemble
+
+    with Shards(config, run_dirs, prints, roots, workers, tmp, env, base_url, cards_from) as shards:
+        shard = shards.read()
         say(
-            f"read {sum(r.summary.n_files for r in records)} files: "
-            f"{sum(r.summary.n_results for r in records)} results, "
-            f"{sum(r.summary.n_skipped for r in records)} not read as results"
+            f"read {sum(r.summary.n_files for r in shard.records)} files: "
+            f"{sum(r.summary.n_results for r in shard.records)} results, "
+            f"{sum(r.summary.n_skipped for r in shard.records)} not read as results"
         )
-        latest = {key: entry for shard in shards for key, entry in shard.latest.items()}
         used: dict[tuple[str, str], ResultEntry] = {}
 
         def entry_of(run_id: str, source: str) -> ResultEntry:
-            used[(run_id, source)] = latest[(run_id, source)]
+            used[(run_id, source)] = shard.latest[(run_id, source)]
             return used[(run_id, source)]
 
-        catalog = assemble(config, notes, records, entry_of)
-        for pipe in pipes:
-            pipe.send(catalog)
-        builder = ViewBuilder(catalog, site, config.contract, base_url, cards_from)
-        jobs = builder.jobs()
-        pages = render_jobs(env, tmp, [job for job in jobs if not job.per_run])
-        meanwhile(catalog, jobs)
-        pages += sum(_receive(pipe, ShardWritten).pages for pipe in pipes)
-    except BaseException:
-        for process in processes:  # a failed build stops its workers at once
-            process.kill()
-        raise
-    finally:
-        for process in processes:
+        catalog = assemble(config, notes, shard.records, entry_of)
+        shards.render(catalog)
+        builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from)
+        pages = render_jobs(env, tmp, builder.site_jobs())
+        pages += shards.finish()
+    records = {r.summary.id: r for r in shard.records}
+    return Built(catalog, pages, records, used, shard.fingerprints, shard.file_hashes)
+
+
+class Shards:
+    """Worker processes, each owning a shard of the runs, driven through the build's stages:
+    `read` (fingerprint, read and score the shard), `render` (hand over the catalog: each
+    worker then renders its runs' files) and `finish` (wait for them). Used as a context
+    manager: a build that fails or is interrupted stops its workers at once."""
+
+    def __init__(
+        self,
+        config: LoadedConfig,
+        run_dirs: list[RunDir],
+        prints: Fingerprints,
+        roots: dict[Path, int],
+        workers: int,
+        tmp: Path,
+        env,
+        base_url: str,
+        cards_from: Path | None,
+    ) -> None:
+        # fork: a worker starts with the parent's modules, configuration and file hashes in
+        # place, instead of importing and pickling them again.
+        context = multiprocessing.get_context("fork")
+        self.pipes: list[Connection] = []
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        for index in range(workers):
+            parent_end, child_end = context.Pipe()
+            shard = ShardJob(config, run_dirs[index::workers], prints, roots, tmp, env, base_url, cards_from)
+            process = context.Process(target=_worker, args=(child_end, shard), daemon=True)
+            process.start()
+            child_end.close()
+            self.pipes.append(parent_end)
+            self.processes.append(process)
+
+    def __enter__(self) -> Shards:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is not None:
+            for process in self.processes:
+                process.kill()
+        for process in self.processes:
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
-    return Built(catalog, pages, {r.summary.id: r for r in records}, used, {})
+
+    def read(self) -> ShardRead:
+        """Every shard's records, latest entries, fingerprints and file hashes, merged."""
+        shards = [_receive(pipe, ShardRead) for pipe in self.pipes]
+        return ShardRead(
+            [record for shard in shards for record in shard.records],
+            {key: entry for shard in shards for key, entry in shard.latest.items()},
+            {run_id: fp for shard in shards for run_id, fp in shard.fingerprints.items()},
+            {name: value for shard in shards for name, value in shard.file_hashes.items()},
+        )
+
+    def render(self, catalog: Catalog) -> None:
+        for pipe in self.pipes:
+            pipe.send(catalog)
+
+    def finish(self) -> int:
+        """The number of pages the workers wrote, once all are done."""
+        return sum(_receive(pipe, ShardWritten).pages for pipe in self.pipes)
+
+
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """What a worker is given: its runs and everything it needs to read and render them."""
+
+    config: LoadedConfig
+    run_dirs: list[RunDir]
+    prints: Fingerprints
+    roots: dict[Path, int]
+    tmp: Path
+    env: object
+    base_url: str
+    cards_from: Path | None
 
 
 T = TypeVar("T")
@@ -103,12 +160,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class ShardRead:
-    """A worker's first message: the record of each of its runs, and the full entry of each
+    """A worker's first message: its runs' fingerprints (their files hashed before they are
+    read) and the hashes behind them, the record of each run, and the full entry of each
     standings candidate that is the latest of its key within the shard (the latest of all
     shards is among them)."""
 
     records: list[RunRecord]
     latest: dict[tuple[str, str], ResultEntry]  # (run id, file) -> entry
+    fingerprints: dict[str, str]  # run id -> fingerprint
+    file_hashes: dict[str, tuple[StatKey, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +210,13 @@ def _die_with_parent() -> None:
         return
 
 
-def _worker(
-    pipe: Connection, config: LoadedConfig, run_dirs, tmp: Path, env, base_url: str, cards_from: Path | None
-) -> None:
+def _worker(pipe: Connection, job: ShardJob) -> None:
     _die_with_parent()
     try:
-        site = config.site
+        config, site = job.config, job.config.site
+        fingerprints = {rd.id: job.prints.run(rd, job.roots.get(rd.root, -1)) for rd in job.run_dirs}
         runs, records = [], []
-        for run_dir in run_dirs:
+        for run_dir in job.run_dirs:
             run, found = read_run(config, run_dir)
             runs.append(run)
             records.append(record_of(run, found, site.reference_interactivity))
@@ -165,16 +224,13 @@ def _worker(
         for run in runs:
             standing_candidates([run], latest.setdefault(run.hardware, {}))
         entries = {(run_id, e.source): e for part in latest.values() for _, run_id, e in part.values()}
-        pipe.send(ShardRead(records, entries))
+        pipe.send(ShardRead(records, entries, fingerprints, job.prints.now))
         catalog: Catalog = pipe.recv()
-        mine = {r.id for r in runs}
-        full = {r.id: r for r in runs}
         # The builder sees every run as a summary; this worker's own runs in full, for their pages.
-        local = replace(catalog, runs=tuple(full.get(r.id, r) for r in catalog.runs))
-        builder = ViewBuilder(local, site, config.contract, base_url, cards_from)
-        jobs = [job for job in builder.jobs() if job.per_run and job.run_id in mine]
-        pages = render_jobs(env, tmp, jobs)
-        link_source_files(runs, tmp)
+        local = with_full_runs(catalog, {r.id: r for r in runs})
+        builder = ViewBuilder(local, site, config.contract, job.base_url, job.cards_from)
+        pages = render_jobs(job.env, job.tmp, builder.run_jobs(only={r.id for r in runs}))
+        link_source_files(runs, job.tmp)
         pipe.send(ShardWritten(pages))
     except BaseException:  # the parent reports it as a build error
         pipe.send(WorkerFailed(traceback.format_exc(limit=-3).strip().splitlines()[-1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from functools import partial
 
 from ...catalog.model import Run
@@ -21,7 +22,44 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
     """Builds every page model from the catalog; `jobs` lists every file of the site."""
 
     def jobs(self) -> list[PageJob]:
-        """Every page as a job: its URL, its template and how to build its view (built when rendered)."""
+        """Every file of the site as a job: its URL, its template and how to build its view
+        (built when rendered)."""
+        return self.site_jobs() + self.run_jobs()
+
+    def page_urls(self) -> list[str]:
+        """The address of every page (for the sitemap), without building anything."""
+        return [job.url for job in self.site_jobs(pages_only=True) + self.run_jobs() if job.template]
+
+    def run_jobs(self, only: Collection[str] | None = None) -> list[PageJob]:
+        """Each run's own files: its page, its exports and its preview card (`only`: these runs).
+        They need the run in full and no other run's; the builder computes nothing else for them."""
+        jobs = []
+        previous_on: dict[str, Run] = {}
+        for run in self.catalog.runs:
+            previous = previous_on.get(run.hardware)
+            previous_on[run.hardware] = run
+            if only is not None and run.id not in only:
+                continue
+            base = Urls.run(run.id)
+            jobs.append(PageJob(base, "run.html", partial(self.run, run, previous), run_id=run.id))
+            for name, export in (
+                ("scorecards.json", exports.scorecards_json),
+                ("scorecards.md", exports.scorecards_md),
+                ("runtimes.json", exports.runtimes_json),
+                ("metrics.json", exports.metrics_json),
+            ):
+                jobs.append(PageJob(base + name, None, partial(export, run), run_id=run.id))
+            if self.cards_from is not None:
+                card = self.run_card(run)
+                if card.rows:
+                    jobs.append(
+                        PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
+                    )
+        return jobs
+
+    def site_jobs(self, pages_only: bool = False) -> list[PageJob]:
+        """The pages and files about many runs: home, indexes, hardware and runtime pages,
+        methodology, report, compare, 404 and, unless `pages_only`, badges, feeds and cards."""
         jobs = [PageJob(Urls.home, "index.html", self.home), PageJob(Urls.runs, "runs.html", self.runs)]
         jobs.append(PageJob(Urls.runs_index, None, self.runs_index))
         jobs.append(PageJob(Urls.compare_index, None, self.compare_index))
@@ -38,24 +76,13 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
             for r in self.catalog.runtimes
             if r.spellings
         ]
-        previous_on: dict[str, Run] = {}
-        for run in self.catalog.runs:
-            jobs.append(
-                PageJob(
-                    Urls.run(run.id),
-                    "run.html",
-                    partial(self.run, run, previous_on.get(run.hardware)),
-                    run_id=run.id,
-                )
-            )
-            previous_on[run.hardware] = run
         jobs += [
             PageJob(Urls.methodology, "methodology.html", self.methodology),
             PageJob(Urls.report, "report.html", self.report),
             PageJob(Urls.compare, "compare.html", self.compare),
             PageJob(Urls.not_found, "404.html", self.not_found),
         ]
-        return jobs + self.export_jobs()
+        return jobs if pages_only else jobs + self.site_files()
 
     def run_output_keys(self, site_key: str, fingerprints: dict[str, str]) -> dict[str, str]:
         """For each run, a key of everything its own page and files are made from: its files
@@ -82,34 +109,14 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
             previous[run.hardware] = run.id
         return keys
 
-    def export_jobs(self) -> list[PageJob]:
-        """Files beside the pages: per-run scorecards, badges, feeds (written as they are), preview cards."""
+    def site_files(self) -> list[PageJob]:
+        """Files beside the pages about many runs: hardware preview cards, badges, feeds."""
         jobs = []
         if self.cards_from is not None:
-            for run in self.catalog.runs:
-                card = self.run_card(run)
-                if card.rows:
-                    jobs.append(
-                        PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
-                    )
             for target in self.active_hardware:
                 card = self.hardware_card(target.id)
                 if card.rows:
                     jobs.append(PageJob(card.url, None, partial(card_bytes, card, self.cards_from)))
-        for run in self.catalog.runs:
-            base = Urls.run(run.id)
-            jobs.append(
-                PageJob(base + "scorecards.json", None, partial(exports.scorecards_json, run), run_id=run.id)
-            )
-            jobs.append(
-                PageJob(base + "scorecards.md", None, partial(exports.scorecards_md, run), run_id=run.id)
-            )
-            jobs.append(
-                PageJob(base + "runtimes.json", None, partial(exports.runtimes_json, run), run_id=run.id)
-            )
-            jobs.append(
-                PageJob(base + "metrics.json", None, partial(exports.metrics_json, run), run_id=run.id)
-            )
         for spec in self.badge_specs:
             jobs.append(
                 PageJob(
