@@ -232,7 +232,7 @@ def _build_locked(
     # There is work to do: now the modules that do it (an up-to-date check never loads them).
     from .incremental import build_incremental
     from .render import copy_assets, environment
-    from .sharded import build_parallel
+    from .sharded import RenderTarget, build_parallel
     from .views import ViewBuilder
 
     theme = config.base_dir / config.site.theme if config.site.theme else None
@@ -260,9 +260,8 @@ def _build_locked(
                 keys.pages, cards_from, say,
             )  # fmt: skip
         else:
-            built = build_parallel(
-                config, run_dirs, notes, prints, roots, workers, tmp, env, base_url, cards_from, say
-            )
+            target = RenderTarget(tmp, env, base_url, cards_from)
+            built = build_parallel(config, run_dirs, notes, prints, roots, workers, target, say)
             prints.now.update(built.file_hashes)
         catalog, fingerprints = built.catalog, built.fingerprints
         say(f"wrote {built.pages} pages and the source files of {len(catalog.runs)} runs")

@@ -45,10 +45,7 @@ def build_parallel(
     prints: Fingerprints,
     roots: dict[Path, int],
     workers: int,
-    tmp: Path,
-    env,
-    base_url: str,
-    cards_from: Path | None,
+    target: RenderTarget,
     say: Callable[[str], None],
 ) -> Built:
     """Build every page into `tmp` from scratch with `workers` processes: read in shards,
@@ -56,7 +53,7 @@ def build_parallel(
     renders its own runs' files."""
     from ..catalog.records import assemble
 
-    with Shards(config, run_dirs, prints, roots, workers, tmp, env, base_url, cards_from) as shards:
+    with Shards(config, run_dirs, prints, roots, workers, target) as shards:
         shard = shards.read()
         say(
             f"read {sum(r.summary.n_files for r in shard.records)} files: "
@@ -71,11 +68,22 @@ def build_parallel(
 
         catalog = assemble(config, notes, shard.records, entry_of)
         shards.render(catalog)
-        builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from)
-        pages = render_jobs(env, tmp, builder.site_jobs())
+        builder = ViewBuilder(catalog, config.site, config.contract, target.base_url, target.cards_from)
+        pages = render_jobs(target.env, target.tmp, builder.site_jobs())
         pages += shards.finish()
     records = {r.summary.id: r for r in shard.records}
     return Built(catalog, pages, records, used, shard.fingerprints, shard.file_hashes)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderTarget:
+    """Where and how pages are rendered: the new site's folder, the template environment, the
+    base URL, and the previous site whose preview cards are reused (None: no cards)."""
+
+    tmp: Path
+    env: object
+    base_url: str
+    cards_from: Path | None
 
 
 class Shards:
@@ -91,10 +99,7 @@ class Shards:
         prints: Fingerprints,
         roots: dict[Path, int],
         workers: int,
-        tmp: Path,
-        env,
-        base_url: str,
-        cards_from: Path | None,
+        target: RenderTarget,
     ) -> None:
         # fork: a worker starts with the parent's modules, configuration and file hashes in
         # place, instead of importing and pickling them again.
@@ -103,7 +108,7 @@ class Shards:
         self.processes: list[multiprocessing.process.BaseProcess] = []
         for index in range(workers):
             parent_end, child_end = context.Pipe()
-            shard = ShardJob(config, run_dirs[index::workers], prints, roots, tmp, env, base_url, cards_from)
+            shard = ShardJob(config, run_dirs[index::workers], prints, roots, target)
             process = context.Process(target=_worker, args=(child_end, shard), daemon=True)
             process.start()
             child_end.close()
@@ -149,10 +154,7 @@ class ShardJob:
     run_dirs: list[RunDir]
     prints: Fingerprints
     roots: dict[Path, int]
-    tmp: Path
-    env: object
-    base_url: str
-    cards_from: Path | None
+    target: RenderTarget
 
 
 T = TypeVar("T")
@@ -228,9 +230,10 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
         catalog: Catalog = pipe.recv()
         # The builder sees every run as a summary; this worker's own runs in full, for their pages.
         local = with_full_runs(catalog, {r.id: r for r in runs})
-        builder = ViewBuilder(local, site, config.contract, job.base_url, job.cards_from)
-        pages = render_jobs(job.env, job.tmp, builder.run_jobs(only={r.id for r in runs}))
-        link_source_files(runs, job.tmp)
+        target = job.target
+        builder = ViewBuilder(local, site, config.contract, target.base_url, target.cards_from)
+        pages = render_jobs(target.env, target.tmp, builder.run_jobs(only={r.id for r in runs}))
+        link_source_files(runs, target.tmp)
         pipe.send(ShardWritten(pages))
     except BaseException:  # the parent reports it as a build error
         pipe.send(WorkerFailed(traceback.format_exc(limit=-3).strip().splitlines()[-1]))
