@@ -8,19 +8,20 @@
   function values(doc, names) {
     var out = {};
     function canonical(name) { return names[name] || name; }
-    function add(section, runtime, key, value, noiseKey) {
+    function add(section, runtime, key, value, noiseKey, order) {
       if (typeof value !== "number") return;
       out[section + "|" + runtime + "|" + key] = {
-        section: section, runtime: runtime, key: key, value: value, noiseKey: noiseKey || key
+        section: section, runtime: runtime, key: key, value: value, noiseKey: noiseKey || key,
+        order: order === undefined ? 1e9 : order
       };
     }
     Object.keys(doc.composite || {}).forEach(function (c) {
       doc.composite[c].runtimes.forEach(function (rt) {
         var section = "composite c=" + c, runtime = canonical(rt.name);
-        add(section, runtime, "composite", rt.composite, "composite@" + c);
+        add(section, runtime, "composite", rt.composite, "composite@" + c, Number(c));
         // The history's noise of these values is that of the lowest level (c=1); other levels have none.
         Object.keys(rt.metrics).forEach(function (m) {
-          add(section, runtime, m, rt.metrics[m].value, c === "1" ? m : m + "@" + c);
+          add(section, runtime, m, rt.metrics[m].value, c === "1" ? m : m + "@" + c, Number(c));
         });
       });
     });
@@ -43,21 +44,41 @@
 
   function format(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4).replace(/\.?0+$/, ""); }
 
+  // Concurrency in numeric order (c=2 before c=16), then runtime, then the value's name.
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  function byPlace(x, y) {
+    return (x.order - y.order) || collator.compare(x.section, y.section) ||
+      collator.compare(x.runtime, y.runtime) || collator.compare(x.key, y.key);
+  }
+
+  function label(key) {
+    var known = index.labels[key];
+    return known ? known[0] + " (" + known[1] + ")" : key;
+  }
+
+  function percent(rel) {
+    if (rel === null) return "–";
+    if (Math.abs(rel) < 0.0005) return "±0.0%";
+    return (rel > 0 ? "+" : "−") + Math.abs(rel * 100).toFixed(1) + "%";
+  }
+
   function render(a, b, runtimeFilter) {
     var runA = a.run, runB = b.run;
     var va = values(a.doc, a.names), vb = values(b.doc, b.names);
     var sameMachine = runA.hardware === runB.hardware;
     var noise = sameMachine ? (index.noise[runA.hardware] || {}) : {};
-    var keys = Object.keys(va).filter(function (k) { return k in vb; }).sort();
+    var keys = Object.keys(va).filter(function (k) { return k in vb; });
+    keys.sort(function (k, l) { return byPlace(va[k], va[l]); });
     var runtimes = {};
     keys.forEach(function (k) { runtimes[va[k].runtime] = true; });
     var select = form.elements.runtime, current = runtimeFilter;
     while (select.options.length > 1) select.remove(1);
-    Object.keys(runtimes).sort().forEach(function (r) { select.add(new Option(r, r)); });
+    Object.keys(runtimes).sort(collator.compare).forEach(function (r) { select.add(new Option(r, r)); });
     select.value = current in runtimes ? current : "";
     var body = document.querySelector("#compare-table tbody");
     body.textContent = "";
-    var shown = 0;
+    var compared = 0, beyondList = [], estimated = 0;
+    var onlyBeyond = form.elements.beyond.checked;
     keys.forEach(function (k) {
       var x = va[k], y = vb[k];
       if (select.value && x.runtime !== select.value) return;
@@ -70,22 +91,44 @@
       // of A (index.noise_min_relative: the rule of the hardware pages, written by the build).
       var beyond = threshold !== undefined && Math.abs(delta) > threshold &&
         Math.abs(delta) > index.noise_min_relative * Math.abs(x.value);
+      compared += 1;
+      if (threshold !== undefined) estimated += 1;
+      if (beyond) beyondList.push({ x: x, rel: rel, verdict: verdict });
+      if (onlyBeyond && !beyond) return;
       var noiseText = threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise");
       var row = body.insertRow();
       row.setAttribute("data-key", k);
-      cell(row, x.section, undefined, "k-text");
+      row.setAttribute("data-noise", beyond ? "beyond" : (threshold === undefined ? "unknown" : "within"));
+      cell(row, x.section, String(x.order).padStart(6, "0") + " " + x.section, "k-text");
       cell(row, x.runtime, undefined, "k-text");
-      cell(row, x.key, undefined, "k-text");
+      cell(row, label(x.key), undefined, "k-text");
       cell(row, format(x.value), String(x.value));
       cell(row, format(y.value), String(y.value));
-      cell(row, (delta > 0 ? "+" : "") + format(delta), String(delta));
-      cell(row, rel === null ? "–" : (rel > 0 ? "+" : "") + (rel * 100).toFixed(1) + "%", rel === null ? "" : String(rel));
-      cell(row, verdict, undefined, "k-text verdict-" + verdict);
+      cell(row, (delta > 0 ? "+" : delta < 0 ? "−" : "±") + format(Math.abs(delta)), String(delta));
+      cell(row, percent(rel), rel === null ? "" : String(rel));
+      // A verdict is coloured only when the change is beyond noise: within it, it says nothing.
+      cell(row, verdict + (beyond || threshold === undefined || verdict === "same" ? "" : " (within noise)"),
+        undefined, "k-text" + (beyond ? " verdict-" + verdict : ""));
       cell(row, noiseText + (threshold === undefined ? "" : " (±" + format(threshold) + ")"), undefined, "k-text");
-      shown += 1;
     });
     document.getElementById("compare-table").hidden = false;
-    form.elements.status.value = shown + " values compared" + (sameMachine ? "" : " across two machines");
+    var summary = beyondList.length + (beyondList.length === 1 ? " change" : " changes") + " beyond noise";
+    if (beyondList.length) {
+      summary += ": " + beyondList.slice(0, 5).map(function (b) {
+        return b.x.runtime + " " + label(b.x.key).split(" (")[0].toLowerCase() + " at " +
+          b.x.section.replace("composite ", "") + " " + percent(b.rel) + " (" + b.verdict + ")";
+      }).join("; ") + (beyondList.length > 5 ? "; …" : "");
+    }
+    summary += ". " + compared + " values compared" + (sameMachine ? "" : " across two machines") +
+      (estimated ? "" : ": no noise estimate for these runs, so every value is shown");
+    if (!estimated && onlyBeyond) {  // nothing can be beyond noise: show every value instead
+      form.elements.beyond.checked = false;
+      render(a, b, runtimeFilter);
+      form.elements.beyond.checked = true;
+      form.elements.status.value = summary;
+      return;
+    }
+    form.elements.status.value = summary;
     var links = document.getElementById("compare-links");
     links.textContent = "";
     [runA, runB].forEach(function (run, i) {
@@ -110,6 +153,7 @@
     var params = new URLSearchParams();
     params.set("a", a.id); params.set("b", b.id);
     if (form.elements.runtime.value) params.set("runtime", form.elements.runtime.value);
+    if (!form.elements.beyond.checked) params.set("all", "1");
     if (push) history.replaceState(null, "", "?" + params.toString());
     form.elements.status.value = "loading…";
     Promise.all([load(a), load(b)]).then(function (docs) {
@@ -137,6 +181,7 @@
     var ids = index.runs.map(function (r) { return r.id; });
     form.elements.a.value = ids.indexOf(params.get("a")) >= 0 ? params.get("a") : ids[Math.min(1, ids.length - 1)];
     form.elements.b.value = ids.indexOf(params.get("b")) >= 0 ? params.get("b") : ids[0];
+    form.elements.beyond.checked = params.get("all") !== "1";
     if (params.get("runtime")) {
       form.elements.runtime.add(new Option(params.get("runtime"), params.get("runtime")));
       form.elements.runtime.value = params.get("runtime");

@@ -1,5 +1,6 @@
-// sitegen: sortable tables, run filters, plotly charts, permalinks and copy buttons.
-// No dependencies but plotly.js (loaded only on pages with charts); nothing leaves the page.
+// sitegen: sortable tables, run filters, charts, permalinks, copy buttons, menu and colour scheme.
+// Everything but the charts works as soon as the HTML is there; plotly.js (the only dependency,
+// served from the site itself) is loaded once a chart comes into view. Nothing leaves the page.
 (function () {
   "use strict";
 
@@ -15,6 +16,9 @@
     return isNaN(n) ? null : n;
   }
 
+  // Names sort naturally: c8 before c16, llama.cpp-b3 before llama.cpp-b12.
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
   function sortTable(table, index, direction) {
     var th = table.tHead.rows[0].cells[index];
     var kind = th.getAttribute("data-kind");
@@ -25,7 +29,7 @@
       if (a.key === null && b.key === null) return a.i - b.i;
       if (a.key === null) return 1;
       if (b.key === null) return -1;
-      var c = kind === "text" ? a.key.localeCompare(b.key) : a.key - b.key;
+      var c = kind === "text" ? collator.compare(a.key, b.key) : a.key - b.key;
       if (c === 0) return a.i - b.i;
       return direction === "ascending" ? c : -c;
     });
@@ -37,9 +41,9 @@
 
   function initSortable(table) {
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      var button = th.querySelector("button");
-      if (!button) return;
-      button.addEventListener("click", function () {
+      if (!th.querySelector("button")) return;
+      // The whole header cell sorts; its button is there for the keyboard (its click bubbles here).
+      th.addEventListener("click", function () {
         // The first click sorts the best first where the column says which way is better
         // (data-better); later clicks flip the order.
         var current = th.getAttribute("aria-sort");
@@ -188,20 +192,131 @@
   }
 
   // --- Charts -----------------------------------------------------------------------
-  function initChart(div) {
-    if (!window.Plotly) return;
-    var spec = document.getElementById(div.getAttribute("data-figure"));
-    var figure = JSON.parse(spec.textContent);
-    window.Plotly.newPlot(div, figure.data, figure.layout, { displaylogo: false, responsive: true })
-      .then(function () {
+  // plotly.js is large: it is fetched once the first chart comes near the screen, and each
+  // chart is drawn when it does. Colours follow the page's colour scheme.
+  var plotly = null;  // a promise of window.Plotly
+
+  function loadPlotly() {
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = document.body.getAttribute("data-assets") + "plotly-basic.min.js";
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return plotly;
+  }
+
+  function cssVar(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+
+  function dark() { return cssVar("color-scheme") === "dark"; }
+
+  // The layout keys that carry colours, for the current scheme; applied over the figure's own.
+  function themed(layout) {
+    var fg = cssVar("--fg"), line = cssVar("--line"), out = { "font.color": fg, "legend.font.color": fg };
+    Object.keys(layout).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key)) {
+        out[key + ".gridcolor"] = line;
+        out[key + ".linecolor"] = line;
+        out[key + ".zerolinecolor"] = line;
+      }
+    });
+    return out;
+  }
+
+  function setPath(object, path, value) {
+    var keys = path.split("."), last = keys.pop();
+    keys.forEach(function (key) { object = object[key] = object[key] || {}; });
+    object[last] = value;
+  }
+
+  // Runtime colours are chosen to read on white; the darkest become light grey on a dark page.
+  function traceColours(data) {
+    if (!dark()) return data;
+    return data.map(function (trace) {
+      var copy = JSON.parse(JSON.stringify(trace));
+      ["marker", "line"].forEach(function (part) {
+        if (copy[part] && copy[part].color === "#000000") copy[part].color = "#c9d1d9";
+      });
+      return copy;
+    });
+  }
+
+  function drawChart(div) {
+    if (div.getAttribute("data-drawing")) return;
+    div.setAttribute("data-drawing", "true");
+    loadPlotly().then(function (Plotly) {
+      var figure = JSON.parse(document.getElementById(div.getAttribute("data-figure")).textContent);
+      var layout = figure.layout;
+      var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+      var config = { displaylogo: false, responsive: true, displayModeBar: touch ? false : "hover" };
+      div.textContent = "";  // the placeholder line
+      var colours = themed(layout);
+      Object.keys(colours).forEach(function (path) { setPath(layout, path, colours[path]); });
+      return Plotly.newPlot(div, traceColours(figure.data), layout, config).then(function () {
         div.setAttribute("data-drawn", "true");
         div.on("plotly_click", function (event) {
           var point = event.points && event.points[0];
-          var links = (figure.layout.meta && figure.layout.meta.links) || [];
+          var links = (layout.meta && layout.meta.links) || [];
           var href = point && links[point.customdata];
           if (href) window.location.href = href;
         });
       });
+    }).catch(function () {
+      div.setAttribute("data-drawn", "failed");  // the data table below still has every value
+    });
+  }
+
+  function retheme() {
+    document.querySelectorAll("[data-drawn=true]").forEach(function (div) {
+      var figure = JSON.parse(document.getElementById(div.getAttribute("data-figure")).textContent);
+      window.Plotly.react(div, traceColours(figure.data), div.layout).then(function () {
+        return window.Plotly.relayout(div, themed(div.layout));
+      });
+    });
+  }
+
+  function initCharts() {
+    var charts = document.querySelectorAll("[data-figure]");
+    if (!charts.length) return;
+    if (!("IntersectionObserver" in window)) { charts.forEach(drawChart); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); drawChart(entry.target); }
+      });
+    }, { rootMargin: "300px 0px" });
+    charts.forEach(function (div) { observer.observe(div); });
+  }
+
+  // --- Colour scheme and menu --------------------------------------------------------
+  function initThemeToggle(button) {
+    function label() {
+      var isDark = dark();
+      button.textContent = isDark ? "Light mode" : "Dark mode";
+      button.setAttribute("aria-pressed", isDark ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      var next = dark() ? "light" : "dark";
+      document.documentElement.setAttribute("data-theme", next);
+      try { localStorage.setItem("sitegen-theme", next); } catch (e) { /* private mode: this page only */ }
+      label();
+      retheme();
+    });
+    if (window.matchMedia) {
+      var query = window.matchMedia("(prefers-color-scheme: dark)");
+      if (query.addEventListener) query.addEventListener("change", function () { label(); retheme(); });
+    }
+    label();
+  }
+
+  function initMenu(button) {
+    var header = button.closest("header");
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
   }
 
   // --- Permalinks and copying --------------------------------------------------------
@@ -234,23 +349,30 @@
     if (!id) return;
     var target = document.getElementById(id);
     if (!target) return;
+    // A scorecard in a folded group opens with its group.
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") node.open = true;
+    }
     document.querySelectorAll(".highlight").forEach(function (el) { el.classList.remove("highlight"); });
     target.classList.add("highlight");
     target.scrollIntoView({ block: "start" });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function init() {
     document.querySelectorAll("table.sortable").forEach(initSortable);
     document.querySelectorAll("form[data-filters]").forEach(initFilters);
     document.querySelectorAll("form.slo-form").forEach(initSloForm);
-    document.querySelectorAll("[data-figure]").forEach(initChart);
+    initCharts();
+    document.querySelectorAll(".theme-toggle").forEach(initThemeToggle);
+    document.querySelectorAll(".menu-toggle").forEach(initMenu);
     document.querySelectorAll("a.permalink").forEach(function (a) {
       a.addEventListener("click", function (event) {
         event.preventDefault();
-        var anchor = a.getAttribute("data-anchor");
+        var anchor = a.getAttribute("data-anchor"), share = a.getAttribute("data-share");
         history.replaceState(null, "", "#" + anchor);
         highlightTarget();
-        copyText(absoluteLink(anchor), a);
+        // A scorecard with a page of its own is shared by that page's address (its own preview).
+        copyText(share ? new URL(share, absoluteLink(anchor)).href : absoluteLink(anchor), a);
       });
     });
     document.querySelectorAll("button.copy-md").forEach(function (button) {
@@ -263,5 +385,9 @@
     });
     window.addEventListener("hashchange", highlightTarget);
     highlightTarget();
-  });
+  }
+
+  // Loaded late (the 404 page adds this script once it has found the site's root): run at once.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();

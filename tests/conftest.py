@@ -46,6 +46,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     prefix = ""  # serve the site under this path, e.g. "/repo"
+    not_found: Path | None = None  # a page served, with status 404, for any missing path
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404 and self.not_found is not None:
+            body = self.not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
 
     def translate_path(self, path: str) -> str:
         if self.prefix:
@@ -63,8 +76,9 @@ def serve_dir():
     """Serve a directory on 127.0.0.1 (optionally under a path prefix); yields the base URL."""
     servers = []
 
-    def start(directory: Path, prefix: str = "") -> str:
-        handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+    def start(directory: Path, prefix: str = "", not_found: Path | None = None) -> str:
+        """`not_found`: serve this page for missing paths, as GitHub Pages serves 404.html."""
+        handler = type("Handler", (_QuietHandler,), {"prefix": prefix, "not_found": not_found})
         server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -16,6 +16,7 @@ RUN = "synthetic/h100-sxm/2026-02-23"
 
 def drawn_traces(page, chart_id: str) -> list[dict]:
     """The traces plotly drew for a chart: name, x, y, colour."""
+    page.locator(f"#{chart_id}").scroll_into_view_if_needed()  # charts are drawn as they come into view
     page.locator(f"#{chart_id} [data-drawn=true]").wait_for()
     return page.eval_on_selector(
         f"#{chart_id} .plot",

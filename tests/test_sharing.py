@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,12 +155,31 @@ def test_copy_buttons_put_the_expected_text_on_the_clipboard(page, linked_site: 
     section_md = expected_md[expected_md.index("## Concurrency Scaling Efficiency") :].rstrip("\n")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{section_md}\n\n[Concurrency scaling]({BASE}runs/jetson-orin/2026-03-04/#scaling)\n"
+    # A composite scorecard is shared by the address of its own link-preview page.
     page.locator("#composite-c4 .permalink").click()
-    assert (
-        page.evaluate("navigator.clipboard.readText()") == f"{BASE}runs/jetson-orin/2026-03-04/#composite-c4"
-    )
+    shared = f"{BASE}runs/jetson-orin/2026-03-04/composite-c4/"
+    assert page.evaluate("navigator.clipboard.readText()") == shared
     assert page.url.endswith("#composite-c4")
     assert "highlight" in page.locator("#composite-c4").get_attribute("class")
+    # Other scorecards keep their anchors.
+    page.locator("#scaling .permalink").click()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{BASE}runs/jetson-orin/2026-03-04/#scaling"
+
+
+@pytest.mark.browser
+def test_a_scorecard_link_previews_that_scorecard_and_opens_it(page, linked_site: Path, serve_dir):
+    share = linked_site / "runs" / "jetson-orin" / "2026-03-04" / "composite-c4" / "index.html"
+    head = head_of(share)
+    assert head.links["canonical"] == f"{BASE}runs/jetson-orin/2026-03-04/composite-c4/"
+    assert head.title.startswith("Throughput scorecard (c=4) · ")
+    run_head = head_of(share.parent.parent / "index.html")
+    assert head.meta["og:description"] != run_head.meta["og:description"]
+    card = head.meta["og:image"]
+    assert card != run_head.meta["og:image"] and (linked_site / card.removeprefix(BASE)).is_file()
+    base = serve_dir(linked_site)
+    page.goto(base + "runs/jetson-orin/2026-03-04/composite-c4/index.html")
+    page.wait_for_url(re.compile(r"/runs/jetson-orin/2026-03-04/index\.html#composite-c4$"))
+    page.wait_for_function("document.getElementById('composite-c4').classList.contains('highlight')")
 
 
 @pytest.mark.browser
@@ -190,7 +210,23 @@ def test_a_compare_url_reopens_the_same_comparison(page, example_site: Path, ser
         float(row.locator("td").nth(3).get_attribute("data-sort"))
         == value_a["metrics"]["decode_tok_s"]["value"]
     )
+    assert cells[2] == "Decode speed (tok/s)"
     assert cells[7] == "better" and cells[8].startswith("beyond noise")
+    assert "verdict-better" in row.locator("td").nth(7).get_attribute("class")
+    # By default only the changes beyond noise are listed, and the summary names them first.
+    noise = set(page.locator("#compare-table tbody tr").evaluate_all("rs => rs.map(r => r.dataset.noise)"))
+    assert noise == {"beyond"}
+    summary = page.locator("output[name=status]").inner_text()
+    assert re.match(r"\d+ changes? beyond noise: ", summary) and "realizr decode speed at c=1 +" in summary
+    # Every value on request: concurrency in numeric order, no verdict colour within noise.
+    page.locator("input[name=beyond]").uncheck()
+    page.wait_for_function("location.search.includes('all=1')")
+    sections = page.locator("#compare-table tbody tr td:nth-child(1)").all_inner_texts()
+    levels = [int(x.split("c=")[1]) for x in sections if x.startswith("composite c=")]
+    assert levels == sorted(levels) and levels[0] == 1 and levels[-1] >= 16
+    within = page.locator('#compare-table tbody tr[data-noise="within"] td:nth-child(8)')
+    assert within.count() > 0
+    assert all("verdict-" not in (c or "") for c in within.evaluate_all("cs => cs.map(c => c.className)"))
     # A change of selection lands in the URL, and that URL opens the same comparison.
     page.select_option("select[name=runtime]", "vllm")
     page.wait_for_function("location.search.includes('runtime=vllm')")
@@ -198,6 +234,7 @@ def test_a_compare_url_reopens_the_same_comparison(page, example_site: Path, ser
     page.goto(linked)
     page.locator("#compare-table tbody tr").first.wait_for()
     assert page.locator("select[name=runtime]").input_value() == "vllm"
+    assert not page.locator("input[name=beyond]").is_checked()
     runtimes = set(page.locator("#compare-table tbody tr td:nth-child(2)").all_inner_texts())
     assert runtimes == {"vllm"}
 

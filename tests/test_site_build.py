@@ -80,7 +80,8 @@ def test_example_site_has_every_page_kind(example_site: Path):
         "runs/synthetic/h100-sxm/2026-01-05/index.html",
         "runs/qwen-coder-deploy/jetson-orin/2026-03-05/index.html",
         "raw/qwen-coder-deploy/jetson-orin/2026-03-05/ollama-jetson-load-20260305.json",
-        "assets/plotly.min.js",
+        "assets/plotly-basic.min.js",
+        "assets/plotly-basic.LICENSE.txt",
         "assets/site.js",
         "assets/site.css",
         "assets/favicon.svg",
@@ -89,10 +90,16 @@ def test_example_site_has_every_page_kind(example_site: Path):
         MARKER,
     ]:
         assert (example_site / page).is_file(), page
-    plotly = (example_site / "assets" / "plotly.min.js").read_bytes()
+    # plotly.js's basic bundle, vendored with its licence, the same version as the plotly package's.
+    bundle = (example_site / "assets" / "plotly-basic.min.js").read_text(encoding="utf-8")
     import plotly as plotly_package
 
-    assert plotly == (Path(plotly_package.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    full = (Path(plotly_package.__file__).parent / "package_data" / "plotly.min.js").read_text(
+        encoding="utf-8"
+    )
+    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full)[1]
+    assert f"plotly.js (basic - minified) v{version}" in bundle[:300]
+    assert "MIT License" in (example_site / "assets" / "plotly-basic.LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_pages_stay_small_and_links_are_relative(example_site: Path):
@@ -111,7 +118,11 @@ def test_sitemap_lists_every_page(example_site: Path):
     tree = ET.parse(example_site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", ns)]
-    pages = sorted(p.relative_to(example_site).as_posix() for p in example_site.rglob("index.html"))
+    pages = sorted(
+        p.relative_to(example_site).as_posix()
+        for p in example_site.rglob("index.html")
+        if not p.parent.name.startswith("composite-c")  # link-preview pages lead on to their run page
+    )
     assert len(locs) == len(pages)
     assert "runs/synthetic/h100-sxm/2026-01-05/" in locs
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ MAX_DEPTH = 32
 RESERVED_NAMES = frozenset(
     {"index.html", "scorecards.json", "scorecards.md", "runtimes.json", "metrics.json"}
 )
+# Folders of a run's scorecard link-preview pages (site/views/run.py share_folder).
+SHARE_FOLDER = re.compile(r"composite-c\d+")
 # The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.
 ROOT_RUN_FOLDER = "_root"
 
@@ -151,7 +154,9 @@ def _without_collisions(runs: list[RunDir], notes: list[WalkNote]) -> list[RunDi
         parts = run.id.split("/")
         renamed = [
             _suffixed(run.id, i, part)
-            if part in RESERVED_NAMES or (i == 0 and part == ROOT_RUN_FOLDER and has_root_run)
+            if part in RESERVED_NAMES
+            or SHARE_FOLDER.fullmatch(part)
+            or (i == 0 and part == ROOT_RUN_FOLDER and has_root_run)
             else part
             for i, part in enumerate(parts)
         ]

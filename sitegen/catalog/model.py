@@ -134,9 +134,21 @@ class Run(_RunIdentity):
         leaving out invalid and unreliable measurements."""
         return {runtime: (score, grade) for runtime, (score, grade, _) in self._c1_best().items()}
 
+    @property
+    def composite_by_level(self) -> dict[int, dict[str, tuple[float, str]]]:
+        """Per concurrency level, the best composite and grade of each canonical runtime, valid
+        measurements only (what a scorecard's link preview shows)."""
+        return {
+            level: {runtime: (score, grade) for runtime, (score, grade, _) in self._best_at(level).items()}
+            for level in sorted(self.report.composite)
+        }
+
     def _c1_best(self) -> dict[str, tuple[float, str, str]]:
+        return self._best_at(1)
+
+    def _best_at(self, level: int) -> dict[str, tuple[float, str, str]]:
         by_source = {e.source: e for e in self.results}
-        card = self.report.composite.get(1)
+        card = self.report.composite.get(level)
         out: dict[str, tuple[float, str, str]] = {}
         for rt in card.runtimes if card else ():
             entry = by_source[rt.source_file]
@@ -180,6 +192,7 @@ class Run(_RunIdentity):
             n_files=len(self.files),
             n_skipped=self.n_skipped,
             c1_by_runtime=self.c1_by_runtime,
+            composite_by_level=self.composite_by_level,
             best_c1=self.best_c1,
             curve=self.curve,
         )
@@ -213,6 +226,7 @@ class RunSummary(_RunIdentity):
     n_files: int
     n_skipped: int
     c1_by_runtime: dict[str, tuple[float, str]]
+    composite_by_level: dict[int, dict[str, tuple[float, str]]]
     best_c1: tuple[float, str, str] | None
     curve: tuple[CurvePoint, ...]
 

@@ -40,7 +40,7 @@ from .incremental import (
     site_key,
     theme_hash,
 )
-from .urls import Urls
+from .urls import Urls, disk_path
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -268,6 +268,7 @@ def _build_locked(
         # 4. The files around the pages, the marker, and the swap.
         builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from)
         copy_assets(tmp, theme)
+        _inline_stylesheet(tmp / disk_path(Urls.not_found), tmp / "assets" / "site.css")
         _write_extras(tmp, builder.page_urls(), base_url)
         key = keys.site(fingerprints, walk_notes)
         (tmp / MARKER).write_text(
@@ -336,6 +337,19 @@ def _fresh_tmp(out: Path) -> Path:
             f"cannot write beside the output: {exc.strerror or exc}", exc.filename or out
         ) from None
     return tmp
+
+
+def _inline_stylesheet(page: Path, stylesheet: Path) -> None:
+    """Put the published stylesheet inside a page that is served at any address (404.html),
+    in place of its `<style data-inline>` placeholder."""
+    placeholder = '<style data-inline="assets/site.css"></style>'
+    html = page.read_text(encoding="utf-8")
+    css = stylesheet.read_text(encoding="utf-8")
+    if (
+        placeholder not in html or "</style" in css.lower()
+    ):  # a theme's own 404, or CSS that would end the element
+        return
+    page.write_text(html.replace(placeholder, f"<style>\n{css}</style>"), encoding="utf-8")
 
 
 def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:

@@ -49,6 +49,24 @@ class Chart:
     table: Table  # the same data, for reading without JavaScript
     points: int
     note: str = ""  # e.g. that only the latest runs are drawn
+    values_only: bool = False  # no plot: the values as a table (e.g. one run: no history to draw)
+
+
+def missing_chart(chart_id: str, title: str, reason: str) -> Chart:
+    """A chart that cannot be drawn, saying why (e.g. "no power telemetry in these runs")."""
+    return Chart(chart_id, title, "", Table(f"{chart_id}-data", (), ()), 0, reason, values_only=True)
+
+
+# A value axis turns logarithmic when one series spans more than this factor: one slow runtime
+# would otherwise flatten every other line against the axis.
+LOG_SPAN = 10.0
+
+
+def _value_axis_kind(values: list[float | None]) -> str:
+    finite = [v for v in values if v is not None]
+    if len(finite) < 2 or min(finite) <= 0:
+        return "linear"
+    return "log" if max(finite) / min(finite) > LOG_SPAN else "linear"
 
 
 def _safe(text: str) -> str:
@@ -106,7 +124,7 @@ def line_chart(
                 if hover_text
                 else "<b>%{fullData.name}</b><br>"
                 + ("%{text}<br>" if labelled else "")
-                + f"%{{x}}: %{{y:{y_format}}}<extra></extra>"
+                + f"{_safe(x_title)}: %{{x}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>"
             ),
             "marker": {"color": line.colour or PALETTE[i % len(PALETTE)], "size": 7},
             "line": {"color": line.colour or PALETTE[i % len(PALETTE)], "width": 2, "dash": line.dash},
@@ -137,9 +155,10 @@ def line_chart(
         }
     elif x_kind == "date":
         axis_x |= {"type": "date", "tickformat": "%Y-%m-%d"}
+    y_kind = _value_axis_kind([_round(p.y) for line in lines for p in line.points])
     figure = {
         "data": traces,
-        "layout": _layout(axis_x, y_title, showlegend=True) | {"meta": {"links": links}},
+        "layout": _layout(axis_x, y_title, showlegend=True, y_kind=y_kind) | {"meta": {"links": links}},
     }
     return Chart(
         chart_id,
@@ -172,12 +191,15 @@ def bar_chart(
                 "text": [_safe(p.label) for p in bars],
                 "textposition": "none",
                 "customdata": [links.index(p.href) if p.href else -1 for p in bars],
-                "hovertemplate": f"<b>%{{x}}</b><br>%{{text}}<br>%{{y:{y_format}}}<extra></extra>",
+                "hovertemplate": f"<b>%{{x}}</b><br>%{{text}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>",
                 "marker": {"color": colours or [PALETTE[i % len(PALETTE)] for i in range(len(bars))]},
             }
         ],
         "layout": _layout(
-            {"title": {"text": x_title}, "automargin": True, "type": "category"}, y_title, showlegend=False
+            {"title": {"text": x_title}, "automargin": True, "type": "category"},
+            y_title,
+            showlegend=False,
+            y_kind=_value_axis_kind([_round(p.y) for p in bars]),
         )
         | {"meta": {"links": links}},
     }
@@ -190,15 +212,18 @@ def bar_chart(
     return Chart(chart_id, title, _dump(figure), table, len(bars))
 
 
-def _layout(axis_x: dict, y_title: str, *, showlegend: bool) -> dict:
+def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_kind: str = "linear") -> dict:
+    axis_y: dict = {"title": {"text": y_title}, "automargin": True}
+    axis_y |= {"type": "log"} if y_kind == "log" else {"rangemode": "tozero"}
     return {
         "xaxis": axis_x,
-        "yaxis": {"title": {"text": y_title}, "automargin": True, "rangemode": "tozero"},
+        "yaxis": axis_y,
         "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-        "height": 320,
+        "height": 340,
         "hovermode": "closest",
         "showlegend": showlegend,
-        "legend": {"orientation": "h", "y": -0.25},
+        # Above the plot, where no axis title can run into it.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }

@@ -20,6 +20,23 @@ COMPARE_DIRECTIONS = {
     "scaling_efficiency": True,
     "pass_rate": True,
 }
+# How the compare view names each value: words and the unit it is shown in.
+COMPARE_LABELS = {
+    "composite": ("Composite score", "0–100"),
+    "aggregate_tok_s": ("Aggregate throughput", "tok/s"),
+    "decode_tok_s": ("Decode speed", "tok/s"),
+    "ttft_p50_ms": ("Time to first token, P50", "ms"),
+    "ttft_p99_ms": ("Time to first token, P99", "ms"),
+    "itl_p50_ms": ("Inter-token latency, P50", "ms"),
+    "throughput_scaling": ("Throughput scaling", "× c=1 decode"),
+    "error_rate": ("Error rate", "fraction failed"),
+    "us_per_layer": ("Time per layer", "µs"),
+    "tok_per_sec_per_gb": ("Memory efficiency", "tok/s per GB"),
+    "cold_start_ms": ("Cold start", "ms"),
+    "tok_per_watt": ("Power efficiency", "tok/s per W"),
+    "scaling_efficiency": ("Scaling efficiency", "fraction of linear"),
+    "pass_rate": ("Correctness pass rate", "fraction passed"),
+}
 # Scorecard value -> (series metric, factor from the scorecard's unit to the series' unit).
 COMPARE_SERIES = {
     "decode_tok_s": ("decode_tok_s", 1.0),

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.discover import RunDir, WalkNote, shown_path
+from ..catalog.discover import SHARE_FOLDER, RunDir, WalkNote, shown_path
 from ..safefs import Refused, open_regular
 from ..theme import default_dir
 
@@ -301,6 +301,9 @@ def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[st
         os.makedirs(target_dir, exist_ok=True)
         with os.scandir(source_dir) as entries:
             for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and SHARE_FOLDER.fullmatch(entry.name):
+                    count += link_previous_run_files(previous, tmp, [os.path.join(rel, entry.name)])
+                    continue  # a scorecard's link-preview page belongs to its run
                 if not entry.is_file(follow_symlinks=False):
                     continue  # nested runs have folders of their own
                 target = os.path.join(target_dir, entry.name)

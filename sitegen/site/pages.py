@@ -49,6 +49,7 @@ class Section:
     title: str
     table: Table
     markdown: str
+    share: str = ""  # the scorecard's own link-preview page (composite scorecards of a run), relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,16 @@ class HardwareSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionGroup:
+    """Scorecards folded together under one heading (a <details>): an anchor to any of them
+    opens the group (static/site.js)."""
+
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CohortSections:
     """A target's standings scorecards for one model and workload."""
 
@@ -88,6 +99,20 @@ class CohortSections:
     scope: str
     sections: tuple[Section, ...]
     apart: Table | None
+
+    @property
+    def groups(self) -> tuple[SectionGroup, ...]:
+        """The composite scorecards (one per concurrency level), then every other kind."""
+        composite = tuple(s for s in self.sections if "composite-c" in s.id)
+        other = tuple(s for s in self.sections if "composite-c" not in s.id)
+        groups = []
+        if composite:
+            groups.append(
+                SectionGroup(f"{self.id}-composite", "Interactive and throughput scorecards", composite)
+            )
+        if other:
+            groups.append(SectionGroup(f"{self.id}-other", "Other scorecards", other))
+        return tuple(groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +250,21 @@ class CompareView:
 
 
 @dataclass(frozen=True, slots=True)
+class ScorecardLinkView:
+    """The small page a scorecard's link points at: its own title, description and preview
+    image, and a redirect to the scorecard on its run page."""
+
+    page: Page
+    title: str
+    target: str  # the run page at the scorecard, relative
+    rows: tuple[tuple[str, str, str], ...]  # (runtime, score, grade), best first
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundView:
     page: Page
     home: str
+    relative: bool  # no base URL: links are relative to the site's root, found by a script
 
 
 # ---------------------------------------------------------------------------

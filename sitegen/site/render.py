@@ -23,13 +23,10 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from ..errors import BuildError
 from ..theme import default_dir
 from .pages import PageJob
 from .rows import data_table_html, table_html
 from .urls import disk_path
-
-PLOTLY_BUNDLE = "plotly.min.js"
 
 
 def template_dirs(theme: Path | None) -> list[Path]:
@@ -82,7 +79,7 @@ def _render(env: Environment, out: Path, job: PageJob) -> int:
 
 
 def copy_assets(out: Path, theme: Path | None) -> None:
-    """The default static files, the theme's over them, and plotly.js from the installed package."""
+    """The default static files (plotly.js's basic bundle among them), then the theme's over them."""
     assets = out / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for source in [default_dir("static")] + (
@@ -91,13 +88,3 @@ def copy_assets(out: Path, theme: Path | None) -> None:
         for path in sorted(source.iterdir()):
             if path.is_file() and not path.name.startswith("."):
                 shutil.copyfile(path, assets / path.name)
-    shutil.copyfile(plotly_bundle(), assets / PLOTLY_BUNDLE)
-
-
-def plotly_bundle() -> Path:
-    import plotly
-
-    path = Path(plotly.__file__).parent / "package_data" / PLOTLY_BUNDLE
-    if not path.is_file():
-        raise BuildError("plotly.min.js is missing from the installed plotly package", path)
-    return path

@@ -105,8 +105,11 @@ def _composite(section: ReportSection, links: Links, contract: ScoringContract):
         )
         cells.append(grade(rt.grade, contract))
         rows.append(cells)
-    title = "Interactive scorecard (c=1)" if c == 1 else f"Throughput scorecard (c={c})"
-    return f"composite-c{c}", title, columns, rows
+    return f"composite-c{c}", composite_title(c), columns, rows
+
+
+def composite_title(level: int) -> str:
+    return "Interactive scorecard (c=1)" if level == 1 else f"Throughput scorecard (c={level})"
 
 
 def _layer(section: ReportSection, links: Links, contract: ScoringContract):

@@ -14,8 +14,10 @@ from ..urls import Urls
 from .hardware import HardwarePages
 from .home import HomePages
 from .indexes import IndexPages, month_of
-from .run import RunPages
+from .run import RunPages, share_folder
 from .runtime import RuntimePages
+
+SHARE_TEMPLATE = "scorecard.html"
 
 
 class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
@@ -28,7 +30,9 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
 
     def page_urls(self) -> list[str]:
         """The address of every page (for the sitemap), without building anything."""
-        return [job.url for job in self.site_jobs(pages_only=True) + self.run_jobs() if job.template]
+        jobs = self.site_jobs(pages_only=True) + self.run_jobs()
+        # A scorecard's link-preview page only leads on to its run page: not for search engines.
+        return [job.url for job in jobs if job.template and job.template != SHARE_TEMPLATE]
 
     def run_jobs(self, only: Collection[str] | None = None) -> list[PageJob]:
         """Each run's own files: its page, its exports and its preview card (`only`: these runs).
@@ -49,12 +53,20 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
                 ("metrics.json", exports.metrics_json),
             ):
                 jobs.append(PageJob(base + name, None, partial(export, run), run_id=run.id))
+            for level in sorted(run.composite_by_level):
+                url = base + share_folder(level) + "/"
+                jobs.append(
+                    PageJob(url, SHARE_TEMPLATE, partial(self.scorecard_link, run, level), run_id=run.id)
+                )
             if self.cards_from is not None:
-                card = self.run_card(run)
-                if card.rows:
-                    jobs.append(
-                        PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
-                    )
+                cards = [self.run_card(run)] + [
+                    self.scorecard_card(run, lv) for lv in sorted(run.composite_by_level)
+                ]
+                for card in cards:
+                    if card.rows:
+                        jobs.append(
+                            PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
+                        )
         return jobs
 
     def site_jobs(self, pages_only: bool = False) -> list[PageJob]:

@@ -364,7 +364,7 @@ class ViewBase:
                 Point(
                     p.date.isoformat() if p.date else "",
                     p.value,
-                    run_label(p.run_id) + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
+                    self.point_label(p.run_id) + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
                     page.link(Urls.run(p.run_id)),
                     note=p.flag,
                 )
@@ -380,6 +380,10 @@ class ViewBase:
         return line_chart(
             chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
         )
+
+    def point_label(self, run_id: str) -> str:
+        """How a chart's hover names a run: its title from run.toml, else its folder's name."""
+        return self.runs_by_id[run_id].metadata.title or run_label(run_id)
 
     def runtime_line(self, runtime: str, points: tuple[Point, ...]) -> Line:
         """A chart line for one runtime, in its colour and legend position."""

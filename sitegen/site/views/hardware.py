@@ -6,6 +6,7 @@ from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from ...catalog.history import SERIES_METRICS
+from ..charts import missing_chart
 from ..pages import (
     CohortSections,
     HardwareView,
@@ -24,6 +25,18 @@ from ..tables import (
 from ..urls import Urls
 from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
 from .practice import PRACTICE_SERIES, PracticeViews
+
+# Why a history chart of a target has nothing to draw, by metric.
+MISSING_REASONS = {
+    "power_tok_s_per_w": "No power telemetry in these runs.",
+    "joules_per_token": "No power telemetry in these runs.",
+    "cold_start_ms": "No cold-start measurement in these runs.",
+    "scaling_efficiency": "No runtime here was measured at more than one concurrency level.",
+    "cost_per_million": "No price per hour is set for this hardware target in site.toml.",
+    "throughput_per_gpu_at_ref": "No runtime here reaches the reference interactivity.",
+}
+NO_VALUES = "No valid result in these runs reports this value."
+ONE_RUN_NOTE = "One run so far: its values. The history is drawn from the second run on."
 
 
 class HardwarePages(PracticeViews):
@@ -89,7 +102,11 @@ class HardwarePages(PracticeViews):
             chosen = [s for s in series if s.metric == metric and s.concurrency == concurrency]
             title = self.series_title(metric) + (f" (c={concurrency})" if concurrency else "")
             chart = self.series_chart(chart_id, page, chosen, metric, "runtime", title)
-            if chart:
+            if chart is None:
+                charts.append(missing_chart(chart_id, title, MISSING_REASONS.get(metric, NO_VALUES)))
+            elif len(runs) == 1:  # one dot per line is no history: the values, as a table
+                charts.append(replace(chart, values_only=True, note=ONE_RUN_NOTE))
+            else:
                 charts.append(chart)
         latest = runs[-1]
         curve = self.scaling_curve(

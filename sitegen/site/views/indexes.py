@@ -25,7 +25,7 @@ from ...scoring.contract import (
     SCORE_BEYOND_GOOD_CAP,
     TRAINING_THRESHOLD,
 )
-from ..compare import COMPARE_DIRECTIONS, compare_noise
+from ..compare import COMPARE_DIRECTIONS, COMPARE_LABELS, compare_noise
 from ..pages import (
     CompareView,
     KeyValue,
@@ -240,6 +240,7 @@ class IndexPages(ViewBase):
             "noise_min_relative": MIN_RELATIVE,
             "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
             | COMPARE_DIRECTIONS,
+            "labels": {key: list(label) for key, label in COMPARE_LABELS.items()},
         }
         return dumps_finite(index, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -251,4 +252,4 @@ class IndexPages(ViewBase):
             page = replace(
                 page, root=base.rstrip("/"), nav=tuple(replace(n, href=base + n.href) for n in page.nav)
             )
-        return NotFoundView(page, page.root + "/index.html")
+        return NotFoundView(page, page.root + "/index.html", relative=not self.base_url)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from ...catalog.classify import FileKind
-from ...catalog.model import Run
+from ...catalog.model import Run, RunSummary
 from ...scoring import (
     composite,
 )
+from ..cards import CardSpec
 from ..charts import Chart, Point, bar_chart, line_chart
 from ..pages import (
     KeyValue,
     Page,
     RunView,
+    ScorecardLinkView,
 )
+from ..scorecards import composite_title
 from ..tables import (
     NUMBER,
     TEXT,
@@ -36,8 +40,47 @@ OTHER_FILE_KINDS = {
 }
 
 
+def share_folder(level: int) -> str:
+    """The folder, inside its run's, of the link-preview page of the composite scorecard at
+    `level` (named like its anchor: discover.py gives a run folder of that name a suffix)."""
+    return f"composite-c{level}"
+
+
+RunLike = Run | RunSummary
+
+
 class RunPages(PracticeViews):
     """A run's page: every scorecard, its charts, telemetry, files and how it was read."""
+
+    def scorecard_card(self, run: RunLike, level: int) -> CardSpec:
+        """The preview image of a run's composite scorecard at one level."""
+        rows = sorted(
+            (
+                (self.runtime_names.get(r, r), grade, score)
+                for r, (score, grade) in run.composite_by_level[level].items()
+            ),
+            key=lambda row: (-row[2], row[0]),
+        )
+        hardware = self.hardware_names.get(run.hardware, run.hardware)
+        return CardSpec(
+            hardware,
+            f"{run.date or 'undated'} · {run.title} · {composite_title(level)}",
+            tuple(rows),
+            footer=f"Composite score at c={level}, scored within this run",
+        )
+
+    def scorecard_link(self, run: RunLike, level: int) -> ScorecardLinkView:
+        """The link-preview page of a run's composite scorecard: that scorecard's title,
+        description and image, and the way on to the run page at the scorecard."""
+        card = self.scorecard_card(run, level)
+        url = Urls.run(run.id) + share_folder(level) + "/"
+        title = f"{composite_title(level)} · {run.title} on {card.title}"
+        ranked = "; ".join(f"{name} {score:.0f} ({grade})" for name, grade, score in card.rows[:6])
+        description = f"{run.title} on {card.title}: " + (ranked or "no valid result at this level") + "."
+        page = self.with_card(self.page(url, title, description, "scorecard"), card)
+        target = page.link(Urls.run(run.id)) + f"#composite-c{level}"
+        rows = tuple((name, f"{score:.0f}", grade) for name, grade, score in card.rows)
+        return ScorecardLinkView(page, composite_title(level), target, rows)
 
     def latency_chart(self, chart_id: str, page: Page, run: Run) -> Chart | None:
         """TTFT by concurrency per runtime; a bar per result when the run has one level only."""
@@ -106,6 +149,9 @@ class RunPages(PracticeViews):
             scored="run",
             result_prefix=f"{run.id}/",
         )
+        # The composite scorecards are the ones people link: each has a page of its own to preview.
+        shared = {share_folder(level) for level in run.report.composite}
+        sections = tuple(replace(s, share=s.id + "/") if s.id in shared else s for s in sections)
         charts = [
             c
             for c in (
