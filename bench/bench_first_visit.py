@@ -63,8 +63,18 @@ def build_examples(out: Path, code: Path | None) -> None:
     if code is not None:
         env["PYTHONPATH"] = str(code)
     done = subprocess.run(
-        [sys.executable, "-m", "sitegen", "build", "--force", "--out", str(out)],
-        cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "build",
+            "--force",
+            "--config",
+            str(ROOT / "site.toml"),
+            "--out",
+            str(out),
+        ],
+        cwd=out.parent,  # not the checkout: `python -m` would import its sitegen first
         env=env,
         capture_output=True,
         text=True,
@@ -128,6 +138,7 @@ def visit(browser, url: str, mbit: float, latency_ms: float) -> dict[str, float 
         lambda event: transferred.__setitem__(0, transferred[0] + event["encodedDataLength"]),
     )
     page.goto(url, wait_until="commit", timeout=120_000)
+    page.wait_for_selector("footer.site-footer", state="attached", timeout=120_000)  # the HTML is parsed
     sort_at = page.evaluate(SORT_PROBE) if page.query_selector("table.sortable") else None
     chart_at = page.evaluate(CHART_PROBE)
     page.wait_for_load_state("load", timeout=120_000)
@@ -137,8 +148,13 @@ def visit(browser, url: str, mbit: float, latency_ms: float) -> dict[str, float 
     return figures
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # a browser closing a connection early
+        pass
+
+
 def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
