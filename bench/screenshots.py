@@ -5,7 +5,7 @@
 Serves SITE_DIR locally and writes OUT_DIR/<page>-<view>.png for each page
 (site-relative paths; by default the home page, a hardware page and a run
 page), after every chart on screen has been drawn. The README's screenshots
-are made with it (`--readme` writes docs/screenshot-{light,dark,phone}.png).
+are made with it (docs/screenshot-{light,dark,phone}.png, from the hardware page).
 """
 
 from __future__ import annotations

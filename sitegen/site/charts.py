@@ -11,6 +11,7 @@ without JavaScript.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 from ..safetext import script_json
@@ -62,11 +63,20 @@ def missing_chart(chart_id: str, title: str, reason: str) -> Chart:
 LOG_SPAN = 10.0
 
 
-def _value_axis_kind(values: list[float | None]) -> str:
+def _value_axis(values: list[float | None]) -> dict:
+    """The value axis's type: logarithmic past LOG_SPAN, with ticks at 1, 2 and 5 times powers
+    of ten written in full (plotly's own log ticks print "2 3 4 ... 1000")."""
     finite = [v for v in values if v is not None]
-    if len(finite) < 2 or min(finite) <= 0:
-        return "linear"
-    return "log" if max(finite) / min(finite) > LOG_SPAN else "linear"
+    if len(finite) < 2 or min(finite) <= 0 or max(finite) / min(finite) <= LOG_SPAN:
+        return {"rangemode": "tozero"}
+    low, high = min(finite), max(finite)
+    ticks = [
+        m * 10.0**k
+        for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+        for m in (1, 2, 5)
+        if low / 1.5 <= m * 10.0**k <= high * 1.5
+    ]
+    return {"type": "log", "tickvals": ticks, "ticktext": [f"{t:,.10g}" for t in ticks]}
 
 
 def _safe(text: str) -> str:
@@ -155,10 +165,10 @@ def line_chart(
         }
     elif x_kind == "date":
         axis_x |= {"type": "date", "tickformat": "%Y-%m-%d"}
-    y_kind = _value_axis_kind([_round(p.y) for line in lines for p in line.points])
+    y_axis = _value_axis([_round(p.y) for line in lines for p in line.points])
     figure = {
         "data": traces,
-        "layout": _layout(axis_x, y_title, showlegend=True, y_kind=y_kind) | {"meta": {"links": links}},
+        "layout": _layout(axis_x, y_title, showlegend=True, y_axis=y_axis) | {"meta": {"links": links}},
     }
     return Chart(
         chart_id,
@@ -199,7 +209,7 @@ def bar_chart(
             {"title": {"text": x_title}, "automargin": True, "type": "category"},
             y_title,
             showlegend=False,
-            y_kind=_value_axis_kind([_round(p.y) for p in bars]),
+            y_axis=_value_axis([_round(p.y) for p in bars]),
         )
         | {"meta": {"links": links}},
     }
@@ -212,12 +222,10 @@ def bar_chart(
     return Chart(chart_id, title, _dump(figure), table, len(bars))
 
 
-def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_kind: str = "linear") -> dict:
-    axis_y: dict = {"title": {"text": y_title}, "automargin": True}
-    axis_y |= {"type": "log"} if y_kind == "log" else {"rangemode": "tozero"}
+def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_axis: dict) -> dict:
     return {
         "xaxis": axis_x,
-        "yaxis": axis_y,
+        "yaxis": {"title": {"text": y_title}, "automargin": True} | y_axis,
         "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
         "height": 340,
         "hovermode": "closest",
