@@ -27,6 +27,7 @@ from ..pages import (
 )
 from ..scorecards import Links, scorecard_tables
 from ..tables import (
+    HIGHER,
     TEXT,
     Cell,
     Column,
@@ -288,7 +289,7 @@ class ViewBase:
             Column("hardware", "Hardware", TEXT),
             Column("runtimes", "Runtimes", TEXT),
             Column("results", "Results"),
-            Column("best", "Best c=1 composite", hint="scored within its run"),
+            Column("best", "Best c=1 composite", hint="scored within its run", better=HIGHER),
         )
         rows, attrs = [], []
         for run in sorted(runs, key=lambda r: r.sort_key, reverse=True):

@@ -118,7 +118,9 @@ class HomePages(ViewBase):
                 ),
             )
         columns += [
-            Column("change", "Change", NUMBER, "c=1 composite against the runtime's previous run here")
+            Column(
+                "change", "Change", NUMBER, "c=1 composite against the runtime's previous run here", HIGHER
+            )
         ]
         rows = []
         for rid in sorted(scores, key=lambda r: (-max(v[0] for v in scores[r].values()), r)):
