@@ -114,6 +114,15 @@ def test_pages_stay_small_and_links_are_relative(example_site: Path):
         assert "cdn." not in html and "googleapis" not in html
 
 
+def test_no_published_file_names_a_cdn(example_site: Path):
+    """The site loads nothing from the network: no file it publishes (scripts and the vendored
+    plotly.js included) holds the address of a CDN or a font service."""
+    for path in example_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js", ".css", ".json", ".svg", ".xml"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not re.search(r"//cdn[.\w-]*\.|cdn\.plot\.ly|googleapis|jsdelivr|unpkg", text), path
+
+
 def test_sitemap_lists_every_page(example_site: Path):
     tree = ET.parse(example_site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
