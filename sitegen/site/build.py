@@ -261,7 +261,7 @@ def _build_locked(
             )  # fmt: skip
         else:
             target = RenderTarget(tmp, env, base_url, cards_from)
-            built = build_parallel(config, run_dirs, notes, prints, roots, workers, target, say)
+            built = build_parallel(config, run_dirs, notes, prints, roots, workers, target, keys.pages, say)
             prints.now.update(built.file_hashes)
         catalog, fingerprints = built.catalog, built.fingerprints
         say(f"wrote {built.pages} pages and the source files of {len(catalog.runs)} runs")
@@ -287,7 +287,7 @@ def _build_locked(
     if previous and cache is not None:  # records made by the last build keep their pickled form
         next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
     next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
-    next_cache.outputs = builder.run_output_keys(keys.pages, fingerprints)
+    next_cache.outputs = built.outputs
     try:
         save_cache(out, next_cache)
     except OSError as exc:

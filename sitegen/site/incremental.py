@@ -1,7 +1,8 @@
 """Incremental builds: reuse what the previous build made, recompute only what depends on a change.
 
-The cache lives beside the output, in `.<output>.sitegen-cache/cache.pickle`.
-It holds, from the last build:
+The cache lives beside the output, in `.<output>.sitegen-cache/`: state.pickle
+(what the up-to-date check needs), records.pickle (the rest) and the compiled
+templates. It holds, from the last build:
 
 - the content hash of every input file, with its size, modification time and
   inode (a file whose stat is unchanged is not read again);
@@ -330,6 +331,7 @@ class Built:
     latest: dict[tuple[str, str], ResultEntry]
     fingerprints: dict[str, str]  # run id -> fingerprint of its files, taken before reading them
     file_hashes: dict[str, tuple[StatKey, str]]  # the hashes behind them
+    outputs: dict[str, str]  # run id -> key of its own outputs (ViewBuilder.run_output_keys)
 
 
 def build_incremental(
@@ -388,4 +390,4 @@ def build_incremental(
     folders += [os.path.dirname(disk_path(Urls.raw(run_id, "x"))) for run_id in reused]
     link_previous_run_files(out, tmp, folders)
     pages += len(reused)
-    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {})
+    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs)

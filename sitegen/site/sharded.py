@@ -46,11 +46,12 @@ def build_parallel(
     roots: dict[Path, int],
     workers: int,
     target: RenderTarget,
+    pages_key: str,
     say: Callable[[str], None],
 ) -> Built:
     """Build every page into `tmp` from scratch with `workers` processes: read in shards,
     assemble the catalog here, render the pages about many runs here while each worker
-    renders its own runs' files."""
+    renders its own runs' files. `pages_key`: what every page depends on besides the runs."""
     from ..catalog.records import assemble
 
     with Shards(config, run_dirs, prints, roots, workers, target) as shards:
@@ -72,7 +73,8 @@ def build_parallel(
         pages = render_jobs(target.env, target.tmp, builder.site_jobs())
         pages += shards.finish()
     records = {r.summary.id: r for r in shard.records}
-    return Built(catalog, pages, records, used, shard.fingerprints, shard.file_hashes)
+    outputs = builder.run_output_keys(pages_key, shard.fingerprints)
+    return Built(catalog, pages, records, used, shard.fingerprints, shard.file_hashes, outputs)
 
 
 @dataclass(frozen=True, slots=True)
