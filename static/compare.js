@@ -77,8 +77,14 @@
     select.value = current in runtimes ? current : "";
     var body = document.querySelector("#compare-table tbody");
     body.textContent = "";
-    var compared = 0, beyondList = [], estimated = 0;
-    var onlyBeyond = form.elements.beyond.checked;
+    var compared = 0, beyondList = [];
+    // With no noise estimate for any value (e.g. two machines), nothing can be beyond noise:
+    // every value is shown, whatever the box says.
+    var estimated = keys.some(function (k) {
+      var x = va[k];
+      return (!select.value || x.runtime === select.value) && (noise[x.runtime] || {})[x.noiseKey] !== undefined;
+    });
+    var onlyBeyond = form.elements.beyond.checked && estimated;
     keys.forEach(function (k) {
       var x = va[k], y = vb[k];
       if (select.value && x.runtime !== select.value) return;
@@ -92,7 +98,6 @@
       var beyond = threshold !== undefined && Math.abs(delta) > threshold &&
         Math.abs(delta) > index.noise_min_relative * Math.abs(x.value);
       compared += 1;
-      if (threshold !== undefined) estimated += 1;
       if (beyond) beyondList.push({ x: x, rel: rel, verdict: verdict });
       if (onlyBeyond && !beyond) return;
       var noiseText = threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise");
@@ -121,13 +126,6 @@
     }
     summary += ". " + compared + " values compared" + (sameMachine ? "" : " across two machines") +
       (estimated ? "" : ": no noise estimate for these runs, so every value is shown");
-    if (!estimated && onlyBeyond) {  // nothing can be beyond noise: show every value instead
-      form.elements.beyond.checked = false;
-      render(a, b, runtimeFilter);
-      form.elements.beyond.checked = true;
-      form.elements.status.value = summary;
-      return;
-    }
     form.elements.status.value = summary;
     var links = document.getElementById("compare-links");
     links.textContent = "";

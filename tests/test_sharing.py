@@ -221,6 +221,7 @@ def test_a_compare_url_reopens_the_same_comparison(page, example_site: Path, ser
     # Every value on request: concurrency in numeric order, no verdict colour within noise.
     page.locator("input[name=beyond]").uncheck()
     page.wait_for_function("location.search.includes('all=1')")
+    page.locator('#compare-table tbody tr[data-noise="within"]').first.wait_for()  # redrawn
     sections = page.locator("#compare-table tbody tr td:nth-child(1)").all_inner_texts()
     levels = [int(x.split("c=")[1]) for x in sections if x.startswith("composite c=")]
     assert levels == sorted(levels) and levels[0] == 1 and levels[-1] >= 16
