@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import io
 import os
 import shutil
 import subprocess
@@ -50,8 +51,6 @@ class GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
     def log_message(self, format, *args):  # noqa: A002

@@ -54,10 +54,10 @@ def shoot(site: Path, out: Path, pages: list[str], full_page: bool) -> list[Path
                 for path in pages:
                     page.goto(base + path)
                     page.wait_for_load_state("load")
-                    on_screen = page.locator("[data-figure]").filter(has=page.locator(":scope")).all()
-                    for chart in on_screen[:2]:
-                        chart.scroll_into_view_if_needed()
-                        page.locator(f"#{chart.get_attribute('data-figure')[:-7]} [data-drawn]").wait_for()
+                    charts = page.locator("[data-figure]")
+                    for i in range(charts.count() if full_page else min(2, charts.count())):
+                        charts.nth(i).scroll_into_view_if_needed()  # charts are drawn when seen
+                        charts.nth(i).and_(page.locator("[data-drawn]")).wait_for()
                     page.evaluate("window.scrollTo(0, 0)")
                     name = path.removesuffix("index.html").strip("/").replace("/", "_") or "home"
                     target = out / f"{name}-{view}.png"

@@ -117,3 +117,14 @@ def test_no_contributor_script_runs_and_no_link_leads_to_a_script(page, hostile_
     )
     assert any("<!--<script>" in label for label in labels)
     assert page.locator("footer").count() == 1 and dialogs == []
+
+
+def test_scorecard_link_pages_show_contributor_titles_as_text(hostile_site: Path):
+    """A composite scorecard's link-preview page names its run (a contributor's title) in its
+    head and body: as text, never as markup."""
+    pages = sorted((hostile_site / "runs").rglob("composite-c*/index.html"))
+    assert pages
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in t for t in texts)
+    for page, html in zip(pages, texts, strict=True):
+        assert "<img src=x" not in html and "<!--<script>" not in html, page
