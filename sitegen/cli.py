@@ -27,7 +27,9 @@ def _root() -> None:
     """Publish LLM inference benchmark results as a static site."""
 
 
-class ScoreFormat(StrEnum):
+class DocumentFormat(StrEnum):
+    """How `score` and `compare` write: aligned text, markdown, or JSON."""
+
     table = "table"
     markdown = "markdown"
     json = "json"
@@ -56,7 +58,9 @@ def score(
     directory: Annotated[
         Path, typer.Argument(help="A directory of result JSON files (not searched recursively).")
     ],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    format: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DocumentFormat.table,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -95,7 +99,7 @@ def score(
         platform=platform,
         training=[step.to_input() for _, step in load.training],
     )
-    if format is ScoreFormat.json:
+    if format is DocumentFormat.json:
         document = score_document(load.loaded, load.skipped, [name for name, _ in load.training], report)
         typer.echo(score_json(document), nl=False)
     else:
@@ -104,7 +108,7 @@ def score(
         if not load.loaded and not load.training:
             typer.echo(f"No result files found in {directory}")
         else:
-            typer.echo(render_text(report, markdown=format is ScoreFormat.markdown))
+            typer.echo(render_text(report, markdown=format is DocumentFormat.markdown))
     if floor is not None:
         below = [
             (c, rt.name, rt.composite)
@@ -130,6 +134,7 @@ ConfigOption = Annotated[
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
+    github = "github"
 
 
 @app.command()
@@ -145,15 +150,22 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Read every results root and report what was found, how it was resolved, and every problem."""
+    """Read every results root and report what was found, how it was resolved, and every problem
+    (`--format github`: as workflow commands, which annotate the files of a pull request)."""
     from .catalog.build import build_catalog
     from .check import check_document, check_text
     from .config import load_config
 
     with _reporting_errors():
-        catalog = build_catalog(load_config(config))
+        loaded = load_config(config)
+        catalog = build_catalog(loaded)
     if format is CheckFormat.json:
         typer.echo(json.dumps(check_document(catalog), indent=2, ensure_ascii=False))
+    elif format is CheckFormat.github:
+        from .review.github import annotations
+
+        for line in annotations(catalog, loaded.base_dir, Path.cwd()):
+            typer.echo(line)
     else:
         for line in check_text(catalog):
             typer.echo(line)
@@ -163,6 +175,114 @@ def check(
             f"or links leave a results root; {catalog.flagged_results} flagged measurement(s)",
             err=True,
         )
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    a: Annotated[
+        str, typer.Argument(help="The earlier run: its id (folder relative to its results root) or folder.")
+    ],
+    b: Annotated[str, typer.Argument(help="The later run, likewise.")],
+    config: ConfigOption = None,
+    format: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DocumentFormat.table,
+    runtime: Annotated[
+        str | None, typer.Option("--runtime", help="Only this runtime (its canonical id).")
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every value in both runs, not only the changes beyond noise.")
+    ] = False,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when a change beyond noise is for the worse.")
+    ] = False,
+) -> None:
+    """Compare two runs value by value, as the site's compare view does: the summary line first."""
+    from .catalog.build import build_catalog
+    from .config import load_config
+    from .review.changed import find_run
+    from .review.compare import compare_runs
+    from .review.formats import as_json, as_markdown, as_table
+
+    with _reporting_errors():
+        loaded = load_config(config)
+        catalog = build_catalog(loaded)
+        run_a, run_b = find_run(catalog, a), find_run(catalog, b)
+        comparison = compare_runs(
+            catalog, loaded.contract.thresholds, run_a, run_b, {runtime} if runtime else None
+        )
+    write = {
+        DocumentFormat.table: as_table,
+        DocumentFormat.markdown: as_markdown,
+        DocumentFormat.json: as_json,
+    }[format]
+    typer.echo(write(comparison, everything), nl=False)
+    if fail_on_regression and comparison.regressions:
+        typer.echo(
+            f"--fail-on-regression: {len(comparison.regressions)} change(s) beyond noise for the worse",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    runs: Annotated[
+        list[str] | None, typer.Argument(help="Runs to report (ids or folders); default: those --base finds.")
+    ] = None,
+    config: ConfigOption = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base", help="Git revision the change is compared with: runs of `git diff BASE...HEAD`."
+        ),
+    ] = None,
+    head: Annotated[str, typer.Option("--head", help="Git revision of the change.")] = "HEAD",
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Where the site is published (links); default: site.toml's."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the markdown here instead of printing it.")
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when a change beyond noise is for the worse.")
+    ] = False,
+    fail_on_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-invalid",
+            help="Exit 1 when a reported run has an invalid measurement or a rejected file.",
+        ),
+    ] = False,
+) -> None:
+    """Markdown for a pull-request comment: each added or changed run's numbers, problems and
+    comparison with the previous run of each runtime on the same machine."""
+    from .catalog.build import build_catalog
+    from .config import load_config
+    from .review.changed import changed_runs, named_runs
+    from .review.report import ReportWriter
+
+    if not runs and base is None:
+        _fail("name the runs to report, or give --base REV to find those a change adds or edits")
+    with _reporting_errors():
+        loaded = load_config(config)
+        catalog = build_catalog(loaded)
+        changes = named_runs(catalog, runs) if runs else changed_runs(catalog, loaded.base_dir, base, head)
+        url = loaded.site.base_url if base_url is None else base_url
+        done = ReportWriter(catalog, loaded.contract.thresholds, loaded.site.slo, url).report(changes)
+    if output is None:
+        typer.echo(done.markdown, nl=False)
+    else:
+        output.write_text(done.markdown, encoding="utf-8")
+    failures = []
+    if fail_on_regression and done.regressions:
+        failures.append(f"{done.regressions} change(s) beyond noise for the worse")
+    if fail_on_invalid and done.invalid:
+        failures.append(f"{done.invalid} invalid measurement(s) or rejected file(s)")
+    if failures:
+        typer.echo("report: " + "; ".join(failures), err=True)
         raise typer.Exit(1)
 
 

@@ -139,14 +139,16 @@ class Run(_RunIdentity):
         """Per concurrency level, the best composite and grade of each canonical runtime, valid
         measurements only (what a scorecard's link preview shows)."""
         return {
-            level: {runtime: (score, grade) for runtime, (score, grade, _) in self._best_at(level).items()}
+            level: {runtime: (score, grade) for runtime, (score, grade, _) in self.best_at(level).items()}
             for level in sorted(self.report.composite)
         }
 
     def _c1_best(self) -> dict[str, tuple[float, str, str]]:
-        return self._best_at(1)
+        return self.best_at(1)
 
-    def _best_at(self, level: int) -> dict[str, tuple[float, str, str]]:
+    def best_at(self, level: int) -> dict[str, tuple[float, str, str]]:
+        """Per canonical runtime, the best composite at `level`, its grade and its result file,
+        valid measurements only."""
         by_source = {e.source: e for e in self.results}
         card = self.report.composite.get(level)
         out: dict[str, tuple[float, str, str]] = {}

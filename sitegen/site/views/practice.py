@@ -55,20 +55,19 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
     ]
 
 
+def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
+    """A result as the latency-target leaderboards rank it (None: nothing derived from it)."""
+    d = entry.derived
+    if d is None:
+        return None
+    return SloCandidate(
+        entry.runtime, entry.result.concurrency, d.throughput_per_gpu, d.ttft_p99_ms, d.tpot_p99_ms, run_id
+    )
+
+
 def slo_candidates(standing: Standing) -> list[SloCandidate]:
     """Every (runtime, level) of a standing, as the latency-target leaderboards rank them."""
-    return [
-        SloCandidate(
-            e.runtime,
-            e.result.concurrency,
-            e.derived.throughput_per_gpu,
-            e.derived.ttft_p99_ms,
-            e.derived.tpot_p99_ms,
-            run_id,
-        )
-        for run_id, e in standing.entries
-        if e.derived is not None
-    ]
+    return [c for run_id, e in standing.entries if (c := slo_candidate(run_id, e)) is not None]
 
 
 class PracticeViews(ViewBase):

@@ -1,0 +1,123 @@
+"""Which runs a change touches: named on the command line, or read from `git diff BASE...HEAD`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog.model import Catalog, Run
+from ..errors import SitegenError
+
+RESULT_SUFFIX = ".json"
+
+
+class ReviewError(SitegenError):
+    """A run that cannot be found, or a git history that cannot be read: one line, exit 1."""
+
+
+def find_run(catalog: Catalog, token: str, cwd: Path | None = None) -> Run:
+    """A run by its id (its folder relative to its results root) or by the path of its folder."""
+    runs = [r for r in catalog.runs if isinstance(r, Run)]
+    by_id = {r.id: r for r in runs}
+    if token in by_id:
+        return by_id[token]
+    path = Path(token) if Path(token).is_absolute() else (cwd or Path.cwd()) / token
+    if path.is_dir():
+        real = os.path.realpath(path)
+        for run in runs:
+            if os.path.realpath(run.path) == real:
+                return run
+        raise ReviewError(f"{token}: a folder, but not a run of the results roots in site.toml")
+    raise ReviewError(f"{token}: no run has this id or folder (ids are folders relative to a results root)")
+
+
+def previous_run(catalog: Catalog, run: Run, runtime: str) -> Run | None:
+    """The latest run before `run` on the same hardware that measured `runtime` (catalog order:
+    date, then id)."""
+    before = None
+    for other in catalog.runs:
+        if other.id == run.id:
+            return before
+        if isinstance(other, Run) and other.hardware == run.hardware and runtime in other.runtimes:
+            before = other
+    return before
+
+
+@dataclass(frozen=True, slots=True)
+class RunChange:
+    run: Run
+    added: bool  # the run's folder is new
+    files: tuple[str, ...]  # changed files, relative to the run's folder
+
+    @property
+    def results_changed(self) -> bool:
+        """False when only notes or metadata changed (README.md, run.toml, ...)."""
+        return self.added or any(name.endswith(RESULT_SUFFIX) for name in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """The runs a pull request adds or changes, and what else it touches."""
+
+    runs: tuple[RunChange, ...]
+    removed: tuple[str, ...] = ()  # folders under a results root whose files were all deleted
+    other: tuple[str, ...] = field(default_factory=tuple)  # changed files outside every run
+
+
+def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
+    """Runs named on the command line, each treated as added."""
+    seen: dict[str, RunChange] = {}
+    for token in tokens:
+        run = find_run(catalog, token)
+        seen.setdefault(run.id, RunChange(run, True, ()))
+    return ChangeSet(tuple(seen.values()))
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+    except OSError as exc:
+        raise ReviewError(f"cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        raise ReviewError(f"git {args[0]}: {message}")
+    return done.stdout
+
+
+def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") -> ChangeSet:
+    """The runs that `git diff BASE...HEAD` (the changes since the branches parted) touches."""
+    top = Path(_git(repo, "rev-parse", "--show-toplevel").strip())
+    fork = _git(repo, "merge-base", base, head).strip()  # what BASE...HEAD compares HEAD with
+    listing = _git(repo, "diff", "--name-status", "--no-renames", "-z", fork, head).split("\0")
+    changes = [(status, name) for status, name in zip(listing[::2], listing[1::2], strict=False) if name]
+    runs = sorted((r for r in catalog.runs if isinstance(r, Run)), key=lambda r: -len(str(r.path)))
+    real_runs = [(os.path.realpath(r.path), r) for r in runs]
+    roots = [os.path.realpath(root) for root in {r.root for r in runs}]
+    touched: dict[str, list[str]] = {}
+    removed, other = [], []
+    for status, name in changes:
+        path = os.path.realpath(top / name)
+        owner = next((run for real, run in real_runs if path.startswith(real + os.sep)), None)
+        if owner is not None:
+            touched.setdefault(owner.id, []).append(os.path.relpath(path, os.path.realpath(owner.path)))
+        elif status.startswith("D") and any(path.startswith(root + os.sep) for root in roots):
+            removed.append(os.path.dirname(name) or name)  # a run's folder, once for all its files
+        else:
+            other.append(name)
+    by_id = {r.id: r for r in runs}
+    result = []
+    for run in catalog.runs:  # catalog order: date, then id
+        if run.id in touched:
+            folder = os.path.relpath(os.path.realpath(by_id[run.id].path), top)
+            existed = _git(repo, "ls-tree", "-d", "--name-only", fork, "--", folder).strip() != ""
+            result.append(RunChange(by_id[run.id], not existed, tuple(sorted(touched[run.id]))))
+    return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)))

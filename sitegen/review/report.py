@@ -1,0 +1,291 @@
+"""The pull-request comment: what each added or changed run measured, what is wrong with it,
+and how it compares with the previous run of each runtime on the same machine.
+
+One markdown document, under GitHub's limit on a comment's length whatever the
+pull request holds: runs that do not fit are listed by name, and the tables of
+each run are capped. Contributor strings pass through markdown.plain/code;
+links are built from the site's base URL and sitegen's own percent-encoded paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from .. import __version__
+from ..catalog.derived import SloCandidate, slo_board
+from ..catalog.model import Catalog, Level, Run
+from ..config import SloConfig
+from ..loader import NOT_A_LOAD_TEST_RESULT
+from ..site.compare import compare_noise
+from ..site.urls import Urls
+from ..site.views.practice import slo_candidate
+from ..site.views.run import share_folder
+from .changed import ChangeSet, RunChange, previous_run
+from .compare import Comparison, RunDocuments, compare_documents, directions, number
+from .formats import cells
+from .markdown import code, link, plain, table
+
+MARKER = "<!-- sitegen-report -->"  # finds the comment to edit in place on the next push
+COMMENT_LIMIT = 65_536  # GitHub's longest comment body, in characters
+BUDGET = 60_000  # what the runs' sections may take, leaving room for the head and the tail
+MAX_CHANGES_SHOWN = 12  # rows of a comparison table
+MAX_ITEMS = 15  # flagged measurements, skipped files or warnings listed per run
+MAX_LISTED = 40  # runs, removed or other paths named when they do not fit
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    markdown: str
+    regressions: int  # changes beyond noise for the worse, against the previous runs
+    invalid: int  # invalid measurements and rejected files in the runs the change touches
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One run's part of the report, and a one-line stand-in for when it does not fit."""
+
+    markdown: str
+    line: str
+    regressions: int
+    invalid: int
+
+
+class ReportWriter:
+    """Writes the report of a change set against the catalog of its head."""
+
+    def __init__(
+        self, catalog: Catalog, thresholds: Mapping[str, Any], slos: Sequence[SloConfig], base_url: str
+    ) -> None:
+        self.catalog = catalog
+        self.noise = compare_noise(list(catalog.series))
+        self.directions = directions(thresholds)
+        self.slos = tuple(slos)
+        self.base = base_url.rstrip("/") + "/" if base_url else ""
+        self.runtime_names = {r.id: r.name for r in catalog.runtimes}
+        self.hardware_names = {h.id: h.name for h in catalog.hardware}
+        self.documents: dict[str, RunDocuments] = {}
+
+    # --- the document -------------------------------------------------------------------------
+
+    def report(self, changes: ChangeSet) -> Report:
+        sections = [self.section(change) for change in changes.runs]
+        added = sum(c.added for c in changes.runs)
+        regressions = sum(s.regressions for s in sections)
+        invalid = sum(s.invalid for s in sections)
+        head = [MARKER, "## Benchmark results in this pull request", ""]
+        head.append(self.headline(changes, added, regressions, invalid))
+        tail = self.tail(changes)
+        body, used = [], 0
+        for i, s in enumerate(sections):
+            if used + len(s.markdown) > BUDGET:
+                rest = sections[i:]
+                body.append(f"### {len(rest)} more runs, too many for one comment\n")
+                body.append("\n".join(s.line for s in rest[:MAX_LISTED]))
+                if len(rest) > MAX_LISTED:
+                    body.append(f"\n… and {len(rest) - MAX_LISTED} more.")
+                break
+            body.append(s.markdown)
+            used += len(s.markdown)
+        text = "\n".join(head) + "\n\n" + "\n".join(body) + ("\n" if body else "") + tail
+        return Report(text, regressions, invalid)
+
+    def headline(self, changes: ChangeSet, added: int, regressions: int, invalid: int) -> str:
+        if not changes.runs:
+            return "No run is added or changed."
+        changed = len(changes.runs) - added
+        parts = [f"**{_count(added, 'run')} added, {changed} changed**"]
+        if any(c.results_changed for c in changes.runs):
+            parts.append(f"{_count(regressions, 'change')} beyond noise for the worse")
+            parts.append(
+                f"{_count(invalid, 'invalid measurement or rejected file', 'invalid measurements or rejected files')}"
+            )
+        return " · ".join(parts) + "."
+
+    def tail(self, changes: ChangeSet) -> str:
+        lines = []
+        for title, paths in (
+            ("Removed from the results", changes.removed),
+            ("Changed outside every run", changes.other),
+        ):
+            if paths:
+                shown = ", ".join(code(p, 100) for p in paths[:MAX_LISTED])
+                more = f" and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
+                lines.append(f"**{title}:** {shown}{more}.\n")
+        note = "" if self.base else " Set `base_url` in site.toml for links to the published pages."
+        lines.append(f"<sub>Written by sitegen {plain(__version__)}.{note}</sub>\n")
+        return "\n".join(lines)
+
+    # --- one run ------------------------------------------------------------------------------
+
+    def section(self, change: RunChange) -> Section:
+        run = change.run
+        hardware = self.hardware_names.get(run.hardware, run.hardware)
+        state = "added" if change.added else "changed"
+        title = f"### {plain(run.title)}"
+        where = [code(run.id), plain(hardware), str(run.date or "undated"), state]
+        if self.base:
+            where.append(link("run page", self.url(Urls.run(run.id))))
+        lines = [title, "", " · ".join(where), ""]
+        summary_line = f"- {code(run.id)}: {state}"
+        if not change.results_changed:
+            files = ", ".join(code(f, 80) for f in change.files[:MAX_ITEMS])
+            lines += [f"Only its notes or metadata changed ({files}); no result changed.", ""]
+            return Section("\n".join(lines) + "\n", summary_line + ", notes only", 0, 0)
+        lines += [self.headline_table(run), ""]
+        regressions = 0
+        for previous, runtimes in self.previous_runs(run):
+            comparison = compare_documents(
+                self.docs(previous), self.docs(run), self.noise, self.directions, runtimes
+            )
+            regressions += len(comparison.regressions)
+            lines += self.comparison_lines(run, previous, runtimes, comparison)
+        first = sorted(
+            self.runtime_names.get(r, r) for r in run.runtimes if previous_run(self.catalog, run, r) is None
+        )
+        if first:
+            names = ", ".join(plain(n) for n in first)
+            lines += [f"First run of {names} on this machine: nothing to compare with.", ""]
+        flagged = [e for e in run.results if e.flag is not None]
+        skipped = [(name, reason) for name, reason in run.skipped if reason != NOT_A_LOAD_TEST_RESULT]
+        invalid = sum(e.flag.kind == "invalid" for e in flagged) + len(skipped)
+        lines += _listing(
+            "Flagged measurements",
+            [
+                f"{code(e.source, 100)}: {plain(str(e.flag.kind))}, {plain(e.flag.reason, 300)}"
+                for e in flagged
+                if e.flag
+            ],
+        )
+        lines += _listing("Files skipped", [f"{code(n, 100)}: {plain(r, 300)}" for n, r in skipped])
+        warnings = self.warnings(run)
+        lines += _listing("Warnings", [f"{code(p, 100)}: {plain(r, 300)}" for p, r in warnings])
+        line = summary_line + f", {_count(regressions, 'regression')}, {_count(invalid, 'invalid')}"
+        return Section("\n".join(lines) + "\n", line, regressions, invalid)
+
+    def headline_table(self, run: Run) -> str:
+        """Per runtime: the composite at each level, decode speed at c=1, and the best throughput
+        per GPU within each latency target (valid measurements only)."""
+        levels = sorted(run.composite_by_level)
+        composite = run.composite_by_level
+        decode = self.decode_c1(run)
+        boards = [self.slo_rows(run, slo) for slo in self.slos]
+        header = ["Runtime"]
+        for level in levels:
+            name = f"Composite c={level}"
+            header.append(
+                link(name, self.url(Urls.run(run.id) + share_folder(level) + "/")) if self.base else name
+            )
+        header.append("Decode c=1 (tok/s)")
+        header += [f"Best tok/s per GPU, {plain(slo.name)}" for slo in self.slos]
+        rows = []
+        for runtime in sorted(run.runtimes, key=lambda r: self.runtime_names.get(r, r).casefold()):
+            row = [plain(self.runtime_names.get(runtime, runtime))]
+            for level in levels:
+                score = composite[level].get(runtime)
+                row.append(f"{score[0]:.1f} {score[1]}" if score else "–")
+            row.append(number(decode[runtime]) if runtime in decode else "–")
+            for board in boards:
+                met = board.get(runtime)
+                row.append(f"{number(met.throughput_per_gpu)} at c={met.concurrency}" if met else "not met")
+            rows.append(row)
+        targets = "; ".join(
+            f"{plain(s.name)}: p99 TTFT ≤ {s.ttft_p99_ms:g} ms and p99 TPOT ≤ {s.tpot_p99_ms:g} ms"
+            for s in self.slos
+        )
+        note = (
+            f"\n\nLatency targets: {targets}. Invalid and unreliable measurements are left out."
+            if targets
+            else ""
+        )
+        return table(header, rows, "l" + "r" * (len(header) - 1)) + note
+
+    def decode_c1(self, run: Run) -> dict[str, float]:
+        """Decode speed of the result behind each runtime's c=1 composite (its scorecard's value)."""
+        card = self.docs(run).scorecards.get("composite", {}).get("1", {})
+        by_source = {rt["source_file"]: rt for rt in card.get("runtimes", ())}
+        out = {}
+        for runtime, (_, _, source) in run.best_at(1).items():
+            value = by_source.get(source, {}).get("metrics", {}).get("decode_tok_s", {}).get("value")
+            if isinstance(value, int | float):
+                out[runtime] = float(value)
+        return out
+
+    def slo_rows(self, run: Run, slo: SloConfig) -> dict[str, SloCandidate]:
+        """Per runtime, the best level of the run within `slo`; runtimes that never meet it are absent."""
+        valid = [slo_candidate(run.id, e) for e in run.results if not e.excluded]
+        board = slo_board([c for c in valid if c is not None], slo)
+        return {row.runtime: row.best for row in board if row.meets}
+
+    def previous_runs(self, run: Run) -> list[tuple[Run, tuple[str, ...]]]:
+        """The previous run of each runtime on this machine, runs shared by runtimes grouped."""
+        groups: dict[str, tuple[Run, list[str]]] = {}
+        for runtime in run.runtimes:
+            previous = previous_run(self.catalog, run, runtime)
+            if previous is not None:
+                groups.setdefault(previous.id, (previous, []))[1].append(runtime)
+        return [(previous, tuple(runtimes)) for previous, runtimes in groups.values()]
+
+    def comparison_lines(
+        self, run: Run, previous: Run, runtimes: tuple[str, ...], comparison: Comparison
+    ) -> list[str]:
+        names = ", ".join(plain(self.runtime_names.get(r, r)) for r in sorted(runtimes))
+        before = link(code(previous.id), self.url(Urls.run(previous.id))) if self.base else code(previous.id)
+        lines = [
+            f"**Against the previous run of {names} on this machine** ({before}): {plain(comparison.summary(), 2000)}"
+        ]
+        if self.base:
+            query = {"a": previous.id, "b": run.id} | ({"runtime": runtimes[0]} if len(runtimes) == 1 else {})
+            lines[0] += " " + link(
+                "Open in the compare view", self.url(Urls.compare) + "?" + urlencode(query)
+            )
+        lines.append("")
+        beyond = comparison.beyond
+        if beyond:
+            rows = [
+                [plain(c) if i < 3 else c for i, c in enumerate(cells(d))] for d in beyond[:MAX_CHANGES_SHOWN]
+            ]
+            header = ["Scorecard", "Runtime", "Value", "Before", "After", "Change", "%", "Verdict", "Noise"]
+            lines += [table(header, rows, "lllrrrrll"), ""]
+            if len(beyond) > MAX_CHANGES_SHOWN:
+                lines += [f"… and {len(beyond) - MAX_CHANGES_SHOWN} more changes beyond noise.", ""]
+        return lines
+
+    def warnings(self, run: Run) -> list[tuple[str, str]]:
+        """Diagnostics of the run's files that its lists above do not already give."""
+        where = run.id if run.id != "." else run.root.name
+        flagged = {f"{where}/{e.source}" for e in run.results if e.flag is not None}
+        skipped = {f"{where}/{name}" for name, _ in run.skipped}
+        return [
+            (d.path[len(where) + 1 :], d.reason)
+            for d in self.catalog.diagnostics
+            if d.path.startswith(where + "/")
+            and d.level is Level.WARNING
+            and not (d.path in flagged and d.reason.startswith(("invalid:", "unreliable:", "few samples:")))
+            and d.path not in skipped
+        ]
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def docs(self, run: Run) -> RunDocuments:
+        if run.id not in self.documents:
+            self.documents[run.id] = RunDocuments.of(run)
+        return self.documents[run.id]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _listing(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    lines = [f"**{title}** ({len(items)}):", ""] + [f"- {item}" for item in items[:MAX_ITEMS]]
+    if len(items) > MAX_ITEMS:
+        lines.append(f"- … and {len(items) - MAX_ITEMS} more")
+    return lines + [""]

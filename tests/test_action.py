@@ -1,0 +1,204 @@
+"""The GitHub Action (action.yml) and the example workflow that uses it: well-formed, safe, and
+their shell steps doing what they say when run here on a fixture repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import review_repo as repo_kit
+import yaml
+from typer.testing import CliRunner
+
+from sitegen.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+@pytest.fixture(scope="module")
+def action() -> dict[str, Any]:
+    return load(ROOT / "action.yml")
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    return load(ROOT / "examples" / "workflows" / "benchmarks.yml")
+
+
+def steps(action: dict[str, Any]) -> list[dict[str, Any]]:
+    return action["runs"]["steps"]
+
+
+def step(action: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(s for s in steps(action) if s.get("id") == name or s.get("name") == name)
+
+
+def test_action_metadata_has_what_github_requires(action):
+    # The action metadata schema: name, description and runs are required; a composite action's
+    # steps each either run (with a shell) or use an action, never both.
+    assert isinstance(action["name"], str) and isinstance(action["description"], str)
+    assert action["runs"]["using"] == "composite"
+    allowed = {
+        "name",
+        "id",
+        "if",
+        "run",
+        "shell",
+        "env",
+        "uses",
+        "with",
+        "working-directory",
+        "continue-on-error",
+    }
+    for s in steps(action):
+        assert set(s) <= allowed, s
+        assert ("run" in s) != ("uses" in s), s
+        if "run" in s:
+            assert s["shell"] == "bash", s
+        else:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", s["uses"]), s["uses"]  # a released major version
+    for name, spec in action["inputs"].items():
+        assert re.fullmatch(r"[a-z][a-z0-9-]*", name)
+        assert spec["description"] and "default" in spec and isinstance(spec["default"], str)
+    for spec in action["outputs"].values():
+        assert spec["description"] and "value" in spec
+    assert set(action["inputs"]) >= {"config", "base-url", "fail-on-regression", "fail-on-invalid"}
+
+
+def test_action_expressions_name_declared_inputs_and_steps(action):
+    ids = {s["id"] for s in steps(action) if "id" in s}
+    text = (ROOT / "action.yml").read_text(encoding="utf-8")
+    for expression in EXPRESSION.findall(text):
+        for name in re.findall(r"\binputs\.([\w-]+)", expression):
+            assert name in action["inputs"], expression
+        for name in re.findall(r"\bsteps\.([\w-]+)\.", expression):
+            assert name in ids, expression
+
+
+def test_no_expression_is_pasted_into_a_shell_script(action):
+    # Inputs and event fields reach scripts as environment variables, never as text spliced into
+    # the script, where a branch name or an input could run as a command.
+    for s in steps(action):
+        assert "${{" not in s.get("run", ""), s.get("name")
+
+
+def test_action_calls_commands_and_options_that_exist(action):
+    used = "\n".join(s.get("run", "") for s in steps(action))
+    calls = re.findall(r"\bsitegen (\w+)((?: [^\n]*)?)", used)
+    assert {c for c, _ in calls} == {"check", "build", "report"}
+    for command, rest in calls:
+        help_text = CliRunner().invoke(app, [command, "--help"], terminal_width=200).output
+        for option in re.findall(r"--[a-z][a-z-]+", rest):
+            assert option in help_text, (command, option)
+    # The fail-on flags the report step adds exist too.
+    report_help = CliRunner().invoke(app, ["report", "--help"], terminal_width=200).output
+    assert "--fail-on-regression" in report_help and "--fail-on-invalid" in report_help
+
+
+def test_one_comment_per_pull_request_edited_in_place(action):
+    comment = step(action, "Comment on the pull request")
+    script = comment["with"]["script"]
+    assert comment["uses"].startswith("actions/github-script@")
+    assert "updateComment" in script and "createComment" in script and "paginate" in script
+    assert comment["with"]["github-token"] == "${{ inputs.token }}"
+    assert action["inputs"]["token"]["default"] == "${{ github.token }}"
+    upload = step(action, "Upload the Pages artifact")
+    assert "default_branch" in upload["if"] and "pull_request" in upload["if"]
+
+
+def test_example_workflow_uses_the_action_as_documented(action, workflow):
+    assert set(workflow["on"]) >= {"pull_request", "push"}
+    assert workflow["permissions"]["pull-requests"] == "write"
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    site = workflow["jobs"]["site"]["steps"]
+    checkout = next(s for s in site if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # git diff BASE...HEAD needs the base branch
+    uses = next(s for s in site if re.fullmatch(r"[\w.-]+/sitegen@[\w.-]+", s.get("uses", "")))
+    assert set(uses["with"]) <= set(action["inputs"])
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "site" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "examples/workflows/benchmarks.yml" in readme and "action.yml" in readme
+
+
+def test_the_action_installs_every_package(action):
+    # The action installs sitegen from its checkout (not editable): a package missing from
+    # pyproject.toml would be missing there.
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "sitegen").rglob("__init__.py")
+    }
+    assert found <= listed, found - listed
+    assert '"$GITHUB_ACTION_PATH"' in step(action, "Install sitegen")["run"]
+
+
+def run_step(
+    action: dict[str, Any], name: str, repo: Path, tmp: Path, **env: str
+) -> subprocess.CompletedProcess:
+    """Run a `run` step of the action as the runner does (bash -eo pipefail), sitegen on PATH."""
+    script = step(action, name)["run"]
+    outputs, summary = tmp / "outputs", tmp / "summary.md"
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp),
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_ACTION_PATH": str(ROOT),
+    } | env
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=repo, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def outputs(tmp: Path) -> dict[str, str]:
+    lines = (tmp / "outputs").read_text().splitlines() if (tmp / "outputs").exists() else []
+    return dict(line.split("=", 1) for line in lines)
+
+
+@pytest.mark.parametrize("fail", ["true", "false"])
+def test_report_step_writes_the_comment_and_the_verdict(action, tmp_path: Path, fail: str):
+    repo = repo_kit.make_repo(tmp_path / "repo")
+    repo_kit.pull_request(repo, "slower", repo_kit.add_regression)
+    report = tmp_path / "report.md"
+    done = run_step(
+        action, "report", repo, tmp_path,
+        CONFIG="site.toml", BASE_URL="", BASE_REF="main", REPORT=str(report),
+        FAIL_ON_REGRESSION=fail, FAIL_ON_INVALID="false",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr  # the verdict waits until the comment is posted
+    out = outputs(tmp_path)
+    assert out["path"] == str(report) and out["status"] == ("1" if fail == "true" else "0")
+    assert report.read_text().startswith("<!-- sitegen-report -->")
+    assert (tmp_path / "summary.md").read_text() == report.read_text()
+    if fail == "true":
+        verdict = run_step(action, "Fail on regressions or invalid results", repo, tmp_path)
+        assert verdict.returncode == 1 and "::error title=sitegen report::" in verdict.stdout
+
+
+def test_check_and_build_steps_run_on_a_results_repository(action, tmp_path: Path):
+    repo = repo_kit.make_repo(tmp_path / "repo")
+    check = run_step(action, "Check the results", repo, tmp_path, CONFIG="site.toml")
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.splitlines()[-1].startswith("::notice title=sitegen check::8 runs")
+    build = run_step(
+        action, "Build the site", repo, tmp_path, CONFIG="site.toml", BASE_URL="https://x.example/b/"
+    )
+    assert build.returncode == 0, build.stderr
+    assert (repo / "_site" / "index.html").is_file() and (repo / "._site.sitegen-cache").is_dir()
+    assert 'href="https://x.example/b/"' in (repo / "_site" / "index.html").read_text()
