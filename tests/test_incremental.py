@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -75,6 +76,14 @@ def test_every_kind_of_change_rebuilds_to_the_cold_build_bytes(project: Path):
         path.write_text(json.dumps(data))
     rebuild_and_compare(project)
 
+    # Remove a level's result files: its scorecard's link page and their raw copies go.
+    assert (project / "_site" / "runs" / "l4" / "2026-04-06" / "composite-c32").is_dir()
+    for path in newcomer.glob("*-c32.json"):
+        path.unlink()
+    rebuild_and_compare(project)
+    assert not (project / "_site" / "runs" / "l4" / "2026-04-06" / "composite-c32").exists()
+    assert not list((project / "_site" / "raw" / "l4" / "2026-04-06").glob("*-c32.json"))
+
     # Delete a run, and rename another.
     shutil.rmtree(l4_runs[1])
     (results / "jetson-agx-orin" / sorted(p.name for p in (results / "jetson-agx-orin").iterdir())[0]).rename(
@@ -130,3 +139,42 @@ def test_when_most_runs_changed_the_parallel_cold_build_takes_over_with_the_same
     assert any("runs changed: building from scratch, in parallel" in line for line in lines), lines
     cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
     assert digest(project / "_site") == digest(cold.out)
+
+
+def test_unchanged_runs_stay_in_place_and_a_stopped_merge_is_repaired_by_a_cold_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from sitegen.errors import BuildError
+    from sitegen.site import merge
+
+    out = project / "_site"
+    build_site(load_config(cwd=project), out, workers=1)
+    l4_runs = sorted((project / "results" / "l4").iterdir())
+    unchanged = out / "runs" / "l4" / l4_runs[0].name
+    folder = unchanged.stat().st_ino
+    shutil.copytree(l4_runs[-1], project / "results" / "l4" / "2026-03-30")
+    rebuild_and_compare(project)
+    # The unchanged run's folder is the same folder: its files were not moved or linked anew.
+    assert unchanged.stat().st_ino == folder
+
+    # A build stopped while moving its files in (a disk error on the tenth rename).
+    shutil.copytree(l4_runs[-1], project / "results" / "l4" / "2026-04-06")
+    moved, replace = [], os.replace
+
+    def failing_replace(source, target):
+        moved.append(target)
+        if len(moved) == 10:
+            raise OSError(28, "No space left on device")
+        return replace(source, target)
+
+    monkeypatch.setattr(merge.os, "replace", failing_replace)
+    with pytest.raises(BuildError, match="No space left on device"):
+        build_site(load_config(cwd=project), out, workers=1)
+    monkeypatch.undo()
+    # Still sitegen's site, but neither up to date nor a base for an incremental build.
+    assert (out / ".sitegen-build.updating.json").is_file() and not (out / ".sitegen-build.json").exists()
+    lines: list[str] = []
+    repaired = build_site(load_config(cwd=project), out, workers=1, progress=lines.append)
+    assert not repaired.up_to_date and any(line.endswith("; 0 are reused") for line in lines), lines
+    cold = build_site(load_config(cwd=project), project / "_cold", workers=2, force=True)
+    assert digest(out) == digest(cold.out)

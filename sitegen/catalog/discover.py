@@ -25,6 +25,8 @@ from ..safefs import Entry, EntryKind, display, inspect, is_decodable
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 # The file sitegen writes into every site it builds: a directory holding it is a site, not results.
 SITE_MARKER = ".sitegen-build.json"
+# Stands in for the marker while an incremental build moves its files into the site.
+SITE_UPDATING_MARKER = ".sitegen-build.updating.json"
 # Run ids become URLs and folders of the site; deeper trees are not searched.
 MAX_DEPTH = 32
 # Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
@@ -224,7 +226,7 @@ def _skip_reason(entry: Entry, excluded: set[str], depth: int) -> str | None:
         return f"a {entry.name} directory; not searched for results"
     if entry.real in excluded:
         return "the output directory; not searched for results"
-    if os.path.lexists(os.path.join(entry.real, SITE_MARKER)):
+    if any(os.path.lexists(os.path.join(entry.real, m)) for m in (SITE_MARKER, SITE_UPDATING_MARKER)):
         return "a site sitegen built; not searched for results"
     if depth > MAX_DEPTH:
         return f"too deep (more than {MAX_DEPTH} levels below the results root); not searched"

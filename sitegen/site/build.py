@@ -1,6 +1,8 @@
-"""`sitegen build`: catalog -> views -> pages, written beside the target and swapped in at the end.
+"""`sitegen build`: catalog -> views -> pages, written beside the target and put in place at the end.
 
-- A failed build leaves the previous site untouched (it only ever wrote a temporary directory).
+- A build that fails while reading or rendering leaves the previous site untouched (it only
+  wrote a temporary directory); a whole new site is swapped in, an incremental build's files
+  are moved in (merge.py).
 - A non-empty output directory that sitegen did not create (no marker file) is never replaced.
 - Identical inputs give byte-identical output; nothing depends on the clock.
 - When the inputs (results, site.toml, theme, sitegen itself) hash the same as
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.discover import SITE_MARKER, discover
+from ..catalog.discover import SITE_MARKER, SITE_UPDATING_MARKER, discover
 from ..errors import BuildError
 from ..safefs import inside
 from ..safetext import xml_text
@@ -89,7 +91,7 @@ def check_output_dir(out: Path, roots: list[Path]) -> None:
         return
     if not out.is_dir():
         raise BuildError("exists and is not a directory; refusing to replace it", out)
-    if (out / MARKER).is_file():
+    if (out / MARKER).is_file() or (out / SITE_UPDATING_MARKER).is_file():
         return
     if any(out.iterdir()):
         raise BuildError(
@@ -231,6 +233,7 @@ def _build_locked(
 
     # There is work to do: now the modules that do it (an up-to-date check never loads them).
     from .incremental import build_incremental
+    from .merge import merge_into
     from .render import copy_assets, environment
     from .sharded import RenderTarget, build_parallel
     from .views import ViewBuilder
@@ -256,8 +259,8 @@ def _build_locked(
                 else BuildCache(CACHE_FORMAT, keys.code, keys.cache_settings)
             )
             built = build_incremental(
-                config, out, tmp, base_url, env, start_from, run_dirs, notes, fingerprints,
-                keys.pages, cards_from, say,
+                config, tmp, base_url, env, start_from, run_dirs, notes, fingerprints,
+                keys.pages, cards_from, say, in_place=bool(previous),
             )  # fmt: skip
         else:
             target = RenderTarget(tmp, env, base_url, cards_from)
@@ -275,7 +278,10 @@ def _build_locked(
             json.dumps({"generator": "sitegen", "version": __version__, "inputs": key}, indent=1) + "\n",
             encoding="utf-8",
         )
-        _swap(tmp, out)
+        if built.kept is None:
+            _swap(tmp, out)
+        else:
+            merge_into(tmp, out, built.kept)
     except OSError as exc:  # a disk that is full, read-only or gone: one line, the old site kept
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"cannot write the site: {exc.strerror or exc}", exc.filename or out) from None

@@ -17,8 +17,9 @@ templates. It holds, from the last build:
 A build reads only the runs whose fingerprint changed (and, rarely, a run
 whose entry the standings need or whose page must be redrawn), assembles the
 catalog from records exactly as a cold build does, renders every page about
-many runs, renders the run pages whose key changed, and hard-links the other
-runs' files from the previous site. A cache from another sitegen, another
+many runs and the run pages whose key changed beside the output, then moves
+them into the previous site, whose other runs' files stay where they are
+(merge.py). A cache from another sitegen, another
 site.toml or in an unreadable state is ignored with a note, and the build is
 cold.
 """
@@ -28,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..catalog.discover import SHARE_FOLDER, RunDir, WalkNote, shown_path
+from ..catalog.discover import RunDir, WalkNote, shown_path
 from ..safefs import Refused, open_regular
 from ..theme import default_dir
 
@@ -290,32 +290,6 @@ def with_full_runs(catalog: Catalog, full: dict[str, Run]) -> Catalog:
     return replace(catalog, runs=tuple(full.get(r.id, r) for r in catalog.runs))
 
 
-def link_previous_run_files(previous: Path, tmp: Path, run_dir_urls: Iterable[str]) -> int:
-    """Hard-link (or copy) the files directly inside each of a run's folders of the previous
-    site (its page and exports, its raw source files) into the new one."""
-    count = 0
-    for rel in run_dir_urls:
-        source_dir = os.path.join(previous, rel)
-        if not os.path.isdir(source_dir):
-            continue
-        target_dir = os.path.join(tmp, rel)
-        os.makedirs(target_dir, exist_ok=True)
-        with os.scandir(source_dir) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False) and SHARE_FOLDER.fullmatch(entry.name):
-                    count += link_previous_run_files(previous, tmp, [os.path.join(rel, entry.name)])
-                    continue  # a scorecard's link-preview page belongs to its run
-                if not entry.is_file(follow_symlinks=False):
-                    continue  # nested runs have folders of their own
-                target = os.path.join(target_dir, entry.name)
-                try:
-                    os.link(entry.path, target, follow_symlinks=False)
-                except OSError:
-                    shutil.copyfile(entry.path, target, follow_symlinks=False)
-                count += 1
-    return count
-
-
 def _is_card(job) -> bool:
     """A run's preview card: drawn from its summary (reused by content hash), never linked."""
     return job.url.startswith("cards/")
@@ -332,11 +306,13 @@ class Built:
     fingerprints: dict[str, str]  # run id -> fingerprint of its files, taken before reading them
     file_hashes: dict[str, tuple[StatKey, str]]  # the hashes behind them
     outputs: dict[str, str]  # run id -> key of its own outputs (ViewBuilder.run_output_keys)
+    # None: the new site is whole in its folder. Else the folders of the previous site whose
+    # files it keeps (the unchanged runs'), and the new folder holds only the rest.
+    kept: tuple[str, ...] | None = None
 
 
 def build_incremental(
     config: LoadedConfig,
-    out: Path,
     tmp: Path,
     base_url: str,
     env,
@@ -347,9 +323,11 @@ def build_incremental(
     key: str,
     cards_from: Path | None,
     say: Callable[[str], None],
+    in_place: bool = False,
 ) -> Built:
-    """Build in this process, reading only what changed since `cache` (everything, for an empty
-    cache), and hard-linking the unchanged runs' files from the previous site at `out`."""
+    """Build in this process into `tmp`, reading only what changed since `cache` (everything, for
+    an empty cache). `in_place`: the previous site is to be updated, not replaced; the unchanged
+    runs' files stay there (Built.kept names their folders) and only the rest is written."""
     from .raw import link_source_files
     from .render import render_jobs
     from .urls import Urls, disk_path
@@ -371,11 +349,10 @@ def build_incremental(
     outputs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).run_output_keys(
         key, fingerprints
     )
-    previous_site = (out / "index.html").is_file()
     redraw = {
         run_id
         for run_id, output_key in outputs.items()
-        if not previous_site or cache.outputs.get(run_id) != output_key
+        if not in_place or cache.outputs.get(run_id) != output_key
     }
     for run_id in sorted(redraw):
         reading.read(run_id)
@@ -388,6 +365,7 @@ def build_incremental(
     reused = [run_id for run_id in outputs if run_id not in redraw]
     folders = [os.path.dirname(disk_path(Urls.run(run_id))) for run_id in reused]
     folders += [os.path.dirname(disk_path(Urls.raw(run_id, "x"))) for run_id in reused]
-    link_previous_run_files(out, tmp, folders)
     pages += len(reused)
-    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs)
+    # The reused runs' files stay in the site; merge.py moves the new files in around them.
+    kept = tuple(folders) if in_place else None
+    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs, kept)
