@@ -269,9 +269,14 @@ def test_report_stays_under_the_comment_limit_however_many_runs(tmp_path: Path):
         (crowded / f"broken-{i:02}-{'x' * 150}.json").write_text(
             '{"runtime_name": "x", "tokens_per_sec": "?"}'
         )
+    # And runs whose folder names are as long as a file system allows, each a line of its own.
+    for i in range(60):
+        shutil.copytree(crowded.parent / "2026-01-05", crowded.parent / f"2027-01-01-{i:02}-{'n' * 230}")
     config = load_config(cwd=tmp_path)
     catalog = build_catalog(config)
-    every = named_runs(catalog, [r.id for r in catalog.runs])
+    short = [r.id for r in catalog.runs if "n" * 100 not in r.id]
+    long = [r.id for r in catalog.runs if "n" * 100 in r.id]
+    every = named_runs(catalog, short[:20] + long + short[20:])  # the long ones among those listed
     writer = ReportWriter(catalog, config.contract.thresholds, config.site.slo, repo_kit.BASE_URL)
     text = writer.report(every).markdown
     assert len(text) <= COMMENT_LIMIT

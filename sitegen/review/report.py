@@ -75,21 +75,14 @@ class ReportWriter:
         added = sum(c.added for c in changes.runs)
         regressions = sum(s.regressions for s in sections)
         invalid = sum(s.invalid for s in sections)
-        head = [MARKER, "## Benchmark results in this pull request", ""]
-        head.append(self.headline(changes, added, regressions, invalid))
+        head = "\n".join([MARKER, "## Benchmark results in this pull request", ""])
+        head += "\n" + self.headline(changes, added, regressions, invalid) + "\n\n"
         tail = self.tail(changes)
-        body, used = [], 0
-        for i, s in enumerate(sections):
-            if used + len(s.markdown) > BUDGET:
-                rest = sections[i:]
-                body.append(f"### {len(rest)} more runs, too many for one comment\n")
-                body.append("\n".join(s.line for s in rest[:MAX_LISTED]))
-                if len(rest) > MAX_LISTED:
-                    body.append(f"\n… and {len(rest) - MAX_LISTED} more.")
+        # Whole sections while they fit, then the other runs named; smaller if that is too long.
+        for budget, listed in ((BUDGET, MAX_LISTED), (BUDGET // 2, MAX_LISTED // 2), (0, 0)):
+            text = head + _body(sections, budget, listed) + tail
+            if len(text) <= COMMENT_LIMIT:
                 break
-            body.append(s.markdown)
-            used += len(s.markdown)
-        text = "\n".join(head) + "\n\n" + "\n".join(body) + ("\n" if body else "") + tail
         return Report(text, regressions, invalid)
 
     def headline(self, changes: ChangeSet, added: int, regressions: int, invalid: int) -> str:
@@ -276,6 +269,22 @@ class ReportWriter:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+def _body(sections: list[Section], budget: int, listed: int) -> str:
+    """The sections that fit in `budget` characters, then at most `listed` of the others by name."""
+    body, used = [], 0
+    for i, s in enumerate(sections):
+        if used + len(s.markdown) > budget:
+            rest = sections[i:]
+            body.append(f"### {len(rest)} more runs, too many for one comment\n")
+            body += [s.line for s in rest[:listed]]
+            if len(rest) > listed:
+                body.append(f"\n… and {len(rest) - listed} more.")
+            break
+        body.append(s.markdown)
+        used += len(s.markdown)
+    return "\n".join(body) + ("\n" if body else "")
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
