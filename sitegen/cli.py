@@ -36,7 +36,9 @@ class DocumentFormat(StrEnum):
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    from .safetext import printable
+
+    typer.echo(f"error: {printable(message)}", err=True)
     raise typer.Exit(1)
 
 
@@ -103,8 +105,10 @@ def score(
         document = score_document(load.loaded, load.skipped, [name for name, _ in load.training], report)
         typer.echo(score_json(document), nl=False)
     else:
+        from .safetext import printable
+
         for name, reason in load.skipped:
-            typer.echo(f"skipped {name}: {reason}", err=True)
+            typer.echo(printable(f"skipped {name}: {reason}"), err=True)
         if not load.loaded and not load.training:
             typer.echo(f"No result files found in {directory}")
         else:
@@ -167,8 +171,10 @@ def check(
         for line in annotations(catalog, loaded.base_dir, Path.cwd()):
             typer.echo(line)
     else:
+        from .safetext import printable
+
         for line in check_text(catalog):
-            typer.echo(line)
+            typer.echo(printable(line))
     if strict and (catalog.rejected_results or catalog.flagged_results):
         typer.echo(
             f"--strict: {catalog.rejected_results} error(s): files that look like results were rejected "
@@ -308,7 +314,16 @@ OutOption = Annotated[
 
 
 def _progress(message: str) -> None:
-    typer.echo(f"  {message}", err=True)
+    from .safetext import printable
+
+    typer.echo(f"  {printable(message)}", err=True)
+
+
+def _say(message: str) -> None:
+    """A line of `serve` (its rebuilds' results and failures name files), as one printable line."""
+    from .safetext import printable
+
+    typer.echo(printable(message))
 
 
 @app.command()
@@ -352,7 +367,7 @@ def serve(
     from .site.serve import serve_site
 
     with _reporting_errors():
-        serve_site(load_config(config), out, host, port, watch, _progress, typer.echo)
+        serve_site(load_config(config), out, host, port, watch, _progress, _say)
 
 
 def main() -> None:
@@ -360,5 +375,7 @@ def main() -> None:
     try:
         app()
     except SitegenError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        from .safetext import printable
+
+        typer.echo(f"error: {printable(str(exc))}", err=True)
         sys.exit(1)

@@ -93,3 +93,13 @@ def shorten(text: str, limit: int = MAX_SHOWN) -> str:
         return text
     tag = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
     return text[: limit - 10] + "…" + tag
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """One line for a terminal or a CI log: control characters (line breaks, escape sequences)
+    written as escapes, so a contributor's file name cannot start a line of its own (a workflow
+    command, say) or restyle the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -191,6 +191,27 @@ def test_undecodable_names_are_reported_escaped_and_the_build_goes_on(project: P
     assert (project / "site" / "runs" / "hw-a" / "2026-03-01" / "index.html").is_file()
 
 
+def test_names_with_line_breaks_and_escape_sequences_print_as_one_line(project: Path, monkeypatch):
+    # In a CI log a line starting with "::" is a workflow command, and ESC restyles a terminal.
+    hostile = "x\n::error::spoofed\r\x1b[2Jcleared-c1"
+    (project / RUN / f"{hostile}.json").write_bytes(result(hostile, tokens_per_sec="fast"))
+    (project / "results" / "hw-a" / f"run{hostile}").mkdir()
+    monkeypatch.chdir(project)
+    checked = CliRunner().invoke(app, ["check"])
+    assert checked.exit_code == 0, checked.output
+    lines = checked.output.splitlines()
+    assert not any(line.startswith("::") for line in lines), lines
+    assert "\x1b" not in checked.output and "\r" not in checked.output
+    assert any("x\\n::error::spoofed\\r\\x1b[2Jcleared-c1.json" in line for line in lines)
+    # A one-line error names the file the same way.
+    output = json.dumps(f"{RUN}/out{hostile}")  # a TOML string too; the output may not lie in the results
+    (project / "site.toml").write_text(f'results = ["results"]\noutput = {output}\n')
+    failed = CliRunner().invoke(app, ["build"])
+    assert failed.exit_code == 1 and failed.output.count("\n") == 1, failed.output
+    assert "x\\n::error::spoofed\\r\\x1b[2Jcleared-c1" in failed.output
+    assert "results root" in failed.output
+
+
 def test_deeply_nested_directories_are_walked_without_recursion(project: Path):
     deep = project / "results" / "deep"
     path = os.fsencode(deep)
