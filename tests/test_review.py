@@ -186,6 +186,8 @@ def test_report_of_a_pull_request_with_a_regression(regression: Path, tmp_path: 
     assert "Against the previous run of llama.cpp, realizr on this machine" in markdown_html(text)
     row = next(r for r in changes if r[:3] == ["composite c=1", "realizr", "Decode speed (tok/s)"])
     assert row[6] == "−30.0%" and row[7] == "worse" and row[8].startswith("beyond noise")
+    assert "<td><strong>worse</strong></td>" in markdown_html(text)  # what a reviewer looks for first
+    assert "**3 changes beyond noise for the worse**" in text
     assert "changes beyond noise: realizr composite score at c=1 −" in markdown_html(text)
     # Every link is absolute, under the base URL, and leads to a page the site will have.
     site = build_site(load_config(cwd=regression), tmp_path / "site", workers=1).out

@@ -51,13 +51,24 @@ def as_table(comparison: Comparison, everything: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def markdown_table(deltas: list[Delta], header: list[str] = HEADER) -> str:
+    """The rows as a GFM table; a change beyond noise for the worse has its verdict in bold."""
+    rows = []
+    for d in deltas:
+        row = cells(d)
+        row[:3] = [plain(c) for c in row[:3]]  # scorecard and runtime names come from result files
+        if d.regression:
+            row[7] = f"**{row[7]}**"
+        rows.append(row)
+    return table(header, rows, "lllrrrrll")
+
+
 def as_markdown(comparison: Comparison, everything: bool = False, limit: int | None = None) -> str:
     """The summary line, then a table; `limit`: at most this many rows, the rest counted."""
     shown = comparison.shown(everything)
-    rows = [[plain(c) if i < 3 else c for i, c in enumerate(cells(d))] for d in shown[:limit]]
     parts = [plain(comparison.summary(), limit=2000), f"A: {code(comparison.a)} · B: {code(comparison.b)}"]
-    if rows:
-        parts.append(table(HEADER, rows, "lllrrrrll"))
+    if shown:
+        parts.append(markdown_table(shown[:limit]))
     if limit is not None and len(shown) > limit:
         parts.append(f"… and {len(shown) - limit} more.")
     return "\n\n".join(parts) + "\n"

@@ -25,7 +25,7 @@ from ..site.views.practice import slo_candidate
 from ..site.views.run import share_folder
 from .changed import ChangeSet, RunChange, previous_run
 from .compare import Comparison, RunDocuments, compare_documents, directions, number
-from .formats import cells
+from .formats import markdown_table
 from .markdown import code, link, plain, table
 
 MARKER = "<!-- sitegen-report -->"  # finds the comment to edit in place on the next push
@@ -91,7 +91,8 @@ class ReportWriter:
         changed = len(changes.runs) - added
         parts = [f"**{_count(added, 'run')} added, {changed} changed**"]
         if any(c.results_changed for c in changes.runs):
-            parts.append(f"{_count(regressions, 'change')} beyond noise for the worse")
+            worse = f"{_count(regressions, 'change')} beyond noise for the worse"
+            parts.append(f"**{worse}**" if regressions else worse)
             parts.append(
                 f"{_count(invalid, 'invalid measurement or rejected file', 'invalid measurements or rejected files')}"
             )
@@ -226,22 +227,15 @@ class ReportWriter:
     ) -> list[str]:
         names = ", ".join(plain(self.runtime_names.get(r, r)) for r in sorted(runtimes))
         before = link(code(previous.id), self.url(Urls.run(previous.id))) if self.base else code(previous.id)
-        lines = [
-            f"**Against the previous run of {names} on this machine** ({before}): {plain(comparison.summary(), 2000)}"
-        ]
+        head = f"**Against the previous run of {names} on this machine,** {before}"
         if self.base:
             query = {"a": previous.id, "b": run.id} | ({"runtime": runtimes[0]} if len(runtimes) == 1 else {})
-            lines[0] += " " + link(
-                "Open in the compare view", self.url(Urls.compare) + "?" + urlencode(query)
-            )
-        lines.append("")
+            head += " · " + link("compare view", self.url(Urls.compare) + "?" + urlencode(query))
+        lines = [head, "", plain(comparison.summary(), 2000) + ".", ""]
         beyond = comparison.beyond
         if beyond:
-            rows = [
-                [plain(c) if i < 3 else c for i, c in enumerate(cells(d))] for d in beyond[:MAX_CHANGES_SHOWN]
-            ]
             header = ["Scorecard", "Runtime", "Value", "Before", "After", "Change", "%", "Verdict", "Noise"]
-            lines += [table(header, rows, "lllrrrrll"), ""]
+            lines += [markdown_table(beyond[:MAX_CHANGES_SHOWN], header), ""]
             if len(beyond) > MAX_CHANGES_SHOWN:
                 lines += [f"… and {len(beyond) - MAX_CHANGES_SHOWN} more changes beyond noise.", ""]
         return lines
