@@ -96,7 +96,13 @@ def _git(repo: Path, *args: str) -> str:
 def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") -> ChangeSet:
     """The runs that `git diff BASE...HEAD` (the changes since the branches parted) touches."""
     top = Path(_git(repo, "rev-parse", "--show-toplevel").strip())
-    fork = _git(repo, "merge-base", base, head).strip()  # what BASE...HEAD compares HEAD with
+    try:
+        fork = _git(repo, "merge-base", base, head).strip()  # what BASE...HEAD compares HEAD with
+    except ReviewError as exc:
+        raise ReviewError(
+            f"{exc}; is {base} fetched, with the history since the branches parted? "
+            "(in GitHub Actions: actions/checkout with fetch-depth: 0)"
+        ) from None
     listing = _git(repo, "diff", "--name-status", "--no-renames", "-z", fork, head).split("\0")
     changes = [(status, name) for status, name in zip(listing[::2], listing[1::2], strict=False) if name]
     runs = sorted((r for r in catalog.runs if isinstance(r, Run)), key=lambda r: -len(str(r.path)))
