@@ -256,6 +256,7 @@ def test_report_without_runs_or_a_base_says_what_it_needs(history: Path):
         and bad.output.startswith("error: git merge-base")
         and "Traceback" not in bad.output
     )
+    assert "fetch-depth: 0" in bad.output  # the usual cause in CI: a shallow checkout
 
 
 def test_report_stays_under_the_comment_limit_however_many_runs(tmp_path: Path):
