@@ -248,9 +248,9 @@ def _place(v: Value) -> tuple:
     return (v.order, natural_key(v.section), natural_key(v.runtime), natural_key(v.key))
 
 
-def directions(catalog_contract_thresholds: Mapping[str, Any]) -> dict[str, bool]:
+def directions(contract_thresholds: Mapping[str, Any]) -> dict[str, bool]:
     """Each value's better direction: the contract's metrics, then the compare view's own values."""
-    return {m: t.higher_is_better for m, t in catalog_contract_thresholds.items()} | COMPARE_DIRECTIONS
+    return {m: t.higher_is_better for m, t in contract_thresholds.items()} | COMPARE_DIRECTIONS
 
 
 def compare_runs(
