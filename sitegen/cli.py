@@ -153,6 +153,14 @@ def check(
             "or flagged measurement (invalid, unreliable, few samples).",
         ),
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="With --format github: only the problems of the runs and files that "
+            "`git diff BASE...HEAD` touches.",
+        ),
+    ] = None,
 ) -> None:
     """Read every results root and report what was found, how it was resolved, and every problem
     (`--format github`: as workflow commands, which annotate the files of a pull request)."""
@@ -160,15 +168,20 @@ def check(
     from .check import check_document, check_text
     from .config import load_config
 
+    if base is not None and format is not CheckFormat.github:
+        _fail("--base goes with --format github (annotations of a pull request's files)")
     with _reporting_errors():
         loaded = load_config(config)
         catalog = build_catalog(loaded)
+        from .review.changed import changed_runs
+
+        changes = changed_runs(catalog, loaded.base_dir, base) if base is not None else None
     if format is CheckFormat.json:
         typer.echo(json.dumps(check_document(catalog), indent=2, ensure_ascii=False))
     elif format is CheckFormat.github:
         from .review.github import annotations
 
-        for line in annotations(catalog, loaded.base_dir, Path.cwd()):
+        for line in annotations(catalog, loaded.base_dir, Path.cwd(), changes):
             typer.echo(line)
     else:
         from .safetext import printable

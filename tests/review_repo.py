@@ -102,12 +102,14 @@ def add_regression(results: Path) -> None:
 
 
 def add_invalid(results: Path) -> None:
-    """A new run with a measurement where every request failed, and a result that cannot be read."""
+    """A new run with a measurement where every request failed, and a result that is rejected
+    (a number given as text)."""
     new = copy_last_run(results)
     path = new / "realizr-l4-c4.json"
     total = json.loads(path.read_text())["total_requests"]
     edit_result(path, successful=0, failed=total, error_rate=1.0)
-    (new / "llamacpp-l4-c8.json").write_text('{"runtime_name": "llamacpp-l4-c8", "tokens_per_sec": "fast"}\n')
+    broken = json.loads((new / "llamacpp-l4-c4.json").read_text()) | {"tokens_per_sec": "fast"}
+    (new / "llamacpp-l4-c8.json").write_text(json.dumps(broken | {"runtime_name": "llamacpp-l4-c8"}))
 
 
 def edit_notes(results: Path) -> None:

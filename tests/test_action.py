@@ -96,16 +96,20 @@ def test_no_expression_is_pasted_into_a_shell_script(action):
 
 
 def test_action_calls_commands_and_options_that_exist(action):
-    used = "\n".join(s.get("run", "") for s in steps(action))
-    calls = re.findall(r"\bsitegen (\w+)((?: [^\n]*)?)", used)
-    assert {c for c, _ in calls} == {"check", "build", "report"}
-    for command, rest in calls:
+    called = set()
+    for s in steps(action):
+        script = s.get("run", "")
+        commands = re.findall(r"\bsitegen (\w+)", script)
+        if not commands:
+            continue
+        [command] = set(commands)  # one sitegen command per step
+        called.add(command)
         help_text = CliRunner().invoke(app, [command, "--help"], terminal_width=200).output
-        for option in re.findall(r"--[a-z][a-z-]+", rest):
+        # Every option the step passes, in the command line or in the arrays it builds.
+        lines = [line for line in script.splitlines() if not line.strip().startswith(("git ", "echo "))]
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]+", "\n".join(lines)):
             assert option in help_text, (command, option)
-    # The fail-on flags the report step adds exist too.
-    report_help = CliRunner().invoke(app, ["report", "--help"], terminal_width=200).output
-    assert "--fail-on-regression" in report_help and "--fail-on-invalid" in report_help
+    assert called == {"check", "build", "report"}
 
 
 def test_one_comment_per_pull_request_edited_in_place(action):
@@ -189,6 +193,26 @@ def test_report_step_writes_the_comment_and_the_verdict(action, tmp_path: Path, 
     if fail == "true":
         verdict = run_step(action, "Fail on regressions or invalid results", repo, tmp_path)
         assert verdict.returncode == 1 and "::error title=sitegen report::" in verdict.stdout
+
+
+def test_check_step_annotates_a_pull_request_s_own_problems_first(action, tmp_path: Path):
+    repo = repo_kit.make_repo(tmp_path / "repo")
+    repo_kit.pull_request(repo, "invalid", repo_kit.add_invalid)
+    on_main = run_step(action, "Check the results", repo, tmp_path, CONFIG="site.toml", BASE_REF="")
+    on_pull_request = run_step(
+        action, "Check the results", repo, tmp_path, CONFIG="site.toml", BASE_REF="main"
+    )
+    assert on_main.returncode == 0 and on_pull_request.returncode == 0, on_pull_request.stderr
+    everything = on_main.stdout.splitlines()[:-1]
+    own = on_pull_request.stdout.splitlines()[:-1]
+    new_run = f"file=results/{repo_kit.NEW_RUN}/"
+    assert own and all(new_run in line for line in own)
+    assert len(everything) > len(own)  # the history's warnings are left out on the pull request
+    order = ["::error", "::warning", "::notice"]
+    for lines in (own, everything):  # the new run's error first, before the history's warnings
+        kinds = [line.split(" ", 1)[0] for line in lines]
+        assert kinds[0] == "::error" and kinds == sorted(kinds, key=order.index)
+    assert "in the runs and files this change touches" in on_pull_request.stdout.splitlines()[-1]
 
 
 def test_check_and_build_steps_run_on_a_results_repository(action, tmp_path: Path):

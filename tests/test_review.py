@@ -389,3 +389,8 @@ def test_report_of_a_pull_request_that_removes_a_run(history: Path):
     assert done.exit_code == 0, done.output
     assert "No run is added or changed." in done.output
     assert f"**Removed from the results:** ` results/{repo_kit.LAST_RUN} `." in done.output
+
+
+def test_check_base_goes_with_the_github_format(history: Path):
+    done = sitegen("check", "--base", "origin/main", cwd=history)
+    assert done.exit_code == 1 and "--base goes with --format github" in done.output

@@ -64,6 +64,7 @@ class ChangeSet:
     runs: tuple[RunChange, ...]
     removed: tuple[str, ...] = ()  # folders under a results root whose files were all deleted
     other: tuple[str, ...] = field(default_factory=tuple)  # changed files outside every run
+    paths: frozenset[str] = frozenset()  # every changed file, as an absolute path
 
 
 def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
@@ -126,4 +127,5 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
             folder = os.path.relpath(os.path.realpath(by_id[run.id].path), top)
             existed = _git(repo, "ls-tree", "-d", "--name-only", fork, "--", folder).strip() != ""
             result.append(RunChange(by_id[run.id], not existed, tuple(sorted(touched[run.id]))))
-    return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)))
+    paths = frozenset(os.path.join(top, name) for _, name in changes)
+    return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)), paths)

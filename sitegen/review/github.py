@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..catalog.model import Catalog, Diagnostic, Level
+from .changed import ChangeSet
 
 
 def escape_data(text: str) -> str:
@@ -48,15 +49,42 @@ def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cw
     return os.path.relpath(full, cwd)
 
 
-def annotations(catalog: Catalog, base_dir: Path, cwd: Path) -> Iterator[str]:
-    """Every diagnostic as a workflow command, then a notice with the totals."""
-    folders = {(run.id if run.id != "." else run.root.name): run.path for run in catalog.runs}
-    for d in catalog.diagnostics:
+def annotations(
+    catalog: Catalog, base_dir: Path, cwd: Path, changes: ChangeSet | None = None
+) -> Iterator[str]:
+    """Every diagnostic as a workflow command, errors first (GitHub shows only the first few of
+    each kind on a pull request), then a notice with the totals. `changes`: only those about the
+    runs and files a change touches, so a pull request's own problems are the ones shown."""
+    folders = {_where(run): run.path for run in catalog.runs}
+    located = [(d, file_of(d, folders, base_dir, cwd)) for d in catalog.diagnostics]
+    if changes is not None:
+        touched = {_where(change.run) for change in changes.runs}
+        located = [
+            (d, file)
+            for d, file in located
+            if any(d.path.startswith(where + "/") for where in touched)
+            or (file is not None and _absolute(cwd, file) in changes.paths)
+        ]
+    located.sort(key=lambda pair: SEVERITY[pair[0].level])
+    for d, file in located:
         title = f"sitegen: {d.reason.split(':', 1)[0]}" if ":" in d.reason else "sitegen"
-        yield command(d.level, file_of(d, folders, base_dir, cwd), title[:80], d.reason)
-    errors = sum(d.level is Level.ERROR for d in catalog.diagnostics)
-    warnings = sum(d.level is Level.WARNING for d in catalog.diagnostics)
+        yield command(d.level, file, title[:80], d.reason)
+    errors = sum(d.level is Level.ERROR for d, _ in located)
+    warnings = sum(d.level is Level.WARNING for d, _ in located)
+    scope = "in the runs and files this change touches" if changes is not None else "in every run"
     yield (
         f"::notice title=sitegen check::{len(catalog.runs)} runs, "
-        f"{sum(r.n_results for r in catalog.runs)} results, {errors} errors, {warnings} warnings"
+        f"{sum(r.n_results for r in catalog.runs)} results; {errors} errors, {warnings} warnings {scope}"
     )
+
+
+SEVERITY = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+def _where(run) -> str:
+    """How diagnostics name a run: its id, or its root's name for a root that is itself a run."""
+    return run.id if run.id != "." else run.root.name
+
+
+def _absolute(cwd: Path, file: str) -> str:
+    return os.path.normpath(os.path.join(os.path.realpath(cwd), file))
