@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -257,6 +258,8 @@ def test_report_without_runs_or_a_base_says_what_it_needs(history: Path):
         and "Traceback" not in bad.output
     )
     assert "fetch-depth: 0" in bad.output  # the usual cause in CI: a shallow checkout
+    option = sitegen("report", "--base=--output=/tmp/x", cwd=history)
+    assert option.exit_code == 1 and "--output=/tmp/x: not a revision" in option.output
 
 
 def test_report_stays_under_the_comment_limit_however_many_runs(tmp_path: Path):
@@ -394,3 +397,17 @@ def test_report_of_a_pull_request_that_removes_a_run(history: Path):
 def test_check_base_goes_with_the_github_format(history: Path):
     done = sitegen("check", "--base", "origin/main", cwd=history)
     assert done.exit_code == 1 and "--base goes with --format github" in done.output
+
+
+def test_report_names_files_whose_names_are_not_utf8(history: Path, tmp_path: Path):
+    def undecodable(results: Path) -> None:
+        folder = os.fsencode(results / repo_kit.LAST_RUN)
+        with open(folder + b"/notes-\xff.txt", "wb") as f:
+            f.write(b"re-flashed\n")
+
+    repo_kit.pull_request(history, "undecodable", undecodable)
+    done = sitegen("report", "--base", "origin/main", "--output", str(tmp_path / "report.md"), cwd=history)
+    assert done.exit_code == 0, done.output
+    assert "Only its notes or metadata changed (` notes-\\xff.txt `)" in (tmp_path / "report.md").read_text()
+    check = sitegen("check", "--format", "github", "--base", "origin/main", cwd=history)
+    assert "notes-\\xff.txt,title=sitegen::name is not valid UTF-8" in check.output

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..catalog.model import Catalog, Run
 from ..errors import SitegenError
+from ..safefs import display
 
 RESULT_SUFFIX = ".json"
 
@@ -64,7 +65,7 @@ class ChangeSet:
     runs: tuple[RunChange, ...]
     removed: tuple[str, ...] = ()  # folders under a results root whose files were all deleted
     other: tuple[str, ...] = field(default_factory=tuple)  # changed files outside every run
-    paths: frozenset[str] = frozenset()  # every changed file, as an absolute path
+    paths: frozenset[str] = frozenset()  # every changed file, absolute, as safefs.display shows it
 
 
 def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
@@ -96,6 +97,9 @@ def _git(repo: Path, *args: str) -> str:
 
 def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") -> ChangeSet:
     """The runs that `git diff BASE...HEAD` (the changes since the branches parted) touches."""
+    for revision in (base, head):
+        if revision.startswith("-"):  # git would read it as an option
+            raise ReviewError(f"{revision}: not a revision")
     top = Path(_git(repo, "rev-parse", "--show-toplevel").strip())
     try:
         fork = _git(repo, "merge-base", base, head).strip()  # what BASE...HEAD compares HEAD with
@@ -115,11 +119,13 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
         path = os.path.realpath(top / name)
         owner = next((run for real, run in real_runs if path.startswith(real + os.sep)), None)
         if owner is not None:
-            touched.setdefault(owner.id, []).append(os.path.relpath(path, os.path.realpath(owner.path)))
+            touched.setdefault(owner.id, []).append(
+                display(os.path.relpath(path, os.path.realpath(owner.path)))
+            )
         elif status.startswith("D") and any(path.startswith(root + os.sep) for root in roots):
-            removed.append(os.path.dirname(name) or name)  # a run's folder, once for all its files
+            removed.append(display(os.path.dirname(name) or name))  # a run's folder, once for all its files
         else:
-            other.append(name)
+            other.append(display(name))
     by_id = {r.id: r for r in runs}
     result = []
     for run in catalog.runs:  # catalog order: date, then id
@@ -127,5 +133,5 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
             folder = os.path.relpath(os.path.realpath(by_id[run.id].path), top)
             existed = _git(repo, "ls-tree", "-d", "--name-only", fork, "--", folder).strip() != ""
             result.append(RunChange(by_id[run.id], not existed, tuple(sorted(touched[run.id]))))
-    paths = frozenset(os.path.join(top, name) for _, name in changes)
+    paths = frozenset(display(os.path.join(top, name)) for _, name in changes)
     return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)), paths)

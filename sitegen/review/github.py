@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..catalog.model import Catalog, Diagnostic, Level
+from ..safefs import display
 from .changed import ChangeSet
 
 
@@ -87,4 +88,5 @@ def _where(run) -> str:
 
 
 def _absolute(cwd: Path, file: str) -> str:
-    return os.path.normpath(os.path.join(os.path.realpath(cwd), file))
+    # Diagnostics show undecodable bytes escaped (safefs.display), as ChangeSet.paths does.
+    return display(os.path.normpath(os.path.join(os.path.realpath(cwd), file)))
