@@ -21,7 +21,7 @@ from sitegen.config import load_config
 from sitegen.review.changed import named_runs
 from sitegen.review.compare import number, percent
 from sitegen.review.github import escape_data, escape_property
-from sitegen.review.markdown import WORD_JOINER, code, plain
+from sitegen.review.markdown import WORD_JOINER, code, link, plain
 from sitegen.review.report import COMMENT_LIMIT, ReportWriter
 from sitegen.site.build import build_site
 
@@ -330,6 +330,9 @@ def test_markdown_helpers_keep_text_literal():
     assert markdown_html(code("`lead")).strip() == "<p><code>`lead</code></p>"
     assert plain("line\nbreak\r\nand\u2028more") == "line break and\u2028more".replace("\u2028", " ")
     assert plain("x" * 500, limit=20) == "x" * 19 + "…"
+    # A base URL with parentheses still makes one whole link.
+    html = markdown_html(link("run page", "https://example.org/a (b)/runs/x/"))
+    assert html.strip() == '<p><a href="https://example.org/a%20%28b%29/runs/x/">run page</a></p>'
 
 
 # --- sitegen check --format github --------------------------------------------------------------

@@ -43,12 +43,14 @@ def code(text: str, limit: int = 160, *, cell: bool = False) -> str:
     return f"{fence} {text.replace('|', chr(92) + '|') if cell else text} {fence}"
 
 
+_URL_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": "%0A", "\r": "%0D"}
+
+
 def link(text: str, url: str) -> str:
     """A link to one of the site's own pages: `text` is already markdown, `url` is built by
-    sitegen from the base URL and percent-encoded paths (no spaces, no parentheses)."""
-    if any(c in url for c in " ()<>\n"):
-        raise ValueError(f"not a site URL: {url!r}")
-    return f"[{text}]({url})"
+    sitegen from the base URL and percent-encoded paths; what would end a link destination
+    (a space, a parenthesis, an angle bracket, a line break) is percent-encoded too."""
+    return f"[{text}]({''.join(_URL_ESCAPES.get(c, c) for c in url)})"
 
 
 def table(header: list[str], rows: list[list[str]], align: str = "") -> str:
