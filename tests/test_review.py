@@ -414,3 +414,19 @@ def test_report_names_files_whose_names_are_not_utf8(history: Path, tmp_path: Pa
     assert "Only its notes or metadata changed (` notes-\\xff.txt `)" in (tmp_path / "report.md").read_text()
     check = sitegen("check", "--format", "github", "--base", "origin/main", cwd=history)
     assert "notes-\\xff.txt,title=sitegen::name is not valid UTF-8" in check.output
+
+
+def test_escape_sequences_in_run_folders_stay_out_of_terminals(history: Path):
+    def coloured(results: Path) -> None:
+        shutil.copytree(results / repo_kit.LAST_RUN, results / "l4" / "2026-03-02\x1b[31m")
+
+    repo_kit.pull_request(history, "coloured", coloured)
+    new = "l4/2026-03-02\x1b[31m"
+    for args in (
+        ("compare", repo_kit.LAST_RUN, new),
+        ("compare", repo_kit.LAST_RUN, new, "-f", "markdown"),
+        ("report", "--base", "origin/main"),
+    ):
+        done = sitegen(*args, cwd=history)
+        assert done.exit_code == 0, done.output
+        assert "\x1b" not in done.output and "2026-03-02\\x1b[31m" in done.output.replace("\\\\", "\\"), args

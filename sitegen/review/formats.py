@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..safetext import dumps_finite
+from ..safetext import dumps_finite, printable
 from .compare import Comparison, Delta, number, percent, signed
 from .markdown import code, plain, table
 
@@ -37,10 +37,10 @@ def cells(d: Delta) -> list[str]:
 
 def as_table(comparison: Comparison, everything: bool = False) -> str:
     """The summary line, A and B, then the rows in aligned columns."""
-    rows = [HEADER] + [cells(d) for d in comparison.shown(everything)]
+    rows = [HEADER] + [[printable(c) for c in cells(d)] for d in comparison.shown(everything)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     right = {3, 4, 5, 6}
-    lines = [comparison.summary(), f"A: {comparison.a}", f"B: {comparison.b}", ""]
+    lines = [comparison.summary(), f"A: {printable(comparison.a)}", f"B: {printable(comparison.b)}", ""]
     for row in rows:
         lines.append(
             "  ".join(

@@ -6,12 +6,15 @@ mention: `plain` escapes every ASCII punctuation character (CommonMark's
 backslash escapes) and breaks what GitHub would turn into a link or a
 mention after parsing (`@name`, `http://`, `www.`) with an invisible word
 joiner; `code` puts a string in a code span, where nothing is markup, with
-pipes escaped for tables. Both fold line breaks and cut long strings.
+pipes escaped in tables. Both fold line breaks, show other control characters
+as escapes (a comment is printed to CI logs too) and cut long strings.
 """
 
 from __future__ import annotations
 
 import re
+
+from ..safetext import printable
 
 WORD_JOINER = "\u2060"
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
@@ -21,7 +24,7 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def _one_line(text: str, limit: int) -> str:
-    text = _BLANKS.sub(" ", text).strip()
+    text = printable(_BLANKS.sub(" ", text).strip())  # other control characters as escapes
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
