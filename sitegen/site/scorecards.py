@@ -7,6 +7,7 @@ says which direction is better (data-better), so its first click sorts best firs
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -73,8 +74,10 @@ def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> Cell:
     if metric is None:
         return Cell("–")
     penalty = f", jitter −{metric.jitter_penalty}" if metric.jitter_penalty else ""
-    value = num(metric.value, fmt + ("" if "%" in fmt else f" {unit}"))
-    return value.but(best=metric.best, note=f"score {metric.score}{penalty}")
+    note = f"score {metric.score}{penalty}"
+    if not math.isfinite(metric.value):  # "–", its score beneath instead of why it is missing
+        return Cell("–", "", best=metric.best, note=note)
+    return num(metric.value, fmt + ("" if "%" in fmt else f" {unit}"), best=metric.best, note=note)
 
 
 def _composite(section: ReportSection, links: Links, contract: ScoringContract):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..scoring.contract import SCORE_AT_EXCELLENT, SCORE_AT_GOOD, ScoringContract
 from ..scoring.numeric import rust_display
@@ -221,12 +222,23 @@ def num(
 
 
 def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
-    return Cell(value, sort, href=href, kind=TEXT)
+    """A text cell, made without the general constructor (every row starts with one)."""
+    cell = object.__new__(Cell)
+    cell.text, cell.sort, cell.kind, cell.cls = value, sort, TEXT, "k-text"
+    if href is not None:
+        cell.href = href
+    return cell
 
 
 def grade(label: str, contract: ScoringContract) -> Cell:
-    bands = {name: minimum for minimum, name in contract.grades}
-    return Cell(label, sort_key(bands.get(label, -1.0)), grade=label, kind=GRADE)
+    return Cell(label, _grade_sort(label, contract.grades), grade=label, kind=GRADE)
+
+
+@lru_cache(maxsize=256)
+def _grade_sort(label: str, grades: tuple[tuple[float, str], ...]) -> str:
+    """A grade's sort key: its band's minimum score (-1 for a grade the contract does not know)."""
+    bands = {name: minimum for minimum, name in grades}
+    return sort_key(bands.get(label, -1.0))
 
 
 def threshold_table(table_id: str, first: str, rows) -> Table:
