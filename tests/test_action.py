@@ -43,7 +43,8 @@ def steps(action: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def step(action: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(s for s in steps(action) if s.get("id") == name or s.get("name") == name)
+    """A step by its id, its name or the action it uses."""
+    return next(s for s in steps(action) if name in (s.get("id"), s.get("name"), s.get("uses")))
 
 
 def test_action_metadata_has_what_github_requires(action):
@@ -220,9 +221,27 @@ def test_check_and_build_steps_run_on_a_results_repository(action, tmp_path: Pat
     check = run_step(action, "Check the results", repo, tmp_path, CONFIG="site.toml")
     assert check.returncode == 0, check.stderr
     assert check.stdout.splitlines()[-1].startswith("::notice title=sitegen check::8 runs")
+    runner_temp = tmp_path / "runner-temp"
     build = run_step(
-        action, "Build the site", repo, tmp_path, CONFIG="site.toml", BASE_URL="https://x.example/b/"
+        action, "Build the site", repo, tmp_path,
+        CONFIG="site.toml", BASE_URL="https://x.example/b/", RUNNER_TEMP=str(runner_temp),
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    # Where the cache and upload steps look for it, whatever the results roots are.
+    cached = step(action, "actions/cache@v4")["with"]["path"].splitlines()
+    assert cached == ["${{ runner.temp }}/sitegen/_site", "${{ runner.temp }}/sitegen/._site.sitegen-cache"]
+    assert step(action, "Upload the Pages artifact")["with"]["path"] == cached[0]
+    site = runner_temp / "sitegen" / "_site"
+    assert (site / "index.html").is_file() and (site.parent / "._site.sitegen-cache").is_dir()
+    assert 'href="https://x.example/b/"' in (site / "index.html").read_text()
+
+
+def test_the_action_builds_a_repository_that_is_its_own_results_root(action, tmp_path: Path):
+    repo = repo_kit.make_repo(tmp_path / "repo")
+    (repo / "site.toml").write_text(repo_kit.SITE_TOML.replace('results = ["results"]', 'results = ["."]'))
+    temp = tmp_path / "runner-temp"
+    build = run_step(
+        action, "Build the site", repo, tmp_path, CONFIG="site.toml", BASE_URL="", RUNNER_TEMP=str(temp)
     )
     assert build.returncode == 0, build.stderr
-    assert (repo / "_site" / "index.html").is_file() and (repo / "._site.sitegen-cache").is_dir()
-    assert 'href="https://x.example/b/"' in (repo / "_site" / "index.html").read_text()
+    assert (temp / "sitegen" / "_site" / "runs" / "results" / "l4").is_dir()
