@@ -3,8 +3,10 @@ their shell steps doing what they say when run here on a fixture repository."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -245,3 +247,55 @@ def test_the_action_builds_a_repository_that_is_its_own_results_root(action, tmp
     )
     assert build.returncode == 0, build.stderr
     assert (temp / "sitegen" / "_site" / "runs" / "results" / "l4").is_dir()
+
+
+COMMENT_HARNESS = """
+const script = require("fs").readFileSync(process.argv[2], "utf8");
+const existing = JSON.parse(process.argv[3]);
+const calls = [];
+const github = {
+  paginate: async (method, args) => { calls.push(["list", args.issue_number]); return existing; },
+  rest: {
+    issues: {
+      listComments: "listComments",
+      updateComment: async (args) => calls.push(["update", args.comment_id, args.body]),
+      createComment: async (args) => calls.push(["create", args.issue_number, args.body]),
+    },
+    users: { getAuthenticated: async () => { throw new Error("Resource not accessible by integration"); } },
+  },
+};
+const context = { repo: { owner: "o", repo: "r" }, payload: { pull_request: { number: 7 } } };
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+new AsyncFunction("github", "context", "require", "process", script)(github, context, require, process)
+  .then(() => console.log(JSON.stringify(calls)), (e) => { console.error(e); process.exit(1); });
+"""
+
+
+@pytest.mark.parametrize(
+    "existing, expected",
+    [
+        ([], ["create", 7]),
+        (
+            [{"id": 11, "user": {"login": "github-actions[bot]"}, "body": "<!-- sitegen-report -->\nold"}],
+            ["update", 11],
+        ),
+        # Someone pasting the marker into a comment of their own does not get it overwritten.
+        ([{"id": 12, "user": {"login": "mallory"}, "body": "<!-- sitegen-report -->\nmine"}], ["create", 7]),
+    ],
+)
+def test_the_comment_step_edits_its_own_comment_in_place(action, tmp_path: Path, existing, expected):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js runs the comment step's script; not on this machine")
+    (tmp_path / "script.js").write_text(step(action, "Comment on the pull request")["with"]["script"])
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS)
+    report = tmp_path / "report.md"
+    report.write_text("<!-- sitegen-report -->\n## Benchmark results in this pull request\n")
+    done = subprocess.run(
+        [node, str(tmp_path / "harness.js"), str(tmp_path / "script.js"), json.dumps(existing)],
+        env={"REPORT": str(report), "PATH": os.environ["PATH"]}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    calls = json.loads(done.stdout)
+    assert calls[0] == ["list", 7] and len(calls) == 2  # one listing, then one write
+    assert calls[1][:2] == expected and calls[1][2] == report.read_text()
