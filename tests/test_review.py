@@ -430,3 +430,16 @@ def test_escape_sequences_in_run_folders_stay_out_of_terminals(history: Path):
         done = sitegen(*args, cwd=history)
         assert done.exit_code == 0, done.output
         assert "\x1b" not in done.output and "2026-03-02\\x1b[31m" in done.output.replace("\\\\", "\\"), args
+
+
+def test_links_and_pathspec_like_folders_belong_where_they_lie(history: Path):
+    def odd(results: Path) -> None:
+        new = results / "l4" / ":(glob)2026-03-02"
+        shutil.copytree(results / repo_kit.LAST_RUN, new)
+        (new / "elsewhere.json").symlink_to(results / "l4" / "2026-01-05" / "realizr-l4-c1.json")
+
+    repo_kit.pull_request(history, "odd", odd)
+    done = sitegen("report", "--base", "origin/main", cwd=history)
+    assert done.exit_code == 0, done.output
+    assert "**1 run added, 0 changed**" in done.output  # the link does not make 2026-01-05 changed
+    assert "l4/:(glob)2026-03-02" in done.output

@@ -80,7 +80,7 @@ def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
 def _git(repo: Path, *args: str) -> str:
     try:
         done = subprocess.run(
-            ["git", *args],
+            ["git", "--literal-pathspecs", *args],  # a folder named like pathspec magic is a folder
             cwd=repo,
             capture_output=True,
             text=True,
@@ -116,7 +116,9 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
     touched: dict[str, list[str]] = {}
     removed, other = [], []
     for status, name in changes:
-        path = os.path.realpath(top / name)
+        # The folder's real path, the name as it is: a changed link belongs where it lies, not
+        # where it points.
+        path = os.path.join(os.path.realpath(os.path.dirname(top / name)), os.path.basename(name))
         owner = next((run for real, run in real_runs if path.startswith(real + os.sep)), None)
         if owner is not None:
             touched.setdefault(owner.id, []).append(
