@@ -271,10 +271,9 @@ def test_report_stays_under_the_comment_limit_however_many_runs(tmp_path: Path):
     # A run with every list far over its cap: 60 flagged and 60 skipped files, a huge title.
     crowded = sorted((tmp_path / "results" / "l4").iterdir())[-1]
     (crowded / "run.toml").write_text(f'title = "{"long title " * 400}"\n')
+    rejected = json.loads(next(crowded.glob("*-c1.json")).read_text()) | {"tokens_per_sec": "?"}
     for i in range(60):
-        (crowded / f"broken-{i:02}-{'x' * 150}.json").write_text(
-            '{"runtime_name": "x", "tokens_per_sec": "?"}'
-        )
+        (crowded / f"broken-{i:02}-{'x' * 150}.json").write_text(json.dumps(rejected))
     # And runs whose folder names are as long as a file system allows, each a line of its own.
     for i in range(60):
         shutil.copytree(crowded.parent / "2026-01-05", crowded.parent / f"2027-01-01-{i:02}-{'n' * 230}")
@@ -443,3 +442,15 @@ def test_links_and_pathspec_like_folders_belong_where_they_lie(history: Path):
     assert done.exit_code == 0, done.output
     assert "**1 run added, 0 changed**" in done.output  # the link does not make 2026-01-05 changed
     assert "l4/:(glob)2026-03-02" in done.output
+
+
+def test_a_json_file_that_is_not_a_result_is_listed_not_counted_invalid(history: Path):
+    def environment(results: Path) -> None:
+        new = repo_kit.copy_last_run(results)
+        (new / "environment.json").write_text('{"gpu": "L4", "driver": "550.54"}\n')
+
+    repo_kit.pull_request(history, "environment", environment)
+    done = sitegen("report", "--base", "origin/main", "--fail-on-invalid", cwd=history)
+    assert done.exit_code == 0, done.output
+    assert "0 invalid measurements or rejected files" in done.output
+    assert "**Files skipped** (1):" in done.output and "` environment.json `" in done.output

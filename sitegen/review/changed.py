@@ -34,6 +34,11 @@ def find_run(catalog: Catalog, token: str, cwd: Path | None = None) -> Run:
     raise ReviewError(f"{token}: no run has this id or folder (ids are folders relative to a results root)")
 
 
+def where(run: Run) -> str:
+    """How diagnostics name a run's folder: its id, or its root's name for a root that is a run."""
+    return run.id if run.id != "." else run.root.name
+
+
 def previous_run(catalog: Catalog, run: Run, runtime: str) -> Run | None:
     """The latest run before `run` on the same hardware that measured `runtime` (catalog order:
     date, then id)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..catalog.model import Catalog, Diagnostic, Level
 from ..safefs import display
-from .changed import ChangeSet
+from .changed import ChangeSet, where
 
 
 def escape_data(text: str) -> str:
@@ -44,7 +44,7 @@ def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cw
     notes are relative to site.toml's folder."""
     path = diagnostic.path.split("#", 1)[0]
     head = next(
-        (where for where in sorted(folders, key=len, reverse=True) if path.startswith(where + "/")), None
+        (name for name in sorted(folders, key=len, reverse=True) if path.startswith(name + "/")), None
     )
     full = folders[head] / path[len(head) + 1 :] if head is not None else base_dir / path
     return os.path.relpath(full, cwd)
@@ -56,14 +56,14 @@ def annotations(
     """Every diagnostic as a workflow command, errors first (GitHub shows only the first few of
     each kind on a pull request), then a notice with the totals. `changes`: only those about the
     runs and files a change touches, so a pull request's own problems are the ones shown."""
-    folders = {_where(run): run.path for run in catalog.runs}
+    folders = {where(run): run.path for run in catalog.runs}
     located = [(d, file_of(d, folders, base_dir, cwd)) for d in catalog.diagnostics]
     if changes is not None:
-        touched = {_where(change.run) for change in changes.runs}
+        touched = {where(change.run) for change in changes.runs}
         located = [
             (d, file)
             for d, file in located
-            if any(d.path.startswith(where + "/") for where in touched)
+            if any(d.path.startswith(name + "/") for name in touched)
             or (file is not None and _absolute(cwd, file) in changes.paths)
         ]
     located.sort(key=lambda pair: SEVERITY[pair[0].level])
@@ -80,11 +80,6 @@ def annotations(
 
 
 SEVERITY = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-
-
-def _where(run) -> str:
-    """How diagnostics name a run: its id, or its root's name for a root that is itself a run."""
-    return run.id if run.id != "." else run.root.name
 
 
 def _absolute(cwd: Path, file: str) -> str:

@@ -16,14 +16,14 @@ from urllib.parse import urlencode
 
 from .. import __version__
 from ..catalog.derived import SloCandidate, slo_board
-from ..catalog.model import Catalog, Level, Run
+from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
 from ..site.compare import compare_noise
 from ..site.urls import Urls
 from ..site.views.practice import slo_candidate
 from ..site.views.run import share_folder
-from .changed import ChangeSet, RunChange, previous_run
+from .changed import ChangeSet, RunChange, previous_run, where
 from .compare import Comparison, RunDocuments, compare_documents, directions, number
 from .formats import markdown_table
 from .markdown import code, link, plain, table
@@ -144,7 +144,10 @@ class ReportWriter:
             lines += [f"First run of {names} on this machine: nothing to compare with.", ""]
         flagged = [e for e in run.results if e.flag is not None]
         skipped = [(name, reason) for name, reason in run.skipped if reason != NOT_A_LOAD_TEST_RESULT]
-        invalid = sum(e.flag.kind == "invalid" for e in flagged) + len(skipped)
+        # Invalid: measurements judged invalid, and errors (a file that looks like a result but was
+        # rejected, a link leaving the results root); other JSON files are listed, not counted.
+        rejected = [d for d in self.diagnostics_of(run) if d.level is Level.ERROR]
+        invalid = sum(e.flag.kind == "invalid" for e in flagged) + len(rejected)
         lines += _listing(
             "Flagged measurements",
             [
@@ -240,16 +243,19 @@ class ReportWriter:
                 lines += [f"… and {len(beyond) - MAX_CHANGES_SHOWN} more changes beyond noise.", ""]
         return lines
 
+    def diagnostics_of(self, run: Run) -> list[Diagnostic]:
+        prefix = where(run) + "/"
+        return [d for d in self.catalog.diagnostics if d.path.startswith(prefix)]
+
     def warnings(self, run: Run) -> list[tuple[str, str]]:
-        """Diagnostics of the run's files that its lists above do not already give."""
-        where = run.id if run.id != "." else run.root.name
-        flagged = {f"{where}/{e.source}" for e in run.results if e.flag is not None}
-        skipped = {f"{where}/{name}" for name, _ in run.skipped}
+        """Warnings about the run's files that its lists above do not already give."""
+        prefix = where(run) + "/"
+        flagged = {prefix + e.source for e in run.results if e.flag is not None}
+        skipped = {prefix + name for name, _ in run.skipped}
         return [
-            (d.path[len(where) + 1 :], d.reason)
-            for d in self.catalog.diagnostics
-            if d.path.startswith(where + "/")
-            and d.level is Level.WARNING
+            (d.path[len(prefix) :], d.reason)
+            for d in self.diagnostics_of(run)
+            if d.level is Level.WARNING
             and not (d.path in flagged and d.reason.startswith(("invalid:", "unreliable:", "few samples:")))
             and d.path not in skipped
         ]
