@@ -294,7 +294,10 @@ def report(
     if output is None:
         typer.echo(done.markdown, nl=False)
     else:
-        output.write_text(done.markdown, encoding="utf-8")
+        try:
+            output.write_text(done.markdown, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     failures = []
     if fail_on_regression and done.regressions:
         failures.append(f"{done.regressions} change(s) beyond noise for the worse")

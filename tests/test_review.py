@@ -258,6 +258,11 @@ def test_report_without_runs_or_a_base_says_what_it_needs(history: Path):
         and "Traceback" not in bad.output
     )
     assert "fetch-depth: 0" in bad.output  # the usual cause in CI: a shallow checkout
+    unwritable = sitegen("report", "--base", "origin/main", "-o", str(history / "no" / "r.md"), cwd=history)
+    assert (
+        unwritable.exit_code == 1
+        and "cannot write the report: No such file or directory" in unwritable.output
+    )
     option = sitegen("report", "--base=--output=/tmp/x", cwd=history)
     assert option.exit_code == 1 and "--output=/tmp/x: not a revision" in option.output
 
