@@ -320,7 +320,10 @@ def init(
 
     if path.exists() and not force:
         _fail(f"{path} already exists; use --force to replace it")
-    path.write_text(STARTER_SITE_TOML, encoding="utf-8")
+    try:
+        path.write_text(STARTER_SITE_TOML, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write: {exc.strerror or exc}")
     typer.echo(f"wrote {path}")
 
 

@@ -99,3 +99,5 @@ def test_init_writes_a_starter_that_parses_and_never_overwrites(tmp_path: Path):
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 1 and "already exists" in again.stderr
     assert target.read_text() == "title = 'mine'\n"
+    nowhere = runner.invoke(app, ["init", str(tmp_path / "missing" / "site.toml")])
+    assert nowhere.exit_code == 1 and nowhere.stderr.endswith("cannot write: No such file or directory\n")
