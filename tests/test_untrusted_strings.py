@@ -128,3 +128,20 @@ def test_scorecard_link_pages_show_contributor_titles_as_text(hostile_site: Path
     assert any("&lt;img src=x onerror=alert(1)&gt;" in t for t in texts)
     for page, html in zip(pages, texts, strict=True):
         assert "<img src=x" not in html and "<!--<script>" not in html, page
+
+
+def test_number_cells_skip_escaping_only_when_nothing_needs_it():
+    from sitegen.site.rows import rows_html
+    from sitegen.site.tables import Cell, Column, Table, num
+
+    plain = num(1234.5, "{:,.1f} tok/s", best=True, note="score 7 <x>")
+    odd = num(3.0, "{:.1f} <b>&")  # a format with HTML characters is escaped as any text
+    general = Cell("1,234.5 tok/s", "1234.5", best=True, note="score 7 <x>")  # the constructor's cell
+    table = Table("t", (Column("a", "A"),), ((plain,), (odd,), (general,)))
+    first, second, third = rows_html(table).splitlines()
+    assert (
+        first
+        == third
+        == ('<tr><td data-sort="1234.5" class="best">1,234.5 tok/s<small>score 7 &lt;x&gt;</small></td></tr>')
+    )
+    assert second == '<tr><td data-sort="3">3.0 &lt;b&gt;&amp;</td></tr>'

@@ -66,6 +66,14 @@ def rows_html(table: Table) -> Markup:
 
 def _cell(c: Cell) -> str:
     sort = c.sort
+    if c.safe:  # a number in one of sitegen's formats: nothing to escape in its text or sort key
+        head = f'<td data-sort="{sort}"'
+        body = c.text
+        if c.cls:
+            head += f' class="{c.cls}"'
+        if c.note:
+            body += f"<small>{escape(c.note)}</small>"
+        return f"{head}>{body}</td>"
     head = "<td" if sort is None else f'<td data-sort="{escape(sort)}"'
     if c.cls:
         head += f' class="{escape(c.cls)}"'

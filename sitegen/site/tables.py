@@ -67,6 +67,7 @@ class Cell:
     flag_reason = ""
     flag_href = ""  # the rule on the methodology page
     flag_cls = ""
+    safe = False  # text and sort key known to need no escaping (a number in a sitegen format)
     scored = ""  # for a composite: what it was scored against ("run" or "standings")
     result = ""  # for a composite: the result it belongs to, "<run id>/<file>"
 
@@ -114,10 +115,13 @@ class Cell:
             self.result = result
 
     @classmethod
-    def number(cls, text: str, sort: str, best: bool = False, note: str = "") -> Cell:
-        """A number cell, made without the general constructor (most cells are one)."""
+    def number(cls, text: str, sort: str, best: bool = False, note: str = "", safe: bool = False) -> Cell:
+        """A number cell, made without the general constructor (most cells are one). `safe`: its
+        text and sort key hold no character HTML escapes, so the row writer writes them as they are."""
         cell = object.__new__(cls)
         cell.text, cell.sort = text, sort
+        if safe:
+            cell.safe = True
         if best:
             cell.best, cell.cls = True, "best"
         if note:
@@ -217,8 +221,18 @@ def num(
     if not math.isfinite(value):  # e.g. a rate over a duration of 5e-324 ms
         return Cell("–", "", note="cannot be computed")
     if href is None:
-        return Cell.number(fmt.format(value), f"{value:.10g}", best, note)
+        return Cell.number(fmt.format(value), f"{value:.10g}", best, note, _plain_format(fmt))
     return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)
+
+
+_HTML_SPECIAL = frozenset("&<>\"'")
+
+
+@lru_cache(maxsize=256)
+def _plain_format(fmt: str) -> bool:
+    """Whether a number written with `fmt` needs no escaping: digits, signs, points, commas,
+    "%", "e", "inf" and "nan" never do; the format's own text must not either."""
+    return not _HTML_SPECIAL & set(fmt)
 
 
 def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
