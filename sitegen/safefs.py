@@ -159,3 +159,16 @@ def read_regular(path: str | Path, max_bytes: int) -> bytes:
         raise Refused(f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def real_path_in(real_dir: str, path: Path) -> str:
+    """The real path of `path`, an entry of the folder whose real path is `real_dir`: the entry
+    joined to it when the entry is not a link (one lstat instead of one per folder of the path),
+    else resolved in full. A folder holds many files: resolve it once, then each entry this way."""
+    candidate = os.path.join(real_dir, path.name)
+    try:
+        if not stat.S_ISLNK(os.lstat(candidate).st_mode):
+            return candidate
+    except OSError:
+        pass
+    return os.path.realpath(path)

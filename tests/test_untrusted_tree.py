@@ -259,3 +259,18 @@ def test_huge_files_are_hashed_without_reading_them_whole(project: Path, monkeyp
     build_site(load_config(cwd=project), project / "site", workers=1)
     assert "alpha-c1.json" in opened  # small files are hashed by content
     assert "big.json" not in opened and "README.md" not in opened
+
+
+def test_a_folder_resolved_once_resolves_its_entries_as_realpath_does(tmp_path: Path):
+    from sitegen.safefs import real_path_in
+
+    real = tmp_path / "real"
+    (real / "run").mkdir(parents=True)
+    (tmp_path / "via").symlink_to(real)  # the folder as found is a link
+    (real / "run" / "plain.json").write_text("{}")
+    (real / "other.json").write_text("{}")
+    (real / "run" / "link.json").symlink_to(real / "other.json")
+    (real / "run" / "chain.json").symlink_to(real / "run" / "link.json")
+    folder = tmp_path / "via" / "run"
+    for name in ("plain.json", "link.json", "chain.json", "missing.json"):
+        assert real_path_in(os.path.realpath(folder), folder / name) == os.path.realpath(folder / name), name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -104,7 +105,8 @@ def _read_run(
 ) -> tuple[Run, list[Diagnostic]]:
     where = run_dir.id if run_dir.id != "." else run_dir.root.name
     diagnostics: list[Diagnostic] = []
-    files = [classify_file(run_dir.path / name, max_bytes) for name in run_dir.json_files]
+    real_dir = os.path.realpath(run_dir.path)  # once per run, not once per file
+    files = [classify_file(run_dir.path / name, max_bytes, real_dir) for name in run_dir.json_files]
     load = summarise(files)
     load, cut = _names_shown(load)
     for source, length in cut:

@@ -24,7 +24,7 @@ from ..results import (
     parse_result_fast_with_value,
     result_from_value,
 )
-from ..safefs import Refused, read_regular
+from ..safefs import Refused, read_regular, real_path_in
 from ..safetext import shorten
 from ..training import TrainingStepResult, is_training_document, training_from_value
 
@@ -85,20 +85,22 @@ def _declared(source: str, value: object) -> tuple[tuple[str, str, str], ...]:
     return ((source, model, workload),) if model or workload else ()
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
+def read_limited(path: Path, max_bytes: int, real_dir: str | None = None) -> bytes:
     """The bytes of the regular file at `path` (its links resolved); ParseFailure when it is not
     one, cannot be read or is too large. Whether a link may be followed at all is decided by the
-    walk (`safefs.inspect`), before this is called."""
+    walk (`safefs.inspect`), before this is called. `real_dir`: the real path of its folder, when
+    known (a run's files are read one after the other)."""
+    real = os.path.realpath(path) if real_dir is None else real_path_in(real_dir, path)
     try:
-        return read_regular(os.path.realpath(path), max_bytes)
+        return read_regular(real, max_bytes)
     except Refused as refused:
         raise ParseFailure(refused.reason) from None
 
 
-def classify_file(path: Path, max_bytes: int) -> Classified:
+def classify_file(path: Path, max_bytes: int, real_dir: str | None = None) -> Classified:
     name = path.name
     try:
-        raw = read_limited(path, max_bytes)
+        raw = read_limited(path, max_bytes, real_dir)
     except ParseFailure as failure:
         return Classified(name, FileKind.UNREADABLE, failure.reason)
     fast = parse_result_fast_with_value(raw)

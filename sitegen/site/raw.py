@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..catalog.classify import FileKind
 from ..catalog.model import Run
-from ..safefs import inside
+from ..safefs import inside, real_path_in
 from .urls import Urls, disk_path
 
 
@@ -28,10 +28,11 @@ def link_source_files(runs: Iterable[Run], out: Path) -> int:
     for run in runs:
         made = False
         root_real = os.path.realpath(run.root)
+        run_real = os.path.realpath(run.path)
         for item in run.files:
             if item.kind is FileKind.UNREADABLE:
                 continue
-            source = os.path.realpath(run.path / item.name)
+            source = real_path_in(run_real, run.path / item.name)
             try:
                 if not inside(source, root_real) or not stat.S_ISREG(os.lstat(source).st_mode):
                     continue
