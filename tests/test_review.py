@@ -350,7 +350,7 @@ def test_workflow_command_escaping():
 def test_check_annotates_each_problem_on_its_file(tmp_path: Path):
     results = tmp_path / "results" / "l4"
     shutil.copytree(ROOT / "examples" / "results" / "synthetic" / "l4" / "2026-02-24", results / "2026-02-24")
-    odd = "odd:name,100%\nline.json"
+    odd = "odd:name,100%\r\nline.json"
     result = json.loads((results / "2026-02-24" / "vllm-l4-c1.json").read_text())
     (results / "2026-02-24" / odd).write_text(json.dumps(result | {"tokens_per_sec": "fast"}))
     (tmp_path / "site.toml").write_text(repo_kit.SITE_TOML)
@@ -361,7 +361,7 @@ def test_check_annotates_each_problem_on_its_file(tmp_path: Path):
     error = next(line for line in lines if line.startswith("::error "))
     properties, message = error[len("::error ") :].split("::", 1)
     fields = dict(p.split("=", 1) for p in properties.split(","))
-    assert fields["file"] == "results/l4/2026-02-24/odd%3Aname%2C100%25%0Aline.json"
+    assert fields["file"] == "results/l4/2026-02-24/odd%3Aname%2C100%25%0D%0Aline.json"
     assert fields["title"] == "sitegen%3A invalid result"
     assert "tokens_per_sec" in message and "\n" not in message
     assert lines[-1].startswith("::notice title=sitegen check::1 runs")
