@@ -22,7 +22,7 @@ from typing import Any
 from ..catalog.changes import MIN_RELATIVE
 from ..catalog.model import Catalog, Run
 from ..site import exports
-from ..site.compare import COMPARE_DIRECTIONS, COMPARE_LABELS, compare_noise
+from ..site.compare import COMPARE_LABELS, compare_directions, compare_noise
 
 # Sections besides the composite scorecards: (scorecards.json key, the value each runtime has there).
 OTHER_SECTIONS = (
@@ -248,11 +248,6 @@ def _place(v: Value) -> tuple:
     return (v.order, natural_key(v.section), natural_key(v.runtime), natural_key(v.key))
 
 
-def directions(contract_thresholds: Mapping[str, Any]) -> dict[str, bool]:
-    """Each value's better direction: the contract's metrics, then the compare view's own values."""
-    return {m: t.higher_is_better for m, t in contract_thresholds.items()} | COMPARE_DIRECTIONS
-
-
 def compare_runs(
     catalog: Catalog,
     thresholds: Mapping[str, Any],
@@ -265,7 +260,7 @@ def compare_runs(
         RunDocuments.of(a),
         RunDocuments.of(b),
         compare_noise(list(catalog.series)),
-        directions(thresholds),
+        compare_directions(thresholds),
         runtimes,
     )
 

@@ -19,12 +19,12 @@ from ..catalog.derived import SloCandidate, slo_board
 from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
-from ..site.compare import compare_noise
+from ..site.compare import compare_directions, compare_noise
 from ..site.urls import Urls
 from ..site.views.practice import slo_candidate
 from ..site.views.run import share_folder
 from .changed import ChangeSet, RunChange, previous_run, where
-from .compare import Comparison, RunDocuments, compare_documents, directions, number
+from .compare import Comparison, RunDocuments, compare_documents, number
 from .formats import markdown_table
 from .markdown import code, link, plain, table
 
@@ -61,7 +61,7 @@ class ReportWriter:
     ) -> None:
         self.catalog = catalog
         self.noise = compare_noise(list(catalog.series))
-        self.directions = directions(thresholds)
+        self.directions = compare_directions(thresholds)
         self.slos = tuple(slos)
         self.base = base_url.rstrip("/") + "/" if base_url else ""
         self.runtime_names = {r.id: r.name for r in catalog.runtimes}

@@ -7,8 +7,11 @@ smallest difference that is beyond that machine's run-to-run noise.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..catalog.changes import estimate_noise
 from ..catalog.model import Series
+from ..scoring.contract import MetricThreshold
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.
 COMPARE_DIRECTIONS = {
@@ -49,6 +52,12 @@ COMPARE_SERIES = {
     "scaling_efficiency": ("scaling_efficiency", 100.0),
     "pass_rate": ("correctness_pass_rate", 100.0),
 }
+
+
+def compare_directions(contract_thresholds: Mapping[str, MetricThreshold]) -> dict[str, bool]:
+    """Each compared value's better direction (True: higher is better): the contract's metrics,
+    then the values above. compare/index.json and `sitegen compare` both take it from here."""
+    return {m: t.higher_is_better for m, t in contract_thresholds.items()} | COMPARE_DIRECTIONS
 
 
 def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]]:

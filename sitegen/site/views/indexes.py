@@ -25,7 +25,7 @@ from ...scoring.contract import (
     SCORE_BEYOND_GOOD_CAP,
     TRAINING_THRESHOLD,
 )
-from ..compare import COMPARE_DIRECTIONS, COMPARE_LABELS, compare_noise
+from ..compare import COMPARE_LABELS, compare_directions, compare_noise
 from ..pages import (
     CompareView,
     KeyValue,
@@ -238,8 +238,7 @@ class IndexPages(ViewBase):
             ],
             "noise": compare_noise(list(self.catalog.series)),
             "noise_min_relative": MIN_RELATIVE,
-            "higher_is_better": {m: t.higher_is_better for m, t in self.contract.thresholds.items()}
-            | COMPARE_DIRECTIONS,
+            "higher_is_better": compare_directions(self.contract.thresholds),
             "labels": {key: list(label) for key, label in COMPARE_LABELS.items()},
         }
         return dumps_finite(index, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
