@@ -36,9 +36,14 @@ class DocumentFormat(StrEnum):
 
 
 def _fail(message: str) -> NoReturn:
+    _exit_failing(f"error: {message}")
+
+
+def _exit_failing(message: str) -> NoReturn:
+    """A check the user asked for failed (or the command could not run): one line, exit 1."""
     from .safetext import printable
 
-    typer.echo(f"error: {printable(message)}", err=True)
+    typer.echo(printable(message), err=True)
     raise typer.Exit(1)
 
 
@@ -122,16 +127,19 @@ def score(
         ]
         if below:
             c, name, value = below[0]
-            typer.echo(
+            _exit_failing(
                 f"{len(below)} composite score(s) below {fail_on_grade} ({floor:g}); "
-                f"first: {name} at c={c} scored {value:g}",
-                err=True,
+                f"first: {name} at c={c} scored {value:g}"
             )
-            raise typer.Exit(1)
 
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Path to site.toml (default: ./site.toml when present).")
+]
+
+
+FailOnRegressionOption = Annotated[
+    bool, typer.Option("--fail-on-regression", help="Exit 1 when a change beyond noise is for the worse.")
 ]
 
 
@@ -189,12 +197,10 @@ def check(
         for line in check_text(catalog):
             typer.echo(printable(line))
     if strict and (catalog.rejected_results or catalog.flagged_results):
-        typer.echo(
+        _exit_failing(
             f"--strict: {catalog.rejected_results} error(s): files that look like results were rejected "
-            f"or links leave a results root; {catalog.flagged_results} flagged measurement(s)",
-            err=True,
+            f"or links leave a results root; {catalog.flagged_results} flagged measurement(s)"
         )
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -213,9 +219,7 @@ def compare(
     everything: Annotated[
         bool, typer.Option("--all", help="Every value in both runs, not only the changes beyond noise.")
     ] = False,
-    fail_on_regression: Annotated[
-        bool, typer.Option("--fail-on-regression", help="Exit 1 when a change beyond noise is for the worse.")
-    ] = False,
+    fail_on_regression: FailOnRegressionOption = False,
 ) -> None:
     """Compare two runs value by value, as the site's compare view does: the summary line first."""
     from .catalog.build import build_catalog
@@ -238,11 +242,9 @@ def compare(
     }[format]
     typer.echo(write(comparison, everything), nl=False)
     if fail_on_regression and comparison.regressions:
-        typer.echo(
-            f"--fail-on-regression: {len(comparison.regressions)} change(s) beyond noise for the worse",
-            err=True,
+        _exit_failing(
+            f"--fail-on-regression: {len(comparison.regressions)} change(s) beyond noise for the worse"
         )
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -265,9 +267,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the markdown here instead of printing it.")
     ] = None,
-    fail_on_regression: Annotated[
-        bool, typer.Option("--fail-on-regression", help="Exit 1 when a change beyond noise is for the worse.")
-    ] = False,
+    fail_on_regression: FailOnRegressionOption = False,
     fail_on_invalid: Annotated[
         bool,
         typer.Option(
@@ -304,8 +304,7 @@ def report(
     if fail_on_invalid and done.invalid:
         failures.append(f"{done.invalid} invalid measurement(s) or rejected file(s)")
     if failures:
-        typer.echo("report: " + "; ".join(failures), err=True)
-        raise typer.Exit(1)
+        _exit_failing("report: " + "; ".join(failures))
 
 
 @app.command()
