@@ -28,25 +28,24 @@ def escape_property(text: str) -> str:
 
 # A rejected result is an error, a suspicious one a warning; a file that is not a result a notice.
 COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+SEVERITY = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}  # the order they are printed in
 
 
-def command(level: Level, file: str | None, title: str, message: str) -> str:
+def command(level: Level, file: str, title: str, message: str) -> str:
     kind = COMMANDS[level]
-    props = ([f"file={escape_property(file)}"] if file else []) + [f"title={escape_property(title)}"]
+    props = [f"file={escape_property(file)}", f"title={escape_property(title)}"]
     return f"::{kind} {','.join(props)}::{escape_data(message)}"
 
 
-def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cwd: Path) -> str | None:
+def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cwd: Path) -> str:
     """The file a diagnostic is about, relative to `cwd` (the repository's root in a workflow).
 
-    Paths of a run's files start with the run's id (its folder relative to its results root,
-    `folders` maps each to the folder); a sweep level ("sweep.json#c4") is its file; walk
-    notes are relative to site.toml's folder."""
+    A run's files are named by the run's id (its folder relative to its results root, which
+    `folders` maps to the folder) and their name; a sweep level ("sweep.json#c4") is its file;
+    walk notes are relative to site.toml's folder."""
     path = diagnostic.path.split("#", 1)[0]
-    head = next(
-        (name for name in sorted(folders, key=len, reverse=True) if path.startswith(name + "/")), None
-    )
-    full = folders[head] / path[len(head) + 1 :] if head is not None else base_dir / path
+    head, _, name = path.rpartition("/")
+    full = folders[head] / name if head in folders else base_dir / path
     return os.path.relpath(full, cwd)
 
 
@@ -63,8 +62,7 @@ def annotations(
         located = [
             (d, file)
             for d, file in located
-            if any(d.path.startswith(name + "/") for name in touched)
-            or (file is not None and _absolute(cwd, file) in changes.paths)
+            if any(d.path.startswith(name + "/") for name in touched) or _absolute(cwd, file) in changes.paths
         ]
     located.sort(key=lambda pair: SEVERITY[pair[0].level])
     for d, file in located:
@@ -77,9 +75,6 @@ def annotations(
         f"::notice title=sitegen check::{len(catalog.runs)} runs, "
         f"{sum(r.n_results for r in catalog.runs)} results; {errors} errors, {warnings} warnings {scope}"
     )
-
-
-SEVERITY = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
 def _absolute(cwd: Path, file: str) -> str:
