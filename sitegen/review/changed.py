@@ -82,6 +82,18 @@ def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
     return ChangeSet(tuple(seen.values()))
 
 
+def _owner(path: str, by_folder: dict[str, Run]) -> Run | None:
+    """The run whose folder holds `path`, the innermost (a run's folder may hold another's)."""
+    folder = os.path.dirname(path)
+    while True:
+        if folder in by_folder:
+            return by_folder[folder]
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
 def _git(repo: Path, *args: str) -> str:
     try:
         done = subprocess.run(
@@ -115,8 +127,8 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
         ) from None
     listing = _git(repo, "diff", "--name-status", "--no-renames", "-z", fork, head).split("\0")
     changes = [(status, name) for status, name in zip(listing[::2], listing[1::2], strict=False) if name]
-    runs = sorted((r for r in catalog.runs if isinstance(r, Run)), key=lambda r: -len(str(r.path)))
-    real_runs = [(os.path.realpath(r.path), r) for r in runs]
+    runs = [r for r in catalog.runs if isinstance(r, Run)]
+    by_folder = {os.path.realpath(r.path): r for r in runs}
     roots = [os.path.realpath(root) for root in {r.root for r in runs}]
     touched: dict[str, list[str]] = {}
     removed, other = [], []
@@ -124,7 +136,7 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
         # The folder's real path, the name as it is: a changed link belongs where it lies, not
         # where it points.
         path = os.path.join(os.path.realpath(os.path.dirname(top / name)), os.path.basename(name))
-        owner = next((run for real, run in real_runs if path.startswith(real + os.sep)), None)
+        owner = _owner(path, by_folder)
         if owner is not None:
             touched.setdefault(owner.id, []).append(
                 display(os.path.relpath(path, os.path.realpath(owner.path)))
