@@ -130,15 +130,14 @@ class ReportWriter:
             return Section("\n".join(lines) + "\n", summary_line + ", notes only", 0, 0)
         lines += [self.headline_table(run), ""]
         regressions = 0
-        for previous, runtimes in self.previous_runs(run):
+        compared, first_here = self.previous_runs(run)
+        for previous, runtimes in compared:
             comparison = compare_documents(
                 self.docs(previous), self.docs(run), self.noise, self.directions, runtimes
             )
             regressions += len(comparison.regressions)
             lines += self.comparison_lines(run, previous, runtimes, comparison)
-        first = sorted(
-            self.runtime_names.get(r, r) for r in run.runtimes if previous_run(self.catalog, run, r) is None
-        )
+        first = sorted(self.runtime_names.get(r, r) for r in first_here)
         if first:
             names = ", ".join(plain(n) for n in first)
             lines += [f"First run of {names} on this machine: nothing to compare with.", ""]
@@ -216,14 +215,18 @@ class ReportWriter:
         board = slo_board([c for c in valid if c is not None], slo)
         return {row.runtime: row.best for row in board if row.meets}
 
-    def previous_runs(self, run: Run) -> list[tuple[Run, tuple[str, ...]]]:
-        """The previous run of each runtime on this machine, runs shared by runtimes grouped."""
+    def previous_runs(self, run: Run) -> tuple[list[tuple[Run, tuple[str, ...]]], list[str]]:
+        """The previous run of each runtime on this machine (runs shared by runtimes grouped), and
+        the runtimes with none (their first run here)."""
         groups: dict[str, tuple[Run, list[str]]] = {}
+        first = []
         for runtime in run.runtimes:
             previous = previous_run(self.catalog, run, runtime)
-            if previous is not None:
+            if previous is None:
+                first.append(runtime)
+            else:
                 groups.setdefault(previous.id, (previous, []))[1].append(runtime)
-        return [(previous, tuple(runtimes)) for previous, runtimes in groups.values()]
+        return [(previous, tuple(runtimes)) for previous, runtimes in groups.values()], first
 
     def comparison_lines(
         self, run: Run, previous: Run, runtimes: tuple[str, ...], comparison: Comparison
