@@ -459,3 +459,10 @@ def test_a_json_file_that_is_not_a_result_is_listed_not_counted_invalid(history:
     assert done.exit_code == 0, done.output
     assert "0 invalid measurements or rejected files" in done.output
     assert "**Files skipped** (1):" in done.output and "` environment.json `" in done.output
+
+
+def test_the_first_run_on_a_machine_has_nothing_to_compare_with(history: Path):
+    done = sitegen("report", "l4/2026-01-05", cwd=history)
+    assert done.exit_code == 0, done.output
+    assert "First run of llama\\.cpp, realizr on this machine: nothing to compare with." in done.output
+    assert "Against the previous run" not in done.output
