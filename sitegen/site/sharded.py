@@ -4,10 +4,11 @@ Reading and scoring runs is most of a large build, and handing full results
 between processes costs as much as reading them again. So each worker reads
 and scores its own shard and keeps it: it sends the parent only what pages
 about many runs need (run summaries, its diagnostics and series points, and
-the latest result per runtime and level for the standings), then, once the
-parent has put the whole catalog together, renders its own runs' pages and
-files. The parent renders the other pages meanwhile. The output is the same,
-byte for byte, as a build in one process.
+the latest result per runtime and level for the standings). While the parent
+puts the whole catalog together, the worker writes what its runs alone make
+(their exports and source files); then it renders its runs' pages. The parent
+renders the other pages meanwhile. The output is the same, byte for byte, as a
+build in one process.
 
 Each worker also fingerprints its runs' files before reading them, so a cold
 build hashes its inputs in parallel too.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import pickle
 import signal
 import traceback
 from collections.abc import Callable
@@ -35,7 +37,7 @@ from ..errors import BuildError
 from .incremental import Built, Fingerprints, StatKey, with_full_runs
 from .raw import link_source_files
 from .render import render_jobs
-from .views import ViewBuilder
+from .views import ViewBuilder, export_jobs
 
 
 def build_parallel(
@@ -140,8 +142,10 @@ class Shards:
         )
 
     def render(self, catalog: Catalog) -> None:
+        """Hand every worker the catalog, pickled once for all of them."""
+        data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
         for pipe in self.pipes:
-            pipe.send(catalog)
+            pipe.send_bytes(data)
 
     def finish(self) -> int:
         """The number of pages the workers wrote, once all are done."""
@@ -201,6 +205,14 @@ def _receive(pipe: Connection, expected: type[T]) -> T:
     return message
 
 
+def _receive_catalog(pipe: Connection) -> Catalog:
+    """The catalog the parent sent (as pickled bytes, see Shards.render)."""
+    catalog = pickle.loads(pipe.recv_bytes())
+    if not isinstance(catalog, Catalog):
+        raise BuildError(f"the build sent {type(catalog).__name__}, not the catalog")
+    return catalog
+
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -229,13 +241,16 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
             standing_candidates([run], latest.setdefault(run.hardware, {}))
         entries = {(run_id, e.source): e for part in latest.values() for _, run_id, e in part.values()}
         pipe.send(ShardRead(records, entries, fingerprints, job.prints.now))
-        catalog: Catalog = pipe.recv()
+        # While the parent puts the catalog together: the files made from these runs alone.
+        target = job.target
+        pages = render_jobs(target.env, target.tmp, [j for run in runs for j in export_jobs(run)])
+        link_source_files(runs, target.tmp)
+        catalog = _receive_catalog(pipe)
         # The builder sees every run as a summary; this worker's own runs in full, for their pages.
         local = with_full_runs(catalog, {r.id: r for r in runs})
-        target = job.target
         builder = ViewBuilder(local, site, config.contract, target.base_url, target.cards_from)
-        pages = render_jobs(target.env, target.tmp, builder.run_jobs(only={r.id for r in runs}))
-        link_source_files(runs, target.tmp)
+        only = {r.id for r in runs}
+        pages += render_jobs(target.env, target.tmp, builder.run_jobs(only=only, with_exports=False))
         pipe.send(ShardWritten(pages))
     except BaseException:  # the parent reports it as a build error
         pipe.send(WorkerFailed(traceback.format_exc(limit=-3).strip().splitlines()[-1]))

@@ -19,6 +19,20 @@ from .runtime import RuntimePages
 
 SHARE_TEMPLATE = "scorecard.html"
 
+RUN_EXPORTS = (
+    ("scorecards.json", exports.scorecards_json),
+    ("scorecards.md", exports.scorecards_md),
+    ("runtimes.json", exports.runtimes_json),
+    ("metrics.json", exports.metrics_json),
+)
+
+
+def export_jobs(run: Run) -> list[PageJob]:
+    """A run's exports beside its page. They are made from the run alone (no other run, no
+    setting), so a parallel build writes them while the catalog is still being put together."""
+    base = Urls.run(run.id)
+    return [PageJob(base + name, None, partial(export, run), run_id=run.id) for name, export in RUN_EXPORTS]
+
 
 class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
     """Builds every page model from the catalog; `jobs` lists every file of the site."""
@@ -34,9 +48,10 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         # A scorecard's link-preview page only leads on to its run page: not for search engines.
         return [job.url for job in jobs if job.template and job.template != SHARE_TEMPLATE]
 
-    def run_jobs(self, only: Collection[str] | None = None) -> list[PageJob]:
-        """Each run's own files: its page, its exports and its preview card (`only`: these runs).
-        They need the run in full and no other run's; the builder computes nothing else for them."""
+    def run_jobs(self, only: Collection[str] | None = None, with_exports: bool = True) -> list[PageJob]:
+        """Each run's own files: its page, its exports (unless `with_exports` is off: written
+        already) and its preview card (`only`: these runs). They need the run in full and no
+        other run's; the builder computes nothing else for them."""
         jobs = []
         previous_on: dict[str, Run] = {}
         for run in self.catalog.runs:
@@ -46,13 +61,8 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
                 continue
             base = Urls.run(run.id)
             jobs.append(PageJob(base, "run.html", partial(self.run, run, previous), run_id=run.id))
-            for name, export in (
-                ("scorecards.json", exports.scorecards_json),
-                ("scorecards.md", exports.scorecards_md),
-                ("runtimes.json", exports.runtimes_json),
-                ("metrics.json", exports.metrics_json),
-            ):
-                jobs.append(PageJob(base + name, None, partial(export, run), run_id=run.id))
+            if with_exports:
+                jobs += export_jobs(run)
             for level in sorted(run.composite_by_level):
                 url = base + share_folder(level) + "/"
                 jobs.append(
@@ -173,4 +183,4 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         return jobs
 
 
-__all__ = ["ViewBuilder"]
+__all__ = ["ViewBuilder", "export_jobs"]
