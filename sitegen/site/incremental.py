@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..catalog.discover import RunDir, WalkNote, shown_path
-from ..safefs import Refused, open_regular
+from ..safefs import Refused, open_regular, real_path_in
 from ..theme import default_dir
 
 if TYPE_CHECKING:  # the build's heavy modules load only once it knows there is work to do
@@ -183,7 +183,8 @@ class Fingerprints:
         self.now: dict[str, tuple[StatKey, str]] = {}
         self.max_bytes = max_bytes
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path, real_dir: str | None = None) -> str:
+        """`real_dir`: the real path of the file's folder, resolved once for all its files."""
         name = str(path)  # as found; stat follows a link (the walk let only links inside the root by)
         try:
             st = os.stat(path)
@@ -194,20 +195,25 @@ class Fingerprints:
         if known is not None and known[0] == key:
             self.now[name] = known
             return known[1]
-        real = os.path.realpath(path)
         if not stat.S_ISREG(st.st_mode):
             value = f"special {stat.S_IFMT(st.st_mode)}"
         elif st.st_size > self.max_bytes:
             value = f"large {st.st_size} {st.st_mtime_ns}"  # never read, as the catalog never reads it
         else:
+            real = os.path.realpath(path) if real_dir is None else real_path_in(real_dir, path)
             digest = hashlib.blake2b(digest_size=16)
             try:
-                with os.fdopen(open_regular(real), "rb") as handle:
-                    while chunk := handle.read(1 << 20):
+                fd = open_regular(real)
+                try:
+                    while chunk := os.read(fd, 1 << 20):
                         digest.update(chunk)
+                finally:
+                    os.close(fd)
                 value = digest.hexdigest()
             except Refused as refused:
                 value = refused.reason
+            except OSError as exc:
+                value = f"cannot read: {exc.strerror or exc}"
         self.now[name] = (key, value)
         return value
 
@@ -215,11 +221,13 @@ class Fingerprints:
         """A run's fingerprint: its root's place in site.toml, its id, its files' names and the
         contents of those the catalog reads; not where the checkout lives."""
         digest = hashlib.blake2b(f"{root_index}\0{run_dir.id}".encode(), digest_size=16)
+        real_dir = os.path.realpath(run_dir.path)
         for name in run_dir.json_files:
-            digest.update(b"json\0" + name.encode() + b"\0" + self.file(run_dir.path / name).encode())
+            value = self.file(run_dir.path / name, real_dir)
+            digest.update(b"json\0" + name.encode() + b"\0" + value.encode())
         for name in run_dir.other_files:
             # Other files are listed by name; only run.toml and README.md are read.
-            content = self.file(run_dir.path / name) if name in ("run.toml", "README.md") else ""
+            content = self.file(run_dir.path / name, real_dir) if name in ("run.toml", "README.md") else ""
             digest.update(b"other\0" + name.encode() + b"\0" + content.encode())
         return digest.hexdigest()
 
