@@ -149,7 +149,7 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (str, int, float)):  # subclasses of the scalars
@@ -161,7 +161,10 @@ def _plain(value: Any) -> Any:
     names = _FIELD_NAMES.get(kind)
     if names is None:
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    out = {name: _plain(getattr(value, name)) for name in names}
+    out = {}
+    for name in names:  # most fields are scalars: no call for them
+        field_value = getattr(value, name)
+        out[name] = field_value if type(field_value) in _SCALARS else _plain(field_value)
     if out.get("jitter_penalty", 0) is None:
         del out["jitter_penalty"]
     return out
