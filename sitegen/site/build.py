@@ -292,6 +292,8 @@ def _build_locked(
     next_cache = BuildCache(CACHE_FORMAT, keys.code, keys.cache_settings, prints.now, fingerprints)
     if previous and cache is not None:  # records made by the last build keep their pickled form
         next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
+    elif built.pickled:  # and so do those the workers sent pickled
+        next_cache.pickled, next_cache.previous_records = built.pickled, built.records
     next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
     next_cache.outputs = built.outputs
     try:

@@ -317,6 +317,7 @@ class Built:
     # None: the new site is whole in its folder. Else the folders of the previous site whose
     # files it keeps (the unchanged runs'), and the new folder holds only the rest.
     kept: tuple[str, ...] | None = None
+    pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record as pickled, if it was
 
 
 def build_incremental(

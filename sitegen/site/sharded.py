@@ -76,7 +76,9 @@ def build_parallel(
         pages += shards.finish()
     records = {r.summary.id: r for r in shard.records}
     outputs = builder.run_output_keys(pages_key, shard.fingerprints)
-    return Built(catalog, pages, records, used, shard.fingerprints, shard.file_hashes, outputs)
+    return Built(
+        catalog, pages, records, used, shard.fingerprints, shard.file_hashes, outputs, pickled=shard.pickled
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +133,13 @@ class Shards:
             if process.is_alive():
                 process.kill()
 
-    def read(self) -> ShardRead:
+    def read(self) -> ShardsRead:
         """Every shard's records, latest entries, fingerprints and file hashes, merged."""
         shards = [_receive(pipe, ShardRead) for pipe in self.pipes]
-        return ShardRead(
-            [record for shard in shards for record in shard.records],
+        pickled = {run_id: blob for shard in shards for run_id, blob in shard.records.items()}
+        return ShardsRead(
+            [pickle.loads(blob) for blob in pickled.values()],
+            pickled,
             {key: entry for shard in shards for key, entry in shard.latest.items()},
             {run_id: fp for shard in shards for run_id, fp in shard.fingerprints.items()},
             {name: value for shard in shards for name, value in shard.file_hashes.items()},
@@ -169,13 +173,25 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class ShardRead:
     """A worker's first message: its runs' fingerprints (their files hashed before they are
-    read) and the hashes behind them, the record of each run, and the full entry of each
-    standings candidate that is the latest of its key within the shard (the latest of all
-    shards is among them)."""
+    read) and the hashes behind them, the record of each run (pickled on its own, as the
+    build cache keeps it: the parent saves it without pickling it again), and the full entry
+    of each standings candidate that is the latest of its key within the shard (the latest of
+    all shards is among them)."""
 
-    records: list[RunRecord]
+    records: dict[str, bytes]  # run id -> its pickled RunRecord
     latest: dict[tuple[str, str], ResultEntry]  # (run id, file) -> entry
     fingerprints: dict[str, str]  # run id -> fingerprint
+    file_hashes: dict[str, tuple[StatKey, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardsRead:
+    """Every worker's first message, merged: the records loaded, and as they were sent."""
+
+    records: list[RunRecord]
+    pickled: dict[str, bytes]  # run id -> the record as pickled by its worker
+    latest: dict[tuple[str, str], ResultEntry]
+    fingerprints: dict[str, str]
     file_hashes: dict[str, tuple[StatKey, str]]
 
 
@@ -240,7 +256,8 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
         for run in runs:
             standing_candidates([run], latest.setdefault(run.hardware, {}))
         entries = {(run_id, e.source): e for part in latest.values() for _, run_id, e in part.values()}
-        pipe.send(ShardRead(records, entries, fingerprints, job.prints.now))
+        pickled = {r.summary.id: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records}
+        pipe.send(ShardRead(pickled, entries, fingerprints, job.prints.now))
         # While the parent puts the catalog together: the files made from these runs alone.
         target = job.target
         pages = render_jobs(target.env, target.tmp, [j for run in runs for j in export_jobs(run)])
