@@ -6,7 +6,8 @@
 - `script_json`: JSON for a `<script type="application/json">` element, with
   `<`, `>`, `&`, U+2028 and U+2029 escaped (`</` alone is not enough:
   `<!--<script>` swallows the rest of the page) and no NaN or Infinity.
-- `xml_text`: text without the characters XML 1.0 forbids (feeds, sitemap, SVG).
+- `xml_text`: text without the characters XML 1.0 forbids (feeds, sitemap, SVG);
+  `xml_escape` and `xml_attr` write it into an element or an attribute.
 - `shorten`: a name or title cut to what a page shows, with a hash to keep
   distinct long names distinct.
 """
@@ -82,6 +83,22 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 def xml_text(text: str) -> str:
     """`text` without the characters XML 1.0 does not allow."""
     return _XML_FORBIDDEN.sub("", text)
+
+
+def xml_escape(text: str) -> str:
+    """Text for an XML element: `&`, `<` and `>` as entities (as xml.sax.saxutils.escape writes
+    it, without importing it: it loads the whole HTTP and TLS stack)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def xml_attr(text: str) -> str:
+    """An XML attribute value with its quotes, as xml.sax.saxutils.quoteattr writes it."""
+    text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 MAX_SHOWN = 200

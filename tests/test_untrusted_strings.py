@@ -145,3 +145,14 @@ def test_number_cells_skip_escaping_only_when_nothing_needs_it():
         == ('<tr><td data-sort="1234.5" class="best">1,234.5 tok/s<small>score 7 &lt;x&gt;</small></td></tr>')
     )
     assert second == '<tr><td data-sort="3">3.0 &lt;b&gt;&amp;</td></tr>'
+
+
+@pytest.mark.parametrize("label", ["vLLM & friends on <H100>", "it's \"quoted\"", "tab\there"])
+def test_badges_name_their_runtime_exactly_once_escaped(label: str):
+    """A badge's accessible name and title read as the label: escaped once, not twice."""
+    from sitegen.site.exports import badge_svg
+
+    svg = ET.fromstring(badge_svg(label, "A", 91.0))
+    title = svg.find("{http://www.w3.org/2000/svg}title")
+    assert svg.get("aria-label") == f"{label}: A 91"
+    assert title is not None and title.text == f"{label}: A 91"

@@ -10,11 +10,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
-from ..safetext import dumps_finite, xml_text
+from ..safetext import dumps_finite, xml_attr, xml_escape, xml_text
 from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
@@ -74,15 +73,15 @@ def badge_svg(label: str, grade: str, score: float | None) -> str:
     left, right = 10 + int(6.5 * len(label)), 10 + int(6.5 * len(value))
     width = left + right
     label = xml_text(label)
-    title = escape(f"{label}: {value}")
+    title = f"{label}: {value}"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label={quoteattr(title)}>'
-        f"<title>{title}</title>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label={xml_attr(title)}>'
+        f"<title>{xml_escape(title)}</title>"
         f'<rect width="{left}" height="20" fill="#555"/>'
         f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
         '<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
-        f'<text x="{left / 2:.1f}" y="14">{escape(label)}</text>'
-        f'<text x="{left + right / 2:.1f}" y="14">{escape(value)}</text>'
+        f'<text x="{left / 2:.1f}" y="14">{xml_escape(label)}</text>'
+        f'<text x="{left + right / 2:.1f}" y="14">{xml_escape(value)}</text>'
         "</g></svg>\n"
     )
 
@@ -174,7 +173,7 @@ def feed_entries(
 
 def _text(text: str) -> str:
     """Text for an XML element: escaped, and without the characters XML 1.0 forbids."""
-    return escape(xml_text(text))
+    return xml_escape(xml_text(text))
 
 
 def atom_feed(
@@ -197,8 +196,8 @@ def atom_feed(
         f"  <title>{_text(title)}</title>",
         f"  <id>{_text(entry_id(feed_url))}</id>",
         f"  <updated>{updated}</updated>",
-        f'  <link rel="self" href={quoteattr(xml_text(absolute(feed_url)))}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(xml_text(absolute(site_url)))}/>',
+        f'  <link rel="self" href={xml_attr(xml_text(absolute(feed_url)))}/>',
+        f'  <link rel="alternate" type="text/html" href={xml_attr(xml_text(absolute(site_url)))}/>',
         "  <author><name>sitegen</name></author>",
     ]
     for e in newest:
@@ -208,7 +207,7 @@ def atom_feed(
             f"    <title>{_text(e.title)}</title>",
             f"    <id>{_text(entry_id(url))}</id>",
             f"    <updated>{_stamp(e.run.date)}</updated>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(xml_text(absolute(url)))}/>',
+            f'    <link rel="alternate" type="text/html" href={xml_attr(xml_text(absolute(url)))}/>',
             f'    <summary type="text">{_text(e.summary)}</summary>',
             "  </entry>",
         ]
