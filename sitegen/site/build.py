@@ -27,7 +27,7 @@ from .. import __version__
 from ..catalog.discover import SITE_MARKER, SITE_UPDATING_MARKER, discover
 from ..errors import BuildError
 from ..safefs import inside
-from ..safetext import xml_text
+from ..safetext import xml_escape, xml_text
 from .incremental import (
     CACHE_FORMAT,
     BuildCache,
@@ -323,11 +323,12 @@ def _cards_from(config: LoadedConfig, out: Path, base_url: str, say: Progress) -
     """Where preview cards are reused from (the previous site), or None when none are drawn."""
     if not config.site.preview_images:
         return None
-    from .cards import missing_reason
+    if not base_url:  # checked first: the drawing library is not even loaded then
+        why_not = "no base URL: no preview images (link previews need their absolute address)"
+    else:
+        from .cards import missing_reason
 
-    why_not = missing_reason() or (
-        None if base_url else "no base URL: no preview images (link previews need their absolute address)"
-    )
+        why_not = missing_reason()
     if why_not:
         say(why_not)
         return None
@@ -374,7 +375,7 @@ def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:
 
 
 def _xml(text: str) -> str:
-    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_escape(xml_text(text))
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -13,7 +13,7 @@ from ..pages import PageJob
 from ..urls import Urls
 from .hardware import HardwarePages
 from .home import HomePages
-from .indexes import IndexPages, month_of
+from .indexes import IndexPages
 from .run import RunPages, share_folder
 from .runtime import RuntimePages
 
@@ -87,7 +87,7 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         jobs.append(PageJob(Urls.compare_index, None, self.compare_index))
         jobs += [
             PageJob(Urls.month(month), "runs.html", partial(self.month, month))
-            for month in sorted({month_of(r) for r in self.catalog.runs})
+            for month in sorted(self._runs_by_month)
         ]
         jobs += [
             PageJob(Urls.hardware(t.id), "hardware.html", partial(self.hardware, t.id))

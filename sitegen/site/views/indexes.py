@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
+from functools import cached_property
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.model import Level
@@ -76,19 +76,38 @@ class IndexPages(ViewBase):
     def month(self, month: str) -> RunsView:
         title = f"Runs of {month}" if month != UNDATED else "Runs without a date"
         page = self.page(Urls.month(month), title, f"Every benchmark run of {month}.", "runs")
-        return self._runs_view(page, [r for r in self.catalog.runs if month_of(r) == month], title)
+        return self._runs_view(page, self._runs_by_month[month], title)
+
+    @cached_property
+    def _runs_by_month(self) -> dict[str, list]:
+        """Each month's runs in catalog order, the months newest first: computed once for the
+        runs page and every month page (a history of years has dozens of them)."""
+        by_month: dict[str, list] = {}
+        for run in self.catalog.runs:
+            by_month.setdefault(month_of(run), []).append(run)
+        return dict(sorted(by_month.items(), reverse=True))
+
+    @cached_property
+    def _run_filters(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Every hardware target and every runtime, for the runs pages' filters."""
+        runs = self.catalog.runs
+        return tuple(sorted({r.hardware for r in runs})), tuple(
+            sorted({rt for r in runs for rt in r.runtimes})
+        )
 
     def _runs_view(self, page: Page, runs: list, title: str) -> RunsView:
-        counts = Counter(month_of(r) for r in self.catalog.runs)
         months = tuple(
-            KeyValue(month, f"{n} run{'s' if n != 1 else ''}", page.link(Urls.month(month)))
-            for month, n in sorted(counts.items(), reverse=True)
+            KeyValue(
+                month, f"{len(listed)} run{'s' if len(listed) != 1 else ''}", page.link(Urls.month(month))
+            )
+            for month, listed in self._runs_by_month.items()
         )
+        hardware, runtimes = self._run_filters
         return RunsView(
             page,
             self.run_table(runs, page, "all-runs", filters=True),
-            tuple(sorted({r.hardware for r in self.catalog.runs})),
-            tuple(sorted({rt for r in self.catalog.runs for rt in r.runtimes})),
+            hardware,
+            runtimes,
             len(self.catalog.runs),
             months,
             page.link(Urls.runs_index),
