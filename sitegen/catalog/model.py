@@ -138,10 +138,11 @@ class Run(_RunIdentity):
     def composite_by_level(self) -> dict[int, dict[str, tuple[float, str]]]:
         """Per concurrency level, the best composite and grade of each canonical runtime, valid
         measurements only (what a scorecard's link preview shows)."""
-        return {
-            level: {runtime: (score, grade) for runtime, (score, grade, _) in self.best_at(level).items()}
-            for level in sorted(self.report.composite)
-        }
+        return {level: self.composite_at(level) for level in sorted(self.report.composite)}
+
+    def composite_at(self, level: int) -> dict[str, tuple[float, str]]:
+        """`composite_by_level` at one level, computed for that level only."""
+        return {runtime: (score, grade) for runtime, (score, grade, _) in self.best_at(level).items()}
 
     def _c1_best(self) -> dict[str, tuple[float, str, str]]:
         return self.best_at(1)
@@ -231,6 +232,9 @@ class RunSummary(_RunIdentity):
     composite_by_level: dict[int, dict[str, tuple[float, str]]]
     best_c1: tuple[float, str, str] | None
     curve: tuple[CurvePoint, ...]
+
+    def composite_at(self, level: int) -> dict[str, tuple[float, str]]:
+        return self.composite_by_level[level]
 
 
 class _Named:

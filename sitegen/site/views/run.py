@@ -57,7 +57,7 @@ class RunPages(PracticeViews):
         rows = sorted(
             (
                 (self.runtime_names.get(r, r), grade, score)
-                for r, (score, grade) in run.composite_by_level[level].items()
+                for r, (score, grade) in run.composite_at(level).items()
             ),
             key=lambda row: (-row[2], row[0]),
         )
