@@ -22,7 +22,7 @@ import pickle
 import signal
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
@@ -79,6 +79,13 @@ def build_parallel(
     return Built(
         catalog, pages, records, used, shard.fingerprints, shard.file_hashes, outputs, pickled=shard.pickled
     )
+
+
+def for_run_pages(catalog: Catalog) -> Catalog:
+    """The catalog as a run's own page and files need it: every run (for the previous run on
+    a target), the targets and runtimes, and which targets have standings; not the series and
+    standings themselves, which only pages about many runs show (half of the catalog's bytes)."""
+    return replace(catalog, standings={hardware: () for hardware in catalog.standings}, series=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +155,8 @@ class Shards:
         )
 
     def render(self, catalog: Catalog) -> None:
-        """Hand every worker the catalog, pickled once for all of them."""
-        data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+        """Hand every worker what run pages need of the catalog, pickled once for all of them."""
+        data = pickle.dumps(for_run_pages(catalog), protocol=pickle.HIGHEST_PROTOCOL)
         for pipe in self.pipes:
             pipe.send_bytes(data)
 
