@@ -114,20 +114,6 @@ class Cell:
         if result:
             self.result = result
 
-    @classmethod
-    def number(cls, text: str, sort: str, best: bool = False, note: str = "", safe: bool = False) -> Cell:
-        """A number cell, made without the general constructor (most cells are one). `safe`: its
-        text and sort key hold no character HTML escapes, so the row writer writes them as they are."""
-        cell = object.__new__(cls)
-        cell.text, cell.sort = text, sort
-        if safe:
-            cell.safe = True
-        if best:
-            cell.best, cell.cls = True, "best"
-        if note:
-            cell.note = note
-        return cell
-
     def but(self, **changes: object) -> Cell:
         """A copy with some constructor arguments changed."""
         args = {name: getattr(self, name) for name in _FIELDS}
@@ -220,15 +206,27 @@ def num(
         return Cell("–", "", note=note) if note else Cell("–")
     if not math.isfinite(value):  # e.g. a rate over a duration of 5e-324 ms
         return Cell("–", "", note="cannot be computed")
-    if href is None:
-        return Cell.number(fmt.format(value), f"{value:.10g}", best, note, _plain_format(fmt))
-    return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)
+    if href is not None:
+        return Cell(fmt.format(value), f"{value:.10g}", href=href, best=best, note=note)
+    # Made without the general constructor: most of a large site's million cells are made here.
+    cell = object.__new__(Cell)
+    cell.text, cell.sort = fmt.format(value), f"{value:.10g}"
+    safe = _PLAIN_FORMATS.get(fmt)
+    if safe is None:
+        safe = _PLAIN_FORMATS[fmt] = _plain_format(fmt)
+    if safe:
+        cell.safe = True
+    if best:
+        cell.best, cell.cls = True, "best"
+    if note:
+        cell.note = note
+    return cell
 
 
 _HTML_SPECIAL = frozenset("&<>\"'")
+_PLAIN_FORMATS: dict[str, bool] = {}  # format -> _plain_format(format), for the few formats in use
 
 
-@lru_cache(maxsize=256)
 def _plain_format(fmt: str) -> bool:
     """Whether a number written with `fmt` needs no escaping: digits, signs, points, commas,
     "%", "e", "inf" and "nan" never do; the format's own text must not either."""
