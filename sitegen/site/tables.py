@@ -243,14 +243,16 @@ def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
 
 
 def grade(label: str, contract: ScoringContract) -> Cell:
-    return Cell(label, _grade_sort(label, contract.grades), grade=label, kind=GRADE)
+    return _grade_cell(label, contract.grades)
 
 
 @lru_cache(maxsize=256)
-def _grade_sort(label: str, grades: tuple[tuple[float, str], ...]) -> str:
-    """A grade's sort key: its band's minimum score (-1 for a grade the contract does not know)."""
+def _grade_cell(label: str, grades: tuple[tuple[float, str], ...]) -> Cell:
+    """A grade cell, one per grade: cells are never changed once made (`but` copies), so every
+    table shares it. Its sort key is the band's minimum score (-1 for a grade the contract does
+    not know)."""
     bands = {name: minimum for minimum, name in grades}
-    return sort_key(bands.get(label, -1.0))
+    return Cell(label, sort_key(bands.get(label, -1.0)), grade=label, kind=GRADE)
 
 
 def threshold_table(table_id: str, first: str, rows) -> Table:
