@@ -30,8 +30,8 @@ def merge_into(tmp: Path, out: Path, kept: Collection[str]) -> None:
     new = set(_files(tmp))
     os.replace(out / SITE_MARKER, out / SITE_UPDATING_MARKER)
     emptied: set[str] = set()
-    for rel in _files(out):
-        if rel in new or rel == SITE_UPDATING_MARKER or _is_kept(rel, kept):
+    for rel in _files(out, kept):
+        if rel in new or rel == SITE_UPDATING_MARKER:
             continue
         os.unlink(out / rel)
         emptied.add(os.path.dirname(rel))
@@ -45,25 +45,21 @@ def merge_into(tmp: Path, out: Path, kept: Collection[str]) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _is_kept(rel: str, kept: set[str]) -> bool:
-    folder = os.path.dirname(rel)
-    if folder in kept:
-        return True
-    parent, name = os.path.split(folder)
-    return parent in kept and SHARE_FOLDER.fullmatch(name) is not None  # a scorecard's link page
-
-
-def _files(root: Path) -> Iterator[str]:
-    """Every file below `root`, relative to it with "/" (a site holds no links to follow)."""
+def _files(root: Path, kept: Collection[str] = ()) -> Iterator[str]:
+    """Every file below `root`, relative to it with "/" (a site holds no links to follow),
+    but those directly inside a `kept` folder or its scorecard link-page folders: the
+    unchanged runs' files, most of a large site, are not even listed."""
     stack = [""]
     while stack:
         folder = stack.pop()
+        keeps = folder in kept
         with os.scandir(os.path.join(root, folder)) as entries:
             for entry in entries:
                 rel = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(rel)
-                else:
+                    if not (keeps and SHARE_FOLDER.fullmatch(entry.name)):
+                        stack.append(rel)
+                elif not keeps:
                     yield rel
 
 
