@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .history import SERIES_METRICS
-from .model import Series
+from .model import Series, trusted_points
 
 MIN_DIFFERENCES = 4  # fewer consecutive differences give no estimate
 SIGNIFICANCE = 4.0  # multiples of the run-to-run spread
@@ -81,7 +81,7 @@ def significant_changes(series: Sequence[Series]) -> list[Change]:
     """
     out = []
     for s in series:
-        points = [p for p in s.points if p.trusted]
+        points = trusted_points(s.points)
         noise = estimate_noise([p.value for p in points])
         if noise is None:
             continue

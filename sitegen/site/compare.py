@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..catalog.changes import estimate_noise
-from ..catalog.model import Series
+from ..catalog.model import Series, trusted_points
 from ..scoring.contract import MetricThreshold
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.
@@ -68,7 +68,7 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
     """
     out: dict[str, dict[str, dict[str, float]]] = {}
     for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.metric, s.concurrency or 0)):
-        noise = estimate_noise([p.value for p in s.points if p.trusted])
+        noise = estimate_noise([p.value for p in trusted_points(s.points)])
         if noise is None:
             continue
         target = out.setdefault(s.hardware, {}).setdefault(s.runtime, {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...catalog.derived import slo_board
-from ...catalog.model import Standing
+from ...catalog.model import Standing, trusted_points
 from ...config import SloConfig
 from ..pages import (
     CohortTable,
@@ -185,7 +185,7 @@ class HomePages(ViewBase):
             if s.hardware != hardware_id or s.cohort != cohort:
                 continue
             if s.metric == "composite" and s.concurrency == 1:
-                points = [p for p in s.points if p.trusted]
+                points = trusted_points(s.points)
                 if len(points) >= 2:
                     out[s.runtime] = points[-1].value - points[-2].value
         return out
