@@ -235,7 +235,6 @@ def _build_locked(
     from .incremental import build_incremental
     from .merge import merge_into
     from .render import copy_assets, environment
-    from .sharded import RenderTarget, build_parallel
     from .views import ViewBuilder
 
     theme = config.base_dir / config.site.theme if config.site.theme else None
@@ -263,6 +262,8 @@ def _build_locked(
                 keys.pages, cards_from, say, in_place=bool(previous),
             )  # fmt: skip
         else:
+            from .sharded import RenderTarget, build_parallel  # processes: only for this strategy
+
             target = RenderTarget(tmp, env, base_url, cards_from)
             built = build_parallel(config, run_dirs, notes, prints, roots, workers, target, keys.pages, say)
             prints.now.update(built.file_hashes)
