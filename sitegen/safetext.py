@@ -8,6 +8,7 @@
   `<!--<script>` swallows the rest of the page) and no NaN or Infinity.
 - `xml_text`: text without the characters XML 1.0 forbids (feeds, sitemap, SVG);
   `xml_escape` and `xml_attr` write it into an element or an attribute.
+- `escape_html`: text for HTML, with markupsafe's entities, without a Markup object.
 - `shorten`: a name or title cut to what a page shows, with a hash to keep
   distinct long names distinct.
 """
@@ -56,6 +57,20 @@ def finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [finite(v) for v in value]
     return value
+
+
+def escape_html(text: str) -> str:
+    """HTML-escape as markupsafe does (same entities), without building a Markup object; most
+    cell values are numbers and units with nothing to escape."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return (
+            text.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return text
 
 
 def dumps_finite(value: Any, **options: Any) -> str:

@@ -329,3 +329,27 @@ def test_the_methodology_page_follows_the_values_in_use(tmp_path: Path):
     assert "4 times that spread and 2% of the earlier value" in page
     script = (site / "assets" / "compare.js").read_text()
     assert "0.02" not in script and "index.noise_min_relative" in script
+
+
+def test_tied_values_are_all_marked_best_however_their_cells_were_made():
+    """The standings mark every value shown equal to the best, also numbers written at once
+    (scorecards write plain numbers as they make them), and never on a flagged-out row."""
+    from sitegen.site.rows import table_html
+    from sitegen.site.tables import Column, Table, flag_rows, mark_tied_bests, num, text, written
+
+    table = Table(
+        "t",
+        (Column("name", "Name", "text"), Column("ttft", "TTFT")),
+        (
+            (text("a"), num(12.34, "{:.1f} ms", best=True, note="score 90")),
+            (text("b"), written(12.31, "{:.1f} ms", "score 90")),  # shown as 12.3 ms too
+            (text("c"), written(12.29, "{:.1f} ms", "score 90")),  # as well, but invalid
+            (text("d"), written(15.0, "{:.1f} ms", "score 80")),
+        ),
+    )
+    flagged = flag_rows(table, [None, None, ("invalid", "why"), None], "#rule", drop_best=[False] * 4)
+    html = str(table_html(mark_tied_bests(flagged)))
+    assert html.count('class="best"') == 2
+    assert '<td data-sort="12.31" class="best">12.3 ms<small>score 90</small></td>' in html
+    assert '<td data-sort="12.29">12.3 ms<small>score 90</small></td>' in html
+    assert '<td data-sort="15">15.0 ms<small>score 80</small></td>' in html

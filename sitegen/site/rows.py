@@ -10,21 +10,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..safetext import escape_html as escape
 from .tables import Cell, Table
-
-
-def escape(text: str) -> str:
-    """HTML-escape as markupsafe does (same entities), without building a Markup object; most
-    cell values are numbers and units with nothing to escape."""
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
-        return (
-            text.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
-    return text
 
 
 def table_html(table: Table, caption: str = "") -> Markup:
@@ -59,7 +46,7 @@ def rows_html(table: Table) -> Markup:
         else:
             append("<tr>")
         for cell in row:
-            append(_cell(cell))
+            append(cell[0] if type(cell) is tuple else _cell(cell))  # a tuple: written already
         append("</tr>\n")
     return Markup("".join(out))
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from ..safetext import escape_html
 from ..scoring.contract import SCORE_AT_EXCELLENT, SCORE_AT_GOOD, ScoringContract
 from ..scoring.numeric import rust_display
 
@@ -126,11 +127,18 @@ class Cell:
         return isinstance(other, Cell) and all(getattr(self, k) == getattr(other, k) for k in _FIELDS)
 
 
+# A number cell written as it is made: its whole `<td>`, its text, its sort key and its note.
+# Scorecard tables hold some two thousand of them per run page; a tuple costs a fraction of a
+# Cell to make and nothing to write. Only plain cells are written so: no best mark, no link.
+Written = tuple[str, str, str, str]
+AnyCell = Cell | Written
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     id: str
     columns: tuple[Column, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: tuple[tuple[AnyCell, ...], ...]
     caption: str = ""
     row_attrs: tuple[dict[str, str], ...] = field(default=())  # data-* per row, for filters
 
@@ -150,7 +158,7 @@ def flag_rows(
             rows.append(row)
             continue
         first = row[0].but(flag=flag[0], flag_reason=flag[1], flag_href=rule_href)
-        rest = tuple(c.but(best=False) if drop_best[i] and c.best else c for c in row[1:])
+        rest = tuple(c.but(best=False) if drop_best[i] and type(c) is Cell and c.best else c for c in row[1:])
         rows.append((first, *rest))
         attrs[i] = attrs[i] | {"flag": flag[0]}
     return replace(table, rows=tuple(rows), row_attrs=tuple(attrs))
@@ -161,13 +169,17 @@ def mark_tied_bests(table: Table) -> Table:
     reference marks only the first of equal values; the site's standings mark them all."""
     rows = [list(row) for row in table.rows]
     for col in range(len(table.columns)):
-        shown = {r[col].text for r in rows if r[col].best}
+        shown = {r[col].text for r in rows if type(r[col]) is Cell and r[col].best}
         if not shown:
             continue
         for r in rows:
             flagged_out = r[0].flag in ("invalid", "unreliable", "stale")
-            if not r[col].best and not flagged_out and r[col].text in shown:
-                r[col] = r[col].but(best=True)
+            cell = r[col]
+            if type(cell) is not Cell:  # a written number: never best
+                if not flagged_out and cell[1] in shown:
+                    r[col] = Cell(cell[1], cell[2], best=True, note=cell[3])
+            elif not cell.best and not flagged_out and cell.text in shown:
+                r[col] = cell.but(best=True)
     return replace(table, rows=tuple(tuple(r) for r in rows))
 
 
@@ -221,6 +233,21 @@ def num(
     if note:
         cell.note = note
     return cell
+
+
+def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> AnyCell:
+    """`num` for a plain number (no best mark, no link), written at once where its format
+    needs no escaping; any other number is a Cell, as `num` makes it."""
+    if value is None or not math.isfinite(value):
+        return num(value, fmt, note=note)
+    safe = _PLAIN_FORMATS.get(fmt)
+    if safe is None:
+        safe = _PLAIN_FORMATS[fmt] = _plain_format(fmt)
+    if not safe:
+        return num(value, fmt, note=note)
+    text, sort = fmt.format(value), f"{value:.10g}"
+    small = f"<small>{escape_html(note)}</small>" if note else ""
+    return (f'<td data-sort="{sort}">{text}{small}</td>', text, sort, note)
 
 
 _HTML_SPECIAL = frozenset("&<>\"'")
