@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,13 +73,19 @@ class _Quality:
     slos: list[SloConfig]
 
 
-def read_run(config: LoadedConfig, run_dir: RunDir) -> tuple[Run, list[Diagnostic]]:
-    """Read, resolve and score one run directory: the run and its diagnostics."""
+def read_run(
+    config: LoadedConfig, run_dir: RunDir, contents: Mapping[str, bytes] | None = None
+) -> tuple[Run, list[Diagnostic]]:
+    """Read, resolve and score one run directory: the run and its diagnostics. `contents`: the
+    bytes of some of its JSON files, by name, read already by the caller with the same checks
+    (a regular file inside the root, within the size limit); the others are read here."""
     site = config.site
     targets = {h.id: h for h in site.hardware}
     max_bytes = int(site.max_file_mb * 1024 * 1024)
     quality = _Quality(site.quality, site.model, site.slo)
-    return _read_run(run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality)
+    return _read_run(
+        run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality, contents or {}
+    )
 
 
 def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[HardwareTarget]:
@@ -101,12 +107,22 @@ def series_order(s) -> tuple:
 
 
 def _read_run(
-    run_dir: RunDir, hardware_cfg, targets, runtime_cfg, max_bytes, contract, quality: _Quality
+    run_dir: RunDir,
+    hardware_cfg,
+    targets,
+    runtime_cfg,
+    max_bytes,
+    contract,
+    quality: _Quality,
+    contents: Mapping[str, bytes],
 ) -> tuple[Run, list[Diagnostic]]:
     where = run_dir.id if run_dir.id != "." else run_dir.root.name
     diagnostics: list[Diagnostic] = []
     real_dir = os.path.realpath(run_dir.path)  # once per run, not once per file
-    files = [classify_file(run_dir.path / name, max_bytes, real_dir) for name in run_dir.json_files]
+    files = [
+        classify_file(run_dir.path / name, max_bytes, real_dir, contents.get(name))
+        for name in run_dir.json_files
+    ]
     load = summarise(files)
     load, cut = _names_shown(load)
     for source, length in cut:

@@ -97,12 +97,16 @@ def read_limited(path: Path, max_bytes: int, real_dir: str | None = None) -> byt
         raise ParseFailure(refused.reason) from None
 
 
-def classify_file(path: Path, max_bytes: int, real_dir: str | None = None) -> Classified:
+def classify_file(
+    path: Path, max_bytes: int, real_dir: str | None = None, raw: bytes | None = None
+) -> Classified:
+    """`raw`: the file's bytes when the caller has read them already (see read_run)."""
     name = path.name
-    try:
-        raw = read_limited(path, max_bytes, real_dir)
-    except ParseFailure as failure:
-        return Classified(name, FileKind.UNREADABLE, failure.reason)
+    if raw is None:
+        try:
+            raw = read_limited(path, max_bytes, real_dir)
+        except ParseFailure as failure:
+            return Classified(name, FileKind.UNREADABLE, failure.reason)
     fast = parse_result_fast_with_value(raw)
     if fast is not None:
         result, value = fast

@@ -183,8 +183,9 @@ class Fingerprints:
         self.now: dict[str, tuple[StatKey, str]] = {}
         self.max_bytes = max_bytes
 
-    def file(self, path: Path, real_dir: str | None = None) -> str:
-        """`real_dir`: the real path of the file's folder, resolved once for all its files."""
+    def file(self, path: Path, real_dir: str | None = None, keep: dict[str, bytes] | None = None) -> str:
+        """`real_dir`: the real path of the file's folder, resolved once for all its files.
+        `keep`: where the bytes read to hash the file go, by name (for read_run to use)."""
         name = str(path)  # as found; stat follows a link (the walk let only links inside the root by)
         try:
             st = os.stat(path)
@@ -204,12 +205,17 @@ class Fingerprints:
             digest = hashlib.blake2b(digest_size=16)
             try:
                 fd = open_regular(real)
+                chunks = []
                 try:
                     while chunk := os.read(fd, 1 << 20):
                         digest.update(chunk)
+                        chunks.append(chunk)
                 finally:
                     os.close(fd)
                 value = digest.hexdigest()
+                data = b"".join(chunks)
+                if keep is not None and len(data) <= self.max_bytes:  # not grown past the limit
+                    keep[path.name] = data
             except Refused as refused:
                 value = refused.reason
             except OSError as exc:
@@ -217,13 +223,15 @@ class Fingerprints:
         self.now[name] = (key, value)
         return value
 
-    def run(self, run_dir: RunDir, root_index: int) -> str:
+    def run(self, run_dir: RunDir, root_index: int, keep: dict[str, bytes] | None = None) -> str:
         """A run's fingerprint: its root's place in site.toml, its id, its files' names and the
-        contents of those the catalog reads; not where the checkout lives."""
+        contents of those the catalog reads; not where the checkout lives. `keep`: where the
+        bytes of the JSON files read to hash them go, by name, so that read_run need not read
+        them again (a file whose hash is reused is not read here)."""
         digest = hashlib.blake2b(f"{root_index}\0{run_dir.id}".encode(), digest_size=16)
         real_dir = os.path.realpath(run_dir.path)
         for name in run_dir.json_files:
-            value = self.file(run_dir.path / name, real_dir)
+            value = self.file(run_dir.path / name, real_dir, keep)
             digest.update(b"json\0" + name.encode() + b"\0" + value.encode())
         for name in run_dir.other_files:
             # Other files are listed by name; only run.toml and README.md are read.

@@ -10,8 +10,9 @@ puts the whole catalog together, the worker writes what its runs alone make
 renders the other pages meanwhile. The output is the same, byte for byte, as a
 build in one process.
 
-Each worker also fingerprints its runs' files before reading them, so a cold
-build hashes its inputs in parallel too.
+Each worker also fingerprints each run's files before reading it, so a cold
+build hashes its inputs in parallel too, and reads every file once: the bytes
+hashed are the bytes parsed.
 """
 
 from __future__ import annotations
@@ -255,10 +256,13 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
     _die_with_parent()
     try:
         config, site = job.config, job.config.site
-        fingerprints = {rd.id: job.prints.run(rd, job.roots.get(rd.root, -1)) for rd in job.run_dirs}
+        fingerprints: dict[str, str] = {}
         runs, records = [], []
         for run_dir in job.run_dirs:
-            run, found = read_run(config, run_dir)
+            # Fingerprinted just before it is read, from the same bytes: each file is read once.
+            contents: dict[str, bytes] = {}
+            fingerprints[run_dir.id] = job.prints.run(run_dir, job.roots.get(run_dir.root, -1), contents)
+            run, found = read_run(config, run_dir, contents)
             runs.append(run)
             records.append(record_of(run, found, site.reference_interactivity))
         latest: dict[str, StandingCandidates] = {}
