@@ -147,7 +147,7 @@ def test_number_cells_skip_escaping_only_when_nothing_needs_it():
     assert second == '<tr><td data-sort="3">3.0 &lt;b&gt;&amp;</td></tr>'
 
 
-@pytest.mark.parametrize("label", ["vLLM & friends on <H100>", "it's \"quoted\"", "tab\there"])
+@pytest.mark.parametrize("label", ["vLLM & friends on <H100>", 'it\'s "quoted"', "tab\there"])
 def test_badges_name_their_runtime_exactly_once_escaped(label: str):
     """A badge's accessible name and title read as the label: escaped once, not twice."""
     from sitegen.site.exports import badge_svg
