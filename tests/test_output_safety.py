@@ -156,3 +156,31 @@ def test_serve_answers_a_nul_byte_with_400_and_lists_no_directory(project: Path)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_worker_failing_before_the_catalog_arrives_says_why(project: Path, monkeypatch):
+    """A worker that fails while writing its runs' files (before the parent sends the catalog)
+    is reported with its own reason, never as a broken pipe, and the old site is kept."""
+    import errno
+    from dataclasses import replace
+
+    from sitegen.catalog.model import Diagnostic, Level
+    from sitegen.site import sharded
+
+    out = project / "_site"
+    build_site(load_config(cwd=project), out, workers=1)
+    page = (out / "index.html").read_bytes()
+
+    def full_disk(runs, target):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def heavy(catalog):  # more than a pipe holds: the parent's send waits for the failed worker
+        padding = tuple(Diagnostic(f"padding/{i}", Level.WARNING, "x") for i in range(100_000))
+        return replace(catalog, diagnostics=catalog.diagnostics + padding)
+
+    monkeypatch.setattr(sharded, "link_source_files", full_disk)  # the forked workers have it too
+    monkeypatch.setattr(sharded, "for_run_pages", heavy)
+    with pytest.raises(BuildError, match="No space left on device") as failed:
+        build_site(load_config(cwd=project), out, workers=2, force=True)
+    assert "pipe" not in str(failed.value).lower()
+    assert (out / "index.html").read_bytes() == page

@@ -159,7 +159,11 @@ class Shards:
         """Hand every worker what run pages need of the catalog, pickled once for all of them."""
         data = pickle.dumps(for_run_pages(catalog), protocol=pickle.HIGHEST_PROTOCOL)
         for pipe in self.pipes:
-            pipe.send_bytes(data)
+            try:
+                pipe.send_bytes(data)
+            except OSError:  # the worker failed (writing its runs' files) and closed its end
+                _receive(pipe, ShardWritten)  # raises with the reason the worker sent
+                raise
 
     def finish(self) -> int:
         """The number of pages the workers wrote, once all are done."""
