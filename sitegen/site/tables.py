@@ -1,4 +1,5 @@
-"""Table models: what a sortable HTML table shows, and helpers every page uses. No HTML here.
+"""Table models: what a sortable HTML table shows, and helpers every page uses. HTML only for
+plain numbers of scorecard tables, written as they are made (`written`); rows.py writes the rest.
 
 Every cell carries its display text and a sort key (`data-sort`): numbers
 sort numerically, grades by their band's minimum score, and an empty sort key
@@ -223,10 +224,7 @@ def num(
     # Made without the general constructor: most of a large site's million cells are made here.
     cell = object.__new__(Cell)
     cell.text, cell.sort = fmt.format(value), f"{value:.10g}"
-    safe = _PLAIN_FORMATS.get(fmt)
-    if safe is None:
-        safe = _PLAIN_FORMATS[fmt] = _plain_format(fmt)
-    if safe:
+    if _plain_format(fmt):
         cell.safe = True
     if best:
         cell.best, cell.cls = True, "best"
@@ -238,12 +236,7 @@ def num(
 def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> AnyCell:
     """`num` for a plain number (no best mark, no link), written at once where its format
     needs no escaping; any other number is a Cell, as `num` makes it."""
-    if value is None or not math.isfinite(value):
-        return num(value, fmt, note=note)
-    safe = _PLAIN_FORMATS.get(fmt)
-    if safe is None:
-        safe = _PLAIN_FORMATS[fmt] = _plain_format(fmt)
-    if not safe:
+    if value is None or not math.isfinite(value) or not _plain_format(fmt):
         return num(value, fmt, note=note)
     text, sort = fmt.format(value), f"{value:.10g}"
     small = f"<small>{escape_html(note)}</small>" if note else ""
@@ -251,13 +244,16 @@ def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> A
 
 
 _HTML_SPECIAL = frozenset("&<>\"'")
-_PLAIN_FORMATS: dict[str, bool] = {}  # format -> _plain_format(format), for the few formats in use
+_PLAIN_FORMATS: dict[str, bool] = {}  # format -> whether it is plain: sitegen uses a few dozen
 
 
 def _plain_format(fmt: str) -> bool:
     """Whether a number written with `fmt` needs no escaping: digits, signs, points, commas,
     "%", "e", "inf" and "nan" never do; the format's own text must not either."""
-    return not _HTML_SPECIAL & set(fmt)
+    plain = _PLAIN_FORMATS.get(fmt)
+    if plain is None:
+        plain = _PLAIN_FORMATS[fmt] = not _HTML_SPECIAL & set(fmt)
+    return plain
 
 
 def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
