@@ -205,17 +205,17 @@ class Fingerprints:
             digest = hashlib.blake2b(digest_size=16)
             try:
                 fd = open_regular(real)
-                chunks = []
+                chunks: list[bytes] = []
                 try:
                     while chunk := os.read(fd, 1 << 20):
                         digest.update(chunk)
-                        chunks.append(chunk)
+                        if keep is not None:
+                            chunks.append(chunk)
                 finally:
                     os.close(fd)
                 value = digest.hexdigest()
-                data = b"".join(chunks)
-                if keep is not None and len(data) <= self.max_bytes:  # not grown past the limit
-                    keep[path.name] = data
+                if keep is not None and sum(map(len, chunks)) <= self.max_bytes:  # not grown since
+                    keep[path.name] = b"".join(chunks)
             except Refused as refused:
                 value = refused.reason
             except OSError as exc:
