@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from ..config import HardwareConfig, ModelConfig, RuntimeConfig
 from ..scoring.composite import strip_concurrency_suffix
@@ -120,12 +121,25 @@ _DATE_SUFFIX = re.compile(r"[-_](20\d{6}|20\d\d-\d\d-\d\d)$")
 def resolve_runtime(
     runtime_name: str, file_name: str, runtimes: Sequence[RuntimeConfig], words: frozenset[str]
 ) -> Resolution:
-    for runtime in runtimes:
-        for pattern in runtime.match:
+    """A result's canonical runtime: site.toml's rules on its runtime_name (on its file name when
+    the name says nothing), else the name without its level suffix and hardware words.
+    Remembered: a history repeats the same few names in every run."""
+    if runtime_name.strip().lower() not in UNNAMED_RUNTIMES:
+        file_name = ""  # not read: one answer per name
+    rules = tuple((runtime.id, tuple(runtime.match)) for runtime in runtimes)
+    return _resolve_runtime(runtime_name, file_name, rules, words)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_runtime(
+    runtime_name: str, file_name: str, rules: tuple[tuple[str, tuple[str, ...]], ...], words: frozenset[str]
+) -> Resolution:
+    for runtime_id, patterns in rules:
+        for pattern in patterns:
             if _matches(pattern, runtime_name):
                 return Resolution(
-                    runtime.id,
-                    f"runtime {runtime.id}: matched rule `{pattern}` on runtime_name `{runtime_name}`",
+                    runtime_id,
+                    f"runtime {runtime_id}: matched rule `{pattern}` on runtime_name `{runtime_name}`",
                 )
     source = runtime_name
     what = f"runtime_name `{runtime_name}`"
@@ -133,10 +147,10 @@ def resolve_runtime(
         stem = file_name.split("#")[0].removesuffix(".json")
         source = _DATE_SUFFIX.sub("", stem)
         what = f"file name `{file_name}`, as runtime_name is `{runtime_name}`"
-        for runtime in runtimes:
-            for pattern in runtime.match:
+        for runtime_id, patterns in rules:
+            for pattern in patterns:
                 if _matches(pattern, source):
-                    return Resolution(runtime.id, f"runtime {runtime.id}: matched rule `{pattern}` on {what}")
+                    return Resolution(runtime_id, f"runtime {runtime_id}: matched rule `{pattern}` on {what}")
     stripped = strip_concurrency_suffix(source)
     steps = []
     if stripped != source:
