@@ -351,9 +351,9 @@ class ViewBase:
         by: str,
         title: str | None = None,
     ) -> Chart | None:
-        """`by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
+        """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn.
+        `by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
         name_of, style_of = self.series_namer(by), self.style_of(by)
-        """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn."""
         label, unit, _ = SERIES_METRICS[metric]
         if metric == "cost_per_million":
             unit = f"{self.site.currency} per 1M tokens"
