@@ -178,3 +178,29 @@ def test_unchanged_runs_stay_in_place_and_a_stopped_merge_is_repaired_by_a_cold_
     assert not repaired.up_to_date and any(line.endswith("; 0 are reused") for line in lines), lines
     cold = build_site(load_config(cwd=project), project / "_cold", workers=2, force=True)
     assert digest(out) == digest(cold.out)
+
+
+def test_a_change_on_one_target_keeps_the_other_targets_hardware_pages(project: Path):
+    """A hardware page is drawn again only when what it is made from changed: adding a run on
+    one target keeps the other's page (the same file); a new runtime anywhere shifts every
+    runtime's colour, so every hardware page is drawn again. Either way: the cold build's bytes."""
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    pages = project / "_site" / "hardware"
+    inode = lambda target: os.stat(pages / target / "index.html").st_ino  # noqa: E731
+    l4, jetson = inode("l4"), inode("jetson-agx-orin")
+    results = project / "results"
+    last = sorted((results / "l4").iterdir())[-1]
+
+    shutil.copytree(last, results / "l4" / "2026-03-30")
+    rebuild_and_compare(project)
+    assert inode("jetson-agx-orin") == jetson  # kept where it was
+    assert inode("l4") != l4  # drawn again
+
+    newcomer = results / "l4" / "2026-04-06"
+    shutil.copytree(last, newcomer)
+    for path in newcomer.glob("*.json"):
+        data = json.loads(path.read_text())
+        data["runtime_name"] = "aardvark-" + data["runtime_name"].rsplit("-", 1)[-1]
+        path.write_text(json.dumps(data))
+    rebuild_and_compare(project)
+    assert inode("jetson-agx-orin") != jetson

@@ -296,7 +296,7 @@ def _build_locked(
     elif built.pickled:  # and so do those the workers sent pickled
         next_cache.pickled, next_cache.previous_records = built.pickled, built.records
     next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
-    next_cache.outputs = built.outputs
+    next_cache.outputs, next_cache.page_keys = built.outputs, built.page_keys
     try:
         save_cache(out, next_cache)
     except OSError as exc:

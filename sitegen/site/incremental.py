@@ -12,14 +12,16 @@ templates. It holds, from the last build:
 - for each run, the key its own outputs were made from: its fingerprint, and
   everything else its page shows (the previous run on its target, the site's
   navigation, the names and colours of its runtimes), under the site's key
-  (sitegen's code, the theme, site.toml, the base URL).
+  (sitegen's code, the theme, site.toml, the base URL); and for each hardware
+  page, the key it was made from (its target's runs, the navigation, every
+  runtime's name and colour, the site's key).
 
 A build reads only the runs whose fingerprint changed (and, rarely, a run
 whose entry the standings need or whose page must be redrawn), assembles the
-catalog from records exactly as a cold build does, renders every page about
-many runs and the run pages whose key changed beside the output, then moves
-them into the previous site, whose other runs' files stay where they are
-(merge.py). A cache from another sitegen, another
+catalog from records exactly as a cold build does, renders the pages about
+many runs (but the hardware pages whose key is unchanged) and the run pages
+whose key changed beside the output, then moves them into the previous site,
+whose other files stay where they are (merge.py). A cache from another sitegen, another
 site.toml or in an unreadable state is ignored with a note, and the build is
 cold.
 """
@@ -45,7 +47,7 @@ if TYPE_CHECKING:  # the build's heavy modules load only once it knows there is 
     from ..catalog.records import RunRecord
     from ..config import LoadedConfig
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
 
 
@@ -69,6 +71,7 @@ class BuildCache:
     records: dict[str, RunRecord] = field(default_factory=dict)
     latest: dict[tuple[str, str], ResultEntry] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # run id -> key of its own outputs
+    page_keys: dict[str, str] = field(default_factory=dict)  # hardware page URL -> key it was made from
     site: str = ""  # everything the whole site depends on: up to date when unchanged
     has_records: bool = False  # records, latest entries and outputs were saved (records.pickle)
     pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record, as loaded
@@ -136,7 +139,7 @@ def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> b
     writes the unchanged ones as they are."""
     try:
         with open(records_path(out), "rb") as handle:
-            site, pickled, latest, outputs = pickle.load(handle)
+            site, pickled, latest, outputs, page_keys = pickle.load(handle)
         if site != cache.site or not isinstance(pickled, dict):
             raise ValueError("records of another build")
         records = {run_id: pickle.loads(blob) for run_id, blob in pickled.items()}
@@ -144,6 +147,7 @@ def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> b
         note(f"build cache {records_path(out)} is unreadable; ignored, building from scratch")
         return False
     cache.records, cache.pickled, cache.latest, cache.outputs = records, pickled, latest, outputs
+    cache.page_keys = page_keys
     cache.previous_records = dict(records)
     return True
 
@@ -160,11 +164,18 @@ def save_cache(out: Path, cache: BuildCache) -> None:
         for run_id, record in cache.records.items()
     }
     parts = (
-        (records_path(out), (cache.site, pickled, cache.latest, cache.outputs)),
+        (records_path(out), (cache.site, pickled, cache.latest, cache.outputs, cache.page_keys)),
         (
             path,
             replace(
-                cache, records={}, pickled={}, previous_records={}, latest={}, outputs={}, has_records=True
+                cache,
+                records={},
+                pickled={},
+                previous_records={},
+                latest={},
+                outputs={},
+                page_keys={},
+                has_records=True,
             ),
         ),
     )
@@ -326,6 +337,7 @@ class Built:
     # files it keeps (the unchanged runs'), and the new folder holds only the rest.
     kept: tuple[str, ...] | None = None
     pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record as pickled, if it was
+    page_keys: dict[str, str] = field(default_factory=dict)  # hardware page URL -> key (ViewBuilder)
 
 
 def build_incremental(
@@ -376,13 +388,21 @@ def build_incremental(
     say(f"drawing the pages of {len(redraw)} runs; {len(outputs) - len(redraw)} are reused")
     local = with_full_runs(catalog, {run_id: reading.full[run_id] for run_id in redraw})
     builder = ViewBuilder(local, config.site, config.contract, base_url, cards_from)
-    jobs = builder.site_jobs() + [j for j in builder.run_jobs() if j.run_id in redraw or _is_card(j)]
+    page_keys = builder.hardware_page_keys(key, fingerprints)
+    unchanged_pages = {
+        url for url, page_key in page_keys.items() if in_place and cache.page_keys.get(url) == page_key
+    }
+    jobs = [j for j in builder.site_jobs() if j.url not in unchanged_pages]
+    jobs += [j for j in builder.run_jobs() if j.run_id in redraw or _is_card(j)]
     pages = render_jobs(env, tmp, jobs)
     link_source_files([reading.full[run_id] for run_id in sorted(redraw)], tmp)
     reused = [run_id for run_id in outputs if run_id not in redraw]
     folders = [os.path.dirname(disk_path(Urls.run(run_id))) for run_id in reused]
     folders += [os.path.dirname(disk_path(Urls.raw(run_id, "x"))) for run_id in reused]
-    pages += len(reused)
-    # The reused runs' files stay in the site; merge.py moves the new files in around them.
+    folders += [os.path.dirname(disk_path(url)) for url in sorted(unchanged_pages)]
+    pages += len(reused) + len(unchanged_pages)
+    # The reused files stay in the site; merge.py moves the new files in around them.
     kept = tuple(folders) if in_place else None
-    return Built(catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs, kept)
+    return Built(
+        catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs, kept, page_keys=page_keys
+    )

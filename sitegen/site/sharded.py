@@ -75,10 +75,19 @@ def build_parallel(
         builder = ViewBuilder(catalog, config.site, config.contract, target.base_url, target.cards_from)
         pages = render_jobs(target.env, target.tmp, builder.site_jobs())
         outputs = builder.run_output_keys(pages_key, shard.fingerprints)  # while the workers render
+        page_keys = builder.hardware_page_keys(pages_key, shard.fingerprints)
         pages += shards.finish()
     records = {r.summary.id: r for r in shard.records}
     return Built(
-        catalog, pages, records, used, shard.fingerprints, shard.file_hashes, outputs, pickled=shard.pickled
+        catalog,
+        pages,
+        records,
+        used,
+        shard.fingerprints,
+        shard.file_hashes,
+        outputs,
+        pickled=shard.pickled,
+        page_keys=page_keys,
     )
 
 

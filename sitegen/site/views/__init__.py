@@ -131,6 +131,28 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
             previous[run.hardware] = run.id
         return keys
 
+    def hardware_page_keys(self, site_key: str, fingerprints: dict[str, str]) -> dict[str, str]:
+        """For each hardware page, a key of everything it is made from: its target's runs (their
+        fingerprints, in order: standings, history, changes and feed come from them alone), the
+        navigation, every runtime's name and colour (a new runtime anywhere shifts colours), and
+        the site's key. Equal keys mean equal pages."""
+        nav = repr([(h.id, h.name) for h in self.active_hardware])
+        runtimes = repr(
+            [
+                (r.id, self.runtime_names.get(r.id, r.id), self.styles.runtime(r.id))
+                for r in self.catalog.runtimes
+            ]
+        )
+        runs: dict[str, list[tuple[str, str | None]]] = {}
+        for run in self.catalog.runs:
+            runs.setdefault(run.hardware, []).append((run.id, fingerprints.get(run.id)))
+        return {
+            Urls.hardware(h.id): hashlib.blake2b(
+                f"{site_key}\0{nav}\0{runtimes}\0{h.id}\0{runs.get(h.id)!r}".encode(), digest_size=16
+            ).hexdigest()
+            for h in self.active_hardware
+        }
+
     def site_files(self) -> list[PageJob]:
         """Files beside the pages about many runs: hardware preview cards, badges, feeds."""
         jobs = []
