@@ -8,10 +8,12 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from sitegen.site.serve import SiteHandler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -44,31 +46,22 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _QuietHandler(SiteHandler):
+    """`sitegen serve`'s handler, as GitHub Pages serves a site: under a path prefix, and with
+    the 404 page a test names (or none)."""
+
     prefix = ""  # serve the site under this path, e.g. "/repo"
     not_found: Path | None = None  # a page served, with status 404, for any missing path
 
-    def send_error(self, code, message=None, explain=None):
-        if code == 404 and self.not_found is not None:
-            body = self.not_found.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
+    def not_found_page(self) -> Path | None:
+        return self.not_found
 
     def translate_path(self, path: str) -> str:
         if self.prefix:
             if not (path == self.prefix or path.startswith(self.prefix + "/")):
-                return os.path.join(self.directory, "\0missing")
+                return os.path.join(self.directory, ".outside-the-prefix", "missing")  # a 404
             path = path[len(self.prefix) :] or "/"
         return super().translate_path(path)
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="session")

@@ -39,9 +39,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_error(404, "File not found")
         return None
 
+    def not_found_page(self) -> Path | None:
+        """The page served, with status 404, for any missing path: the site's own."""
+        return Path(self.directory) / "404.html"
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file():
+        page = self.not_found_page()
+        if code == 404 and page is not None and page.is_file():
             body = page.read_bytes()
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
