@@ -106,6 +106,11 @@ def xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
+def xml_element_text(text: str) -> str:
+    """Contributor text for an XML element: the characters XML 1.0 forbids dropped, escaped."""
+    return xml_escape(xml_text(text))
+
+
 def xml_attr(text: str) -> str:
     """An XML attribute value with its quotes, as xml.sax.saxutils.quoteattr writes it."""
     text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")

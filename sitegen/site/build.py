@@ -27,7 +27,7 @@ from .. import __version__
 from ..catalog.discover import SITE_MARKER, SITE_UPDATING_MARKER, discover
 from ..errors import BuildError
 from ..safefs import inside
-from ..safetext import xml_escape, xml_text
+from ..safetext import xml_element_text
 from .incremental import (
     CACHE_FORMAT,
     BuildCache,
@@ -366,17 +366,15 @@ def _write_extras(tmp: Path, urls: list[str], base_url: str) -> None:
     (tmp / ".nojekyll").write_text("", encoding="utf-8")
     base = base_url.rstrip("/") + "/" if base_url else ""
     entries = "".join(
-        f"  <url><loc>{_xml(base + url)}</loc></url>\n" for url in sorted(urls) if url != Urls.not_found
+        f"  <url><loc>{xml_element_text(base + url)}</loc></url>\n"
+        for url in sorted(urls)
+        if url != Urls.not_found
     )
     (tmp / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
         encoding="utf-8",
     )
-
-
-def _xml(text: str) -> str:
-    return xml_escape(xml_text(text))
 
 
 def _swap(tmp: Path, out: Path) -> None:

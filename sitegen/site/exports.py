@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
-from ..safetext import dumps_finite, xml_attr, xml_escape, xml_text
+from ..safetext import dumps_finite, xml_attr, xml_element_text, xml_escape, xml_text
 from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
@@ -171,11 +171,6 @@ def feed_entries(
     return entries
 
 
-def _text(text: str) -> str:
-    """Text for an XML element: escaped, and without the characters XML 1.0 forbids."""
-    return xml_escape(xml_text(text))
-
-
 def atom_feed(
     title: str, feed_url: str, site_url: str, entries: list[FeedEntry], base_url: str, limit: int = 50
 ) -> str:
@@ -193,8 +188,8 @@ def atom_feed(
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{_text(title)}</title>",
-        f"  <id>{_text(entry_id(feed_url))}</id>",
+        f"  <title>{xml_element_text(title)}</title>",
+        f"  <id>{xml_element_text(entry_id(feed_url))}</id>",
         f"  <updated>{updated}</updated>",
         f'  <link rel="self" href={xml_attr(xml_text(absolute(feed_url)))}/>',
         f'  <link rel="alternate" type="text/html" href={xml_attr(xml_text(absolute(site_url)))}/>',
@@ -204,11 +199,11 @@ def atom_feed(
         url = Urls.run(e.run.id)
         parts += [
             "  <entry>",
-            f"    <title>{_text(e.title)}</title>",
-            f"    <id>{_text(entry_id(url))}</id>",
+            f"    <title>{xml_element_text(e.title)}</title>",
+            f"    <id>{xml_element_text(entry_id(url))}</id>",
             f"    <updated>{_stamp(e.run.date)}</updated>",
             f'    <link rel="alternate" type="text/html" href={xml_attr(xml_text(absolute(url)))}/>',
-            f'    <summary type="text">{_text(e.summary)}</summary>',
+            f'    <summary type="text">{xml_element_text(e.summary)}</summary>',
             "  </entry>",
         ]
     parts.append("</feed>")

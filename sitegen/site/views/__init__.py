@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from functools import partial
+from functools import cached_property, partial
 
 from ...catalog.model import Run
 from .. import exports
@@ -111,7 +111,6 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         (its fingerprint), the site's key (sitegen, theme, site.toml, base URL) and what else its
         page shows: the previous run on its target, the navigation, its target's name and its
         runtimes' names and colours. Equal keys mean equal files."""
-        nav = repr([(h.id, h.name) for h in self.active_hardware])
         previous: dict[str, str] = {}
         keys = {}
         for run in self.catalog.runs:
@@ -122,12 +121,12 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
                 (
                     fingerprints.get(run.id),
                     previous.get(run.hardware),
-                    nav,
+                    self._nav_key,
                     self.hardware_names.get(run.hardware),
                     runtimes,
                 )
             )
-            keys[run.id] = hashlib.blake2b(f"{site_key}\0{context}".encode(), digest_size=16).hexdigest()
+            keys[run.id] = _output_key(site_key, context)
             previous[run.hardware] = run.id
         return keys
 
@@ -136,22 +135,22 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
         fingerprints, in order: standings, history, changes and feed come from them alone), the
         navigation, every runtime's name and colour (a new runtime anywhere shifts colours), and
         the site's key. Equal keys mean equal pages."""
-        nav = repr([(h.id, h.name) for h in self.active_hardware])
-        runtimes = repr(
-            [
-                (r.id, self.runtime_names.get(r.id, r.id), self.styles.runtime(r.id))
-                for r in self.catalog.runtimes
-            ]
-        )
+        runtimes = [
+            (r.id, self.runtime_names.get(r.id, r.id), self.styles.runtime(r.id))
+            for r in self.catalog.runtimes
+        ]
         runs: dict[str, list[tuple[str, str | None]]] = {}
         for run in self.catalog.runs:
             runs.setdefault(run.hardware, []).append((run.id, fingerprints.get(run.id)))
         return {
-            Urls.hardware(h.id): hashlib.blake2b(
-                f"{site_key}\0{nav}\0{runtimes}\0{h.id}\0{runs.get(h.id)!r}".encode(), digest_size=16
-            ).hexdigest()
+            Urls.hardware(h.id): _output_key(site_key, repr((self._nav_key, runtimes, h.id, runs.get(h.id))))
             for h in self.active_hardware
         }
+
+    @cached_property
+    def _nav_key(self) -> str:
+        """The navigation every page shows: the targets with standings and their names."""
+        return repr([(h.id, h.name) for h in self.active_hardware])
 
     def site_files(self) -> list[PageJob]:
         """Files beside the pages about many runs: hardware preview cards, badges, feeds."""
@@ -203,6 +202,11 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
                 )
             )
         return jobs
+
+
+def _output_key(site_key: str, context: str) -> str:
+    """The key of an output: the site's key and what else the output is made from."""
+    return hashlib.blake2b(f"{site_key}\0{context}".encode(), digest_size=16).hexdigest()
 
 
 __all__ = ["ViewBuilder", "export_jobs"]
