@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -396,4 +397,23 @@ def main() -> None:
         from .safetext import printable
 
         typer.echo(f"error: {printable(str(exc))}", err=True)
-        sys.exit(1)
+        _exit_now(1)
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            _exit_now(exc.code or 0)
+        raise
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process once its output is flushed, without the interpreter's teardown.
+
+    Every file sitegen writes is closed by then, and sitegen registers nothing to run at
+    exit. The teardown would free a large build's objects one by one (a full collection of
+    the catalog), and wait for the build's worker processes to release their memory: about
+    a tenth of a second for 10,000 results, for nothing. Only the command line does this; the
+    app itself, run in-process (by the tests), ends as usual.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

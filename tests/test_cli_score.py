@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,27 @@ def test_platform_filter_applies_to_training_too():
     doc = json.loads(score(str(FIXTURES / "training"), "--format", "json", "--platform", "candle").stdout)
     assert doc["composite"] == {}
     assert [r["name"] for r in doc["training"]["qwen2.5-coder-1.5b"]["runtimes"]] == ["candle"]
+
+
+def test_command_line_process_ends_with_its_exit_code_and_all_its_output(tmp_path: Path):
+    """The installed command ends without the interpreter's teardown (cli._exit_now): what it
+    printed still arrives whole through a pipe, and each way of ending keeps its exit code."""
+
+    def sitegen(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, timeout=120
+        )
+
+    done = sitegen(
+        "score", str(FIXTURES / "sample-results" / "jetson-orin" / "2026-03-05"), "--format", "json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["files_loaded"]  # the whole document, not a cut buffer
+    failed = sitegen("score", str(FIXTURES / "scorecards" / "half-sums"), "--fail-on-grade", "A+")
+    assert failed.returncode == 1 and "composite score(s) below A+" in failed.stderr
+    missing = sitegen("score", str(tmp_path / "nope"))
+    assert (
+        missing.returncode == 1 and missing.stderr.strip() == f"error: {tmp_path / 'nope'}: not a directory"
+    )
+    usage = sitegen("score", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
