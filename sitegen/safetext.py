@@ -21,6 +21,8 @@ import math
 import re
 from typing import Any
 
+import pydantic_core
+
 _DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -79,6 +81,21 @@ def dumps_finite(value: Any, **options: Any) -> str:
         return json.dumps(value, allow_nan=False, **options)
     except ValueError:
         return json.dumps(finite(value), allow_nan=False, **options)
+
+
+def compact_json(value: Any) -> str:
+    """Compact JSON (no spaces, non-ASCII as itself) that never writes NaN or Infinity (null).
+
+    Written by pydantic-core's serializer: every run publishes its scorecards as JSON, and it
+    writes them about five times faster than the json module. The text is the same except
+    for small numbers in exponent form (`1e-7`, as serde_json writes them, not `1e-07`).
+    Anything it will not write (a lone surrogate; an older pydantic-core without
+    `inf_nan_mode`) is written by the json module instead.
+    """
+    try:
+        return pydantic_core.to_json(value, inf_nan_mode="null").decode()
+    except (TypeError, ValueError):  # PydanticSerializationError is a ValueError
+        return dumps_finite(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def script_json(value: Any, **options: Any) -> str:

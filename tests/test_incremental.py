@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pydantic_core
 import pytest
 
 from sitegen.config import load_config
@@ -120,6 +121,19 @@ def test_a_corrupted_or_foreign_cache_is_ignored_with_a_note(project: Path):
         assert any("build cache" in line and "ignored" in line for line in lines), (cache.name, lines)
         cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
         assert digest(project / "_site") == digest(cold.out)
+
+
+def test_another_pydantic_core_rebuilds_every_run(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """pydantic-core writes the published JSON (safetext.compact_json): another version may
+    write a number differently, so pages kept from the last build could disagree with new ones."""
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    lines: list[str] = []
+    build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
+    assert not any("every run is read again" in line for line in lines)
+    monkeypatch.setattr(pydantic_core, "__version__", "0.0.0-other")
+    build = build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
+    assert not build.up_to_date
+    assert any("every run is read again" in line for line in lines)
 
 
 def test_the_pages_workflow_keeps_the_site_and_the_cache_sitegen_reads():

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
-from sitegen.safetext import safe_url, script_json, xml_text
+from sitegen.safetext import compact_json, safe_url, script_json, xml_text
 from sitegen.site.build import build_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,6 +48,20 @@ def test_inline_json_cannot_end_its_script_element():
     for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
         assert forbidden not in text
     assert json.loads(text) == {"title": "<!--<script></script>&\u2028\u2029"}
+
+
+def test_compact_json_is_the_json_modules_text_with_null_for_what_cannot_be_computed():
+    document = {
+        "runtime": 'vLLM «nightly» \u00e9\u2028\x1f"\\/',
+        "levels": {1: [0.1, 2.5, -0.0, 100.0, 1e16], 4: (True, False, None)},
+        "counts": [0, 18446744073709551615, -(2**70)],
+        "result": GOOD,
+    }
+    assert compact_json(document) == json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    assert compact_json({"rate": [float("nan"), float("inf"), -float("inf")]}) == '{"rate":[null,null,null]}'
+    assert json.loads(compact_json([1e-7, 2.5e-5, 5e-324])) == [1e-7, 2.5e-5, 5e-324]
+    lone = {"name": "\ud800"}  # which the serializer refuses: the json module writes it, as before
+    assert compact_json(lone) == json.dumps(lone, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_xml_text_drops_what_xml_forbids():

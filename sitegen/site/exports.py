@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
-from ..safetext import dumps_finite, xml_attr, xml_element_text, xml_escape, xml_text
+from ..safetext import compact_json, xml_attr, xml_element_text, xml_escape, xml_text
 from ..scoring.composite import strip_concurrency_suffix
 from .urls import Urls
 
@@ -49,10 +49,10 @@ def metrics_json(run: Run) -> str:
         if e.derived is not None:
             entry |= e.derived.as_json()
         results.append(entry)
-    # One result per line: readable and diffable, and written by Python's C encoder (an indented
-    # document goes through the pure-Python one, several times slower).
-    lines = ",\n".join(dumps_finite(r, ensure_ascii=False, separators=(",", ":")) for r in results)
-    head = dumps_finite(run.id, ensure_ascii=False)
+    # One result per line: readable and diffable, and written compact (an indented document goes
+    # through the json module's pure-Python encoder, several times slower).
+    lines = ",\n".join(compact_json(r) for r in results)
+    head = compact_json(run.id)
     return f'{{"run":{head},"results":[\n{lines}\n]}}\n' if results else f'{{"run":{head},"results":[]}}\n'
 
 

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pydantic_core
+
 from .. import __version__
 from ..catalog.discover import RunDir, WalkNote, shown_path
 from ..safefs import Refused, open_regular, real_path_in
@@ -79,8 +81,9 @@ class BuildCache:
 
 
 def code_hash() -> str:
-    """sitegen's own code and default theme: a change to either changes every output."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    """sitegen's own code and default theme, and the version of pydantic-core, which writes
+    its JSON (safetext.compact_json): a change to any of them changes every output."""
+    digest = hashlib.blake2b(f"{__version__} {pydantic_core.__version__}".encode(), digest_size=16)
     package = Path(__file__).resolve().parents[1]
     for root, suffixes in (
         (package, (".py",)),

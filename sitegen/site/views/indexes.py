@@ -7,7 +7,7 @@ from functools import cached_property
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.model import Level
-from ...safetext import dumps_finite
+from ...safetext import compact_json, dumps_finite
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
     CORRECTNESS_THRESHOLD,
@@ -125,7 +125,7 @@ class IndexPages(ViewBase):
             }
             for row, attrs in zip(table.rows, table.row_attrs, strict=True)
         ]
-        return dumps_finite({"runs": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return compact_json({"runs": rows}) + "\n"
 
     def methodology(self) -> MethodologyView:
         c = self.contract
