@@ -6,6 +6,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -356,3 +358,31 @@ def test_any_number_of_jobs_builds_the_same_bytes(tmp_path: Path):
         assert done.exit_code == 0, done.output
         sites.append(digest(tmp_path / f"site-{jobs}"))
     assert sites[0] == sites[1] == sites[2]
+
+
+# Run in a process of its own made a subreaper: a worker the build leaves behind comes to it.
+LEFT_BEHIND = """
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+command = [sys.executable, "-m", "sitegen", "build", "--jobs", "2"]
+done = subprocess.run(command, cwd=sys.argv[1], stdout=subprocess.DEVNULL)
+left = 0
+try:
+    while os.waitpid(-1, 0):
+        left += 1
+except ChildProcessError:
+    pass
+print(done.returncode, left)
+"""
+
+
+def test_the_build_command_waits_for_its_workers(tmp_path: Path):
+    """The command line skips the interpreter's teardown (cli._exit_now) but still waits for
+    the build's workers: none outlives it, and `time` counts their memory and time."""
+    small_tree(tmp_path)
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    done = subprocess.run(
+        [sys.executable, "-c", LEFT_BEHIND, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["0", "0"], done.stdout + done.stderr
+    assert (tmp_path / "_site" / "runs" / "jetson-orin" / "2026-03-05" / "index.html").is_file()
