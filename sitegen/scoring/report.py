@@ -9,7 +9,7 @@ own training-step cards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any
 
@@ -62,6 +62,11 @@ class ScoreReport:
     power: PowerEfficiencyScorecard
     scaling: ConcurrencyScalingScorecard
     training: dict[str, TrainingStepScorecard]
+    # Each shown section's markdown, made when first asked for (sections.ReportSection): a run's
+    # scorecards.md and its page's copy-as-Markdown text are the same. Not part of the value.
+    markdown_made: dict[tuple[str, Any], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 def order_results(loaded: Sequence[Loaded]) -> list[Loaded]:

@@ -9,7 +9,7 @@ profile, output length), per model (training) or flat (one card).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .cold_start import format_cold_start_markdown, format_cold_start_table
@@ -70,10 +70,15 @@ class ReportSection:
     kind: SectionKind
     instance: Any  # concurrency level, model name, or None
     card: Any
+    made: dict[tuple[str, Any], str] = field(default_factory=dict, compare=False)  # its report's
 
     @property
     def markdown(self) -> str:
-        return self.kind.markdown(self.card)
+        key = (self.kind.key, self.instance)
+        text = self.made.get(key)
+        if text is None:
+            text = self.made[key] = self.kind.markdown(self.card)
+        return text
 
     @property
     def text(self) -> str:
@@ -83,7 +88,7 @@ class ReportSection:
 def shown_sections(report: ScoreReport) -> list[ReportSection]:
     """Every card that text, markdown and pages show, in the reference's order."""
     return [
-        ReportSection(kind, instance, card)
+        ReportSection(kind, instance, card, report.markdown_made)
         for kind in SECTIONS
         for instance, card in kind.cards(report)
         if kind.shown(card)
