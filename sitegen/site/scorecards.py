@@ -67,10 +67,15 @@ def scorecard_tables(
     out = []
     for section in shown_sections(report):
         section_id, title, columns, rows = BUILDERS[section.kind.key](section, links, contract)
-        framed = (Column("runtime", "Runtime", TEXT), *columns)
+        framed = (RUNTIME_COLUMN, *columns)
         table = Table(f"{prefix}{section_id}-table", framed, tuple(tuple(r) for r in rows))
         out.append(ScorecardTable(section_id, title, table, section.markdown))
     return out
+
+
+# Every table of one kind has the same columns, so they are made once, here (a large site has tens
+# of thousands of scorecard tables).
+RUNTIME_COLUMN = Column("runtime", "Runtime", TEXT)
 
 
 def _score_and_grade(score: float, label: str, contract: ScoringContract) -> list[AnyCell]:
@@ -95,23 +100,31 @@ def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> AnyCell:
     return num(metric.value, fmt, best=True, note=note) if metric.best else written(metric.value, fmt, note)
 
 
+def _composite_columns(metrics: Sequence[str]) -> tuple[Column, ...]:
+    return (
+        *(
+            Column(
+                m,
+                METRIC_LABELS[m][0],
+                NUMBER,
+                f"measured value in {METRIC_LABELS[m][1]}; score 0–100 below",
+                METRIC_LABELS[m][3],
+            )
+            for m in metrics
+        ),
+        Column("composite", "Composite", NUMBER, "weighted score 0–100", HIGHER),
+        Column("grade", "Grade", "grade", better=HIGHER),
+    )
+
+
+INTERACTIVE_TABLE_COLUMNS = _composite_columns(INTERACTIVE_COLUMNS)
+THROUGHPUT_TABLE_COLUMNS = _composite_columns(THROUGHPUT_COLUMNS)
+
+
 def _composite(section: ReportSection, links: Links, contract: ScoringContract):
     card, c = section.card, section.instance
     metrics = INTERACTIVE_COLUMNS if c == 1 else THROUGHPUT_COLUMNS
-    columns = [
-        Column(
-            m,
-            METRIC_LABELS[m][0],
-            NUMBER,
-            f"measured value in {METRIC_LABELS[m][1]}; score 0–100 below",
-            METRIC_LABELS[m][3],
-        )
-        for m in metrics
-    ]
-    columns += [
-        Column("composite", "Composite", NUMBER, "weighted score 0–100", HIGHER),
-        Column("grade", "Grade", "grade", better=HIGHER),
-    ]
+    columns = INTERACTIVE_TABLE_COLUMNS if c == 1 else THROUGHPUT_TABLE_COLUMNS
     rows = []
     for rt in card.runtimes:
         cells = [text(rt.name, links.by_source(rt.source_file))]
@@ -130,6 +143,13 @@ def composite_title(level: int) -> str:
     return "Interactive scorecard (c=1)" if level == 1 else f"Throughput scorecard (c={level})"
 
 
+LAYER_COLUMNS = (
+    Column("us_per_layer", "Per layer", NUMBER, "µs per layer per token", LOWER),
+    Column("layers", "Layers"),
+    *SCORE_COLUMNS,
+)
+
+
 def _layer(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
@@ -140,11 +160,17 @@ def _layer(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("us_per_layer", "Per layer", NUMBER, "µs per layer per token", LOWER),
-        Column("layers", "Layers"),
-    ]
-    return "layer", "Per-layer decode efficiency", [*columns, *SCORE_COLUMNS], rows
+    return "layer", "Per-layer decode efficiency", LAYER_COLUMNS, rows
+
+
+PROFILE_COLUMNS = (
+    Column("profile", "Profile", NUMBER, "micro < short < medium < long"),
+    Column("tokens", "Prompt tokens"),
+    Column("decode", "Decode", NUMBER, "tok/s", HIGHER),
+    Column("ttft", "TTFT P50", NUMBER, "ms", LOWER),
+    Column("itl", "ITL P50", NUMBER, "ms", LOWER),
+    *SCORE_COLUMNS,
+)
 
 
 def _profile(section: ReportSection, links: Links, contract: ScoringContract):
@@ -161,15 +187,15 @@ def _profile(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for e in section.card.entries
     ]
-    columns = [
-        Column("profile", "Profile", NUMBER, "micro < short < medium < long"),
-        Column("tokens", "Prompt tokens"),
-        Column("decode", "Decode", NUMBER, "tok/s", HIGHER),
-        Column("ttft", "TTFT P50", NUMBER, "ms", LOWER),
-        Column("itl", "ITL P50", NUMBER, "ms", LOWER),
-        *SCORE_COLUMNS,
-    ]
-    return f"profile-c{section.instance}", f"Prompt profiles (c={section.instance})", columns, rows
+    return f"profile-c{section.instance}", f"Prompt profiles (c={section.instance})", PROFILE_COLUMNS, rows
+
+
+CORRECTNESS_COLUMNS = (
+    Column("pass_rate", "Pass rate", better=HIGHER),
+    Column("passed", "Passed"),
+    Column("total", "Total"),
+    *SCORE_COLUMNS,
+)
 
 
 def _correctness(section: ReportSection, links: Links, contract: ScoringContract):
@@ -183,12 +209,17 @@ def _correctness(section: ReportSection, links: Links, contract: ScoringContract
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("pass_rate", "Pass rate", better=HIGHER),
-        Column("passed", "Passed"),
-        Column("total", "Total"),
-    ]
-    return "correctness", "Correctness", [*columns, *SCORE_COLUMNS], rows
+    return "correctness", "Correctness", CORRECTNESS_COLUMNS, rows
+
+
+OUTPUT_LENGTH_COLUMNS = (
+    Column("output", "Output", NUMBER, "short < medium < long"),
+    Column("count", "Requests"),
+    Column("avg_tokens", "Avg tokens"),
+    Column("decode", "Decode", NUMBER, "tok/s", HIGHER),
+    Column("itl", "ITL", NUMBER, "ms", LOWER),
+    *SCORE_COLUMNS,
+)
 
 
 def _output_length(section: ReportSection, links: Links, contract: ScoringContract):
@@ -204,16 +235,16 @@ def _output_length(section: ReportSection, links: Links, contract: ScoringContra
         ]
         for e in section.card.entries
     ]
-    columns = [
-        Column("output", "Output", NUMBER, "short < medium < long"),
-        Column("count", "Requests"),
-        Column("avg_tokens", "Avg tokens"),
-        Column("decode", "Decode", NUMBER, "tok/s", HIGHER),
-        Column("itl", "ITL", NUMBER, "ms", LOWER),
-        *SCORE_COLUMNS,
-    ]
     c = section.instance
-    return f"output-length-c{c}", f"Output lengths (c={c})", columns, rows
+    return f"output-length-c{c}", f"Output lengths (c={c})", OUTPUT_LENGTH_COLUMNS, rows
+
+
+MEMORY_COLUMNS = (
+    Column("vram", "VRAM used", better=LOWER),
+    Column("total", "VRAM total"),
+    Column("efficiency", "Efficiency", NUMBER, "decode tok/s per GB of VRAM used", HIGHER),
+    *SCORE_COLUMNS,
+)
 
 
 def _memory(section: ReportSection, links: Links, contract: ScoringContract):
@@ -227,12 +258,13 @@ def _memory(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("vram", "VRAM used", better=LOWER),
-        Column("total", "VRAM total"),
-        Column("efficiency", "Efficiency", NUMBER, "decode tok/s per GB of VRAM used", HIGHER),
-    ]
-    return "memory", "Memory efficiency", [*columns, *SCORE_COLUMNS], rows
+    return "memory", "Memory efficiency", MEMORY_COLUMNS, rows
+
+
+COLD_START_COLUMNS = (
+    Column("cold_start", "Cold start", NUMBER, "ms until the first token is served", LOWER),
+    *SCORE_COLUMNS,
+)
 
 
 def _cold_start(section: ReportSection, links: Links, contract: ScoringContract):
@@ -244,8 +276,15 @@ def _cold_start(section: ReportSection, links: Links, contract: ScoringContract)
         ]
         for r in section.card.runtimes
     ]
-    columns = [Column("cold_start", "Cold start", NUMBER, "ms until the first token is served", LOWER)]
-    return "cold-start", "Cold start", [*columns, *SCORE_COLUMNS], rows
+    return "cold-start", "Cold start", COLD_START_COLUMNS, rows
+
+
+POWER_COLUMNS = (
+    Column("power", "Power", better=LOWER),
+    Column("energy", "Energy per token", better=LOWER),
+    Column("efficiency", "Efficiency", NUMBER, "decode tok/s per watt", HIGHER),
+    *SCORE_COLUMNS,
+)
 
 
 def _power(section: ReportSection, links: Links, contract: ScoringContract):
@@ -259,12 +298,16 @@ def _power(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("power", "Power", better=LOWER),
-        Column("energy", "Energy per token", better=LOWER),
-        Column("efficiency", "Efficiency", NUMBER, "decode tok/s per watt", HIGHER),
-    ]
-    return "power", "Power efficiency", [*columns, *SCORE_COLUMNS], rows
+    return "power", "Power efficiency", POWER_COLUMNS, rows
+
+
+SCALING_COLUMNS = (
+    Column("c1", "c=1 decode", better=HIGHER),
+    Column("peak", "Peak aggregate", better=HIGHER),
+    Column("peak_c", "Peak c"),
+    Column("efficiency", "Efficiency", NUMBER, "peak aggregate ÷ (c=1 decode × peak c)", HIGHER),
+    *SCORE_COLUMNS,
+)
 
 
 def _scaling(section: ReportSection, links: Links, contract: ScoringContract):
@@ -279,13 +322,17 @@ def _scaling(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("c1", "c=1 decode", better=HIGHER),
-        Column("peak", "Peak aggregate", better=HIGHER),
-        Column("peak_c", "Peak c"),
-        Column("efficiency", "Efficiency", NUMBER, "peak aggregate ÷ (c=1 decode × peak c)", HIGHER),
-    ]
-    return "scaling", "Concurrency scaling", [*columns, *SCORE_COLUMNS], rows
+    return "scaling", "Concurrency scaling", SCALING_COLUMNS, rows
+
+
+TRAINING_COLUMNS = (
+    Column("tok_s", "Throughput", better=HIGHER),
+    Column("ms", "Step", better=LOWER),
+    Column("wc", "Wall coverage"),
+    Column("bottleneck", "Bottleneck", TEXT),
+    Column("hotspots", "Hotspots"),
+    *SCORE_COLUMNS,
+)
 
 
 def _training(section: ReportSection, links: Links, contract: ScoringContract):
@@ -302,16 +349,8 @@ def _training(section: ReportSection, links: Links, contract: ScoringContract):
         ]
         for r in section.card.runtimes
     ]
-    columns = [
-        Column("tok_s", "Throughput", better=HIGHER),
-        Column("ms", "Step", better=LOWER),
-        Column("wc", "Wall coverage"),
-        Column("bottleneck", "Bottleneck", TEXT),
-        Column("hotspots", "Hotspots"),
-        *SCORE_COLUMNS,
-    ]
     section_id = "training-" + "".join(ch if ch.isalnum() else "-" for ch in model.lower()).strip("-")
-    return section_id, f"Training step — {model}", columns, rows
+    return section_id, f"Training step — {model}", TRAINING_COLUMNS, rows
 
 
 Builder = Callable[
