@@ -116,6 +116,24 @@ def test_pages_stay_small_and_links_are_relative(example_site: Path):
         assert "cdn." not in html and "googleapis" not in html
 
 
+def test_the_navigation_marks_the_page_it_is_on(example_site: Path):
+    """Pages share their navigation (views/base.py keeps one per depth and kind): each hardware
+    page still marks itself, and only itself, as the current page."""
+
+    def current(page: Path) -> list[str]:
+        nav = page.read_text(encoding="utf-8").split('<nav aria-label="Site"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', nav)
+
+    hardware = sorted((example_site / "hardware").glob("*/index.html"))
+    assert len(hardware) >= 3
+    names = [current(page) for page in hardware]
+    assert all(len(marked) == 1 for marked in names) and len({m[0] for m in names}) == len(hardware)
+    assert current(example_site / "runs" / "index.html") == ["Runs"]
+    assert current(example_site / "index.html") == ["Leaderboard"]
+    run_page = next((example_site / "runs" / "synthetic" / "l4").glob("*/index.html"))
+    assert current(run_page) == []
+
+
 def test_no_published_file_names_a_cdn(example_site: Path):
     """The site loads nothing from the network: no file it publishes (scripts and the vendored
     plotly.js included) holds the address of a CDN or a font service."""

@@ -104,6 +104,8 @@ class ViewBase:
         self.runs_by_id = {r.id: r for r in catalog.runs}
         self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
         self.styles = Styles(catalog.runtimes, catalog.hardware)
+        self.hardware_urls = {Urls.hardware(h.id) for h in self.active_hardware}
+        self._navs: dict[tuple[int, str, str], tuple[NavItem, ...]] = {}
 
     # Computed when a page needs them: a worker that renders only run pages never does.
     @cached_property
@@ -137,6 +139,25 @@ class ViewBase:
         return replace(page, og_image=self.base_url + card.url if self.base_url else page.link(card.url))
 
     def page(self, url: str, title: str, description: str, kind: str) -> Page:
+        key = (url.count("/"), kind, url if url in self.hardware_urls else "")
+        nav = self._navs.get(key)
+        if nav is None:
+            nav = self._navs[key] = self._nav(url, kind)
+        full_title = f"{title} · {self.site.title}" if kind != "home" else self.site.title
+        return Page(
+            url=url,
+            title=full_title,
+            description=description,
+            root=root_prefix(url),
+            canonical=self.base_url + url if self.base_url else "",
+            site_title=self.site.title,
+            nav=nav,
+            kind=kind,
+        )
+
+    def _nav(self, url: str, kind: str) -> tuple[NavItem, ...]:
+        """The site's navigation as the page at `url` shows it. Its links depend on the page's
+        depth only, so pages at one depth of one kind share it (page() keeps each)."""
         nav = [
             NavItem("Leaderboard", relative(url, Urls.home), kind == "home"),
             NavItem("Runs", relative(url, Urls.runs), kind == "runs"),
@@ -150,17 +171,7 @@ class ViewBase:
             NavItem("Methodology", relative(url, Urls.methodology), kind == "methodology"),
             NavItem("Build report", relative(url, Urls.report), kind == "report"),
         ]
-        full_title = f"{title} · {self.site.title}" if kind != "home" else self.site.title
-        return Page(
-            url=url,
-            title=full_title,
-            description=description,
-            root=root_prefix(url),
-            canonical=self.base_url + url if self.base_url else "",
-            site_title=self.site.title,
-            nav=tuple(nav),
-            kind=kind,
-        )
+        return tuple(nav)
 
     def runtime_of(self, run: Run) -> Callable[[str], str]:
         by_source = {e.source: e.runtime for e in run.results}
