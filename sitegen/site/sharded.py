@@ -146,7 +146,8 @@ class Shards:
         if error is None:
             # Every worker has sent its last message and is only exiting: the system frees its
             # memory meanwhile (a third of a second at 50,000 results), so the build goes on.
-            # The processes are reaped by multiprocessing (at the next start, or at exit).
+            # The processes are reaped by multiprocessing at its next start, or by the command
+            # line before it ends (cli._exit_now).
             return
         for process in self.processes:
             process.kill()
@@ -300,6 +301,7 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
         pipe.send(WorkerFailed(traceback.format_exc(limit=-3).strip().splitlines()[-1]))
     finally:
         pipe.close()
-    # Every file is written and closed and the parent has the last word: end here, rather than
-    # free the shard's runs object by object on the way out (the system frees them at once).
+    # Every file is written and closed, and the parent has this worker's last message: end here,
+    # rather than free the shard's runs object by object on the way out (the system frees them
+    # at once).
     os._exit(0)
