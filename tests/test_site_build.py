@@ -116,6 +116,23 @@ def test_pages_stay_small_and_links_are_relative(example_site: Path):
         assert "cdn." not in html and "googleapis" not in html
 
 
+def test_every_grade_badge_carries_its_colour_and_its_band_as_sort_key(example_site: Path):
+    """Grade cells are written once per grade and shared (tables._grade_cell): each still shows
+    its grade's colour class and sorts by the minimum score of its band."""
+    from sitegen.scoring.contract import DEFAULT_CONTRACT
+
+    bands = {name: minimum for minimum, name in DEFAULT_CONTRACT.grades}
+    page = (example_site / "runs" / "synthetic" / "l4").glob("*/index.html")
+    html = next(page).read_text(encoding="utf-8")
+    cells = re.findall(
+        r'<td data-sort="([^"]*)" class="k-grade"><span class="grade g-([^"]+)">([^<]+)</span></td>', html
+    )
+    assert len(cells) >= 20
+    for sort, css, label in cells:
+        assert css == label.replace("+", "plus").replace("-", "minus"), (css, label)
+        assert float(sort) == bands[label], (sort, label)
+
+
 def test_the_navigation_marks_the_page_it_is_on(example_site: Path):
     """Pages share their navigation (views/base.py keeps one per depth and kind): each hardware
     page still marks itself, and only itself, as the current page."""

@@ -265,17 +265,22 @@ def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
     return cell
 
 
-def grade(label: str, contract: ScoringContract) -> Cell:
+def grade(label: str, contract: ScoringContract) -> AnyCell:
     return _grade_cell(label, contract.grades)
 
 
 @lru_cache(maxsize=256)
-def _grade_cell(label: str, grades: tuple[tuple[float, str], ...]) -> Cell:
-    """A grade cell, one per grade: cells are never changed once made (`but` copies), so every
-    table shares it. Its sort key is the band's minimum score (-1 for a grade the contract does
-    not know)."""
+def _grade_cell(label: str, grades: tuple[tuple[float, str], ...]) -> AnyCell:
+    """A grade cell, written once per grade and shared by every table (a run page has some two
+    hundred): its badge, and as sort key the band's minimum score (-1 for a grade the contract
+    does not know). Never best, so a written cell, as rows.py would write the Cell."""
     bands = {name: minimum for minimum, name in grades}
-    return Cell(label, sort_key(bands.get(label, -1.0)), grade=label, kind=GRADE)
+    cell = Cell(label, sort_key(bands.get(label, -1.0)), grade=label, kind=GRADE)
+    html = (
+        f'<td data-sort="{escape_html(cell.sort or "")}" class="{cell.cls}">'
+        f'<span class="grade g-{escape_html(cell.badge)}">{escape_html(cell.text)}</span></td>'
+    )
+    return (html, cell.text, cell.sort or "", "")
 
 
 def threshold_table(table_id: str, first: str, rows) -> Table:
