@@ -66,7 +66,7 @@ def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Direc
         listing = list_directory(directory, os.path.realpath(directory))
     except OSError as exc:
         raise ResultError(f"cannot read directory: {exc.strerror or exc}", directory) from None
-    files = [classify_file(entry.path, max_bytes) for entry in listing.json_files]
+    files = [classify_file(directory / name, max_bytes) for name in listing.json_files]
     refused = [
         Classified(display(note.path.rsplit(os.sep, 1)[-1]), FileKind.UNREADABLE, note.reason)
         for note in listing.notes

@@ -161,11 +161,11 @@ def read_regular(path: str | Path, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def real_path_in(real_dir: str, path: Path) -> str:
+def real_path_in(real_dir: str, path: str | Path) -> str:
     """The real path of `path`, an entry of the folder whose real path is `real_dir`: the entry
     joined to it when the entry is not a link (one lstat instead of one per folder of the path),
     else resolved in full. A folder holds many files: resolve it once, then each entry this way."""
-    candidate = os.path.join(real_dir, path.name)
+    candidate = os.path.join(real_dir, os.path.basename(path))
     try:
         if not stat.S_ISLNK(os.lstat(candidate).st_mode):
             return candidate

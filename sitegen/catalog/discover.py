@@ -14,6 +14,7 @@ stops `MAX_DEPTH` levels below a root.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import re
 from dataclasses import dataclass
@@ -73,10 +74,12 @@ def shown_path(note: WalkNote, base_dir: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One directory's entries, sorted by name, with what could not be used."""
+    """One directory's entries, sorted by name, with what could not be used. Files are kept by
+    name: the walk makes no path for them (a path object per file cost as much as the walk's
+    system calls)."""
 
-    json_files: tuple[Entry, ...]
-    other_files: tuple[Entry, ...]
+    json_files: tuple[str, ...]  # *.json entries that may be opened
+    other_files: tuple[str, ...]  # the other regular files
     directories: tuple[Entry, ...]
     notes: tuple[WalkNote, ...]
 
@@ -87,11 +90,16 @@ def list_directory(directory: Path, root_real: str, directory_real: str | None =
     `directory_real`: the directory's real path, when known: a plain entry (not a link) is
     then judged from its directory entry alone, without resolving its path again.
     """
-    json_files, other_files, directories, notes = [], [], [], []
+    json_files: list[str] = []
+    other_files: list[str] = []
+    directories, notes = [], []
     with os.scandir(directory) as scan:
-        found = sorted(scan, key=lambda e: e.name)
+        found = sorted(scan, key=_name)
     for item in found:
         name = item.name
+        if directory_real is not None and _plain_file(item):
+            (json_files if is_json_name(name) else other_files).append(name)
+            continue
         entry = (
             plain_entry(item, directory, directory_real, root_real)
             if directory_real is not None
@@ -102,12 +110,21 @@ def list_directory(directory: Path, root_real: str, directory_real: str | None =
         elif not entry.usable:
             notes.append(WalkNote(str(entry.path), entry.reason, "warning"))
         elif is_json_name(name):
-            json_files.append(entry)  # a directory named x.json is reported when it is read
+            json_files.append(name)  # a directory named x.json is reported when it is read
         elif entry.kind is EntryKind.DIRECTORY:
             directories.append(entry)
         else:
-            other_files.append(entry)
+            other_files.append(name)
     return Listing(tuple(json_files), tuple(other_files), tuple(directories), tuple(notes))
+
+
+_name = operator.attrgetter("name")
+
+
+def _plain_file(item: os.DirEntry) -> bool:
+    """A regular file, not a link, with a UTF-8 name: nothing more to judge (from the directory
+    entry alone, no system call where the file system reports the entry's type)."""
+    return not item.is_symlink() and item.is_file(follow_symlinks=False) and is_decodable(item.name)
 
 
 def plain_entry(item: os.DirEntry, directory: Path, directory_real: str, root_real: str) -> Entry:
@@ -205,8 +222,8 @@ def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote])
                     root,
                     directory,
                     rel,
-                    tuple(e.name for e in listing.json_files),
-                    tuple(e.name for e in listing.other_files),
+                    listing.json_files,
+                    listing.other_files,
                 )
             )
         for entry in reversed(listing.directories):  # popped in name order

@@ -197,18 +197,19 @@ class Fingerprints:
         self.now: dict[str, tuple[StatKey, str]] = {}
         self.max_bytes = max_bytes
 
-    def file(self, path: Path, real_dir: str | None = None, keep: dict[str, bytes] | None = None) -> str:
-        """`real_dir`: the real path of the file's folder, resolved once for all its files.
-        `keep`: where the bytes read to hash the file go, by name (for read_run to use)."""
-        name = str(path)  # as found; stat follows a link (the walk let only links inside the root by)
+    def file(self, path: str, real_dir: str | None = None, keep: dict[str, bytes] | None = None) -> str:
+        """`path`: the file as found, as a string (every input file is looked at on every build:
+        a path object each would cost as much as its stat). `real_dir`: the real path of the
+        file's folder, resolved once for all its files. `keep`: where the bytes read to hash
+        the file go, by name (for read_run to use)."""
         try:
-            st = os.stat(path)
+            st = os.stat(path)  # follows a link: the walk let only links inside the root by
         except OSError:
             return "missing"
         key = (st.st_size, st.st_mtime_ns, st.st_ino)
-        known = self.previous.get(name)
+        known = self.previous.get(path)
         if known is not None and known[0] == key:
-            self.now[name] = known
+            self.now[path] = known
             return known[1]
         if not stat.S_ISREG(st.st_mode):
             value = f"special {stat.S_IFMT(st.st_mode)}"
@@ -229,12 +230,12 @@ class Fingerprints:
                     os.close(fd)
                 value = digest.hexdigest()
                 if keep is not None and sum(map(len, chunks)) <= self.max_bytes:  # not grown since
-                    keep[path.name] = b"".join(chunks)
+                    keep[os.path.basename(path)] = b"".join(chunks)
             except Refused as refused:
                 value = refused.reason
             except OSError as exc:
                 value = f"cannot read: {exc.strerror or exc}"
-        self.now[name] = (key, value)
+        self.now[path] = (key, value)
         return value
 
     def run(self, run_dir: RunDir, root_index: int, keep: dict[str, bytes] | None = None) -> str:
@@ -243,13 +244,15 @@ class Fingerprints:
         bytes of the JSON files read to hash them go, by name, so that read_run need not read
         them again (a file whose hash is reused is not read here)."""
         digest = hashlib.blake2b(f"{root_index}\0{run_dir.id}".encode(), digest_size=16)
-        real_dir = os.path.realpath(run_dir.path)
+        folder = str(run_dir.path)
+        real_dir = os.path.realpath(folder)
         for name in run_dir.json_files:
-            value = self.file(run_dir.path / name, real_dir, keep)
+            value = self.file(os.path.join(folder, name), real_dir, keep)
             digest.update(b"json\0" + name.encode() + b"\0" + value.encode())
         for name in run_dir.other_files:
             # Other files are listed by name; only run.toml and README.md are read.
-            content = self.file(run_dir.path / name, real_dir) if name in ("run.toml", "README.md") else ""
+            read = name in ("run.toml", "README.md")
+            content = self.file(os.path.join(folder, name), real_dir) if read else ""
             digest.update(b"other\0" + name.encode() + b"\0" + content.encode())
         return digest.hexdigest()
 
