@@ -244,15 +244,15 @@ class Fingerprints:
         bytes of the JSON files read to hash them go, by name, so that read_run need not read
         them again (a file whose hash is reused is not read here)."""
         digest = hashlib.blake2b(f"{root_index}\0{run_dir.id}".encode(), digest_size=16)
-        folder = str(run_dir.path)
+        folder = os.path.join(run_dir.path, "")  # with its separator: + a name is its path
         real_dir = os.path.realpath(folder)
         for name in run_dir.json_files:
-            value = self.file(os.path.join(folder, name), real_dir, keep)
+            value = self.file(folder + name, real_dir, keep)
             digest.update(b"json\0" + name.encode() + b"\0" + value.encode())
         for name in run_dir.other_files:
             # Other files are listed by name; only run.toml and README.md are read.
             read = name in ("run.toml", "README.md")
-            content = self.file(os.path.join(folder, name), real_dir) if read else ""
+            content = self.file(folder + name, real_dir) if read else ""
             digest.update(b"other\0" + name.encode() + b"\0" + content.encode())
         return digest.hexdigest()
 
