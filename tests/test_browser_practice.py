@@ -48,6 +48,11 @@ def test_the_frontier_chart_draws_one_point_per_runtime_and_level_where_it_shoul
             assert x == pytest.approx(ex, rel=1e-4) and y == pytest.approx(ey, rel=1e-4), name
     markers = page.locator("#chart-frontier .scatterlayer .point").count()
     assert markers == sum(len(v) for v in expected.values())
+    # Its data table has a row per point: the runtime and result read from the left, numbers align right.
+    rows = page.locator("#chart-frontier-data tbody tr")
+    assert rows.count() == markers
+    aligns = rows.first.locator("td").evaluate_all("tds => tds.map(td => getComputedStyle(td).textAlign)")
+    assert aligns == ["left", "left", "right", "right"]
     # The frontier is drawn as a line of its own, and named in words above the chart.
     frontier = next(t for t in traces if t["name"] == "Pareto frontier")
     assert len(frontier["x"]) >= 2

@@ -353,3 +353,35 @@ def test_tied_values_are_all_marked_best_however_their_cells_were_made():
     assert '<td data-sort="12.31" class="best">12.3 ms<small>score 90</small></td>' in html
     assert '<td data-sort="12.29">12.3 ms<small>score 90</small></td>' in html
     assert '<td data-sort="15">15.0 ms<small>score 80</small></td>' in html
+
+
+def test_the_headline_charts_tabulate_each_point_with_the_result_it_stands_for(site: Path):
+    """Their x is measured (interactivity, p99 TTFT), so no two runtimes share a value: the data
+    table has a row per point naming its runtime and result, with the same numbers as the
+    derived-values table and a flagged point's flag, not a column per runtime empty but for
+    one row."""
+    page = site / "runs" / LATEST / "index.html"
+    parsed = cells_of(page)
+    derived = {
+        (cells[0][1], cells[1][1]): [value for _, value in cells]
+        for attrs, cells in parsed.rows
+        if attrs["table"] == "derived" and cells
+    }
+    html = page.read_text()
+    for chart, x_column in (("chart-frontier-data", 2), ("chart-latency-throughput-data", 4)):
+        rows = [
+            [value for _, value in cells] for attrs, cells in parsed.rows if attrs["table"] == chart and cells
+        ]
+        assert rows, chart
+        for runtime, result, x, y in rows:
+            level = result.split(" ")[0].removeprefix("c=")
+            assert result == f"c={level} · {runtime}-c{level}"
+            values = derived[(runtime, level)]
+            assert (x, y) == (values[x_column].removesuffix(" ms"), values[3]), (chart, runtime, level)
+        # Every drawn result once: the invalid ones are not drawn.
+        drawn = {(r[0], r[1]) for r in rows}
+        assert len(drawn) == len(rows)
+        assert {runtime for runtime, _ in drawn} >= {"alpha", "beta", "halffail", "tworeq"}
+        assert not {runtime for runtime, _ in drawn} & {"zero", "allfail"}
+        table = html.split(f'id="{chart}"', 1)[1].split("</table>", 1)[0]
+        assert "<small>unreliable: 50% of requests failed" in table

@@ -12,7 +12,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..safetext import escape_html as escape
-from .tables import Cell, Table
+from .tables import TEXT, Cell, Table
 
 
 def table_html(table: Table, caption: str = "") -> Markup:
@@ -85,14 +85,19 @@ def _cell(c: Cell) -> str:
 
 
 def data_table_html(table: Table) -> Markup:
-    """A chart's data table: each value, and beneath it why it is missing or flagged."""
-    head = "".join(f'<th scope="col">{escape(col.label)}</th>' for col in table.columns)
+    """A chart's data table: each value, and beneath it why it is missing or flagged. Numbers
+    align right; text columns after the first (a result's name, a source) align left."""
+    classes = [' class="k-text"' if i and col.kind == TEXT else "" for i, col in enumerate(table.columns)]
+    head = "".join(
+        f'<th scope="col"{cls}>{escape(col.label)}</th>'
+        for col, cls in zip(table.columns, classes, strict=True)
+    )
     out = [f'<div class="table-wrap">\n<table class="data" id="{escape(table.id)}">\n']
     out.append(f"<thead><tr>{head}</tr></thead>\n<tbody>\n")
     for row in table.rows:
         cells = "".join(
-            f"<td>{escape(c.text)}" + (f" <small>{escape(c.note)}</small>" if c.note else "") + "</td>"
-            for c in row
+            f"<td{cls}>{escape(c.text)}" + (f" <small>{escape(c.note)}</small>" if c.note else "") + "</td>"
+            for c, cls in zip(row, classes, strict=True)
         )
         out.append(f"<tr>{cells}</tr>\n")
     out.append("</tbody>\n</table>\n</div>\n")

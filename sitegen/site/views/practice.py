@@ -87,14 +87,15 @@ class PracticeViews(ViewBase):
             for m in items:
                 d, r = m.entry.derived, m.entry.result
                 href = page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}"
-                flag = f"\n{m.entry.flag.kind}: {m.entry.flag.reason}" if m.entry.flag else ""
+                flag = f"{m.entry.flag.kind}: {m.entry.flag.reason}" if m.entry.flag else ""
                 label = (
                     f"c={r.concurrency} · {r.runtime_name}\n{d.interactivity or 0:.1f} tok/s per user\n"
-                    f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {d.ttft_p99_ms:,.0f} ms{flag}"
+                    f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {d.ttft_p99_ms:,.0f} ms"
+                    + (f"\n{flag}" if flag else "")
                 )
-                lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href))
+                lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href, flag))
                 if d.interactivity is not None:
-                    points.append(Point(d.interactivity, d.throughput_per_gpu, label, href))
+                    points.append(Point(d.interactivity, d.throughput_per_gpu, label, href, flag))
                     curve.append(CurvePoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
             if points:
                 interactive.append(self.runtime_line(runtime, tuple(points)))
@@ -114,6 +115,9 @@ class PracticeViews(ViewBase):
                     + "Each line is one runtime through its concurrency levels; up and to the right is better.",
                     hover_text=True,
                     frontier=tuple(Point(p.x, p.y) for p in frontier),
+                    x_shared=False,
+                    x_format=".1f",
+                    series_title="Runtime",
                 )
             )
         if latency:
@@ -126,6 +130,9 @@ class PracticeViews(ViewBase):
                     y_title=Y_TITLE,
                     note="Up and to the left is better.",
                     hover_text=True,
+                    x_shared=False,
+                    x_format=",.0f",
+                    series_title="Runtime",
                 )
             )
         return tuple(charts)
