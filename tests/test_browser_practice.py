@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -174,3 +175,29 @@ def test_the_runs_page_lists_the_newest_runs_and_its_filters_find_every_run(
     listed = sum((m / "index.html").read_text().count('href="../../runs/hw-') for m in months)
     assert listed == 130
     assert max(p.stat().st_size for p in site.rglob("*.html")) < 300_000
+
+
+def test_a_history_point_names_its_run_once_and_a_flagged_point_its_flag(page, example_site: Path, serve_dir):
+    """Hover labels name what the axis does not: a run whose folder is its date is not named
+    twice, a flagged point says its flag."""
+    base = serve_dir(example_site)
+    page.goto(base + "hardware/jetson-orin-nano/index.html")
+    # The composite history: llama.cpp's third run on this target is unreliable.
+    figure = json.loads(page.locator("#chart-composite-figure").text_content())
+    trace = next(k for k, t in enumerate(figure["data"]) if any("unreliable" in s for s in t.get("text", [])))
+    texts, x = figure["data"][trace]["text"], figure["data"][trace]["x"]
+    flagged = next(i for i, s in enumerate(texts) if "unreliable" in s)
+    plain = next(i for i, s in enumerate(texts) if "unreliable" not in s)
+    drawn_traces(page, "chart-composite")
+    points = page.locator("#chart-composite .scatterlayer .trace").nth(trace).locator(".point")
+    hover = page.locator("#chart-composite .hoverlayer .hovertext")
+
+    def hover_text(i: int) -> str:
+        box = points.nth(i).bounding_box()  # plotly listens on the layer above its points
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(hover).to_contain_text(f"Run date: {x[i]}")
+        return hover.text_content()
+
+    assert "unreliable" in hover_text(flagged)
+    label = hover_text(plain)
+    assert label.count(x[plain]) == 1, label

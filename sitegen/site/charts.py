@@ -140,7 +140,7 @@ def line_chart(
                 "<b>%{fullData.name}</b><br>%{text}<extra></extra>"
                 if hover_text
                 else "<b>%{fullData.name}</b><br>"
-                + ("%{text}<br>" if labelled else "")
+                + ("%{text}" if labelled else "")
                 + f"{_safe(x_title)}: %{{x}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>"
             ),
             "marker": {"color": line.colour or PALETTE[i % len(PALETTE)], "size": 7},
@@ -148,7 +148,7 @@ def line_chart(
             "legendrank": 1000 + line.order,
         }
         if labelled:
-            trace["text"] = ["<br>".join(_safe(part) for part in p.label.split("\n")) for p in line.points]
+            trace["text"] = [_hover_label(p, hover_text) for p in line.points]
         traces.append(trace)
     if frontier:
         traces.append(
@@ -244,6 +244,15 @@ def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_axis: dict) -> di
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
+
+
+def _hover_label(point: Point, whole: bool) -> str:
+    """A point's label as its hover shows it: its lines. Unless the label is the `whole` hover,
+    it is a line above x's, and none where it only repeats x (a run folder named by its date)."""
+    if not whole and point.label in ("", str(point.x)):
+        return ""
+    label = "<br>".join(_safe(part) for part in point.label.split("\n"))
+    return label if whole else label + "<br>"
 
 
 def _pivot(chart_id: str, lines: list[Line], x_title: str, x_format: str, y_format: str) -> Table:
