@@ -201,3 +201,20 @@ def test_a_history_point_names_its_run_once_and_a_flagged_point_its_flag(page, e
     assert "unreliable" in hover_text(flagged)
     label = hover_text(plain)
     assert label.count(x[plain]) == 1, label
+
+
+def test_a_short_history_ticks_each_run_date_once(page, example_site: Path, serve_dir):
+    """Three runs within a week: plotly's own date ticks would fall every twelve hours and
+    print each date twice; the axis ticks the run dates instead."""
+    base = serve_dir(example_site)
+    page.goto(base + "hardware/jetson-orin-nano/index.html")
+    traces = drawn_traces(page, "chart-composite")
+    dates = sorted({x for t in traces for x in t["x"]})
+    assert 1 < len(dates) <= 8
+    ticks = page.eval_on_selector_all("#chart-composite .xtick text", "ts => ts.map(t => t.textContent)")
+    assert ticks == dates
+    # The data table writes each date on one line (on a phone its box scrolls instead).
+    wraps = page.eval_on_selector_all(
+        "#chart-composite-data tbody td:first-child", "tds => tds.map(td => getComputedStyle(td).whiteSpace)"
+    )
+    assert wraps and set(wraps) == {"nowrap"}

@@ -22,6 +22,9 @@ from .tables import NUMBER, TEXT, Column, Table, num, text
 PALETTE = OKABE_ITO
 # Beyond this many points a chart leaves its hover labels out (x and the series name still show).
 MAX_LABELLED_POINTS = 240
+# A date axis with at most this many run dates ticks each of them: over a few days plotly's own
+# ticks fall every twelve hours and print each date twice.
+MAX_DATE_TICKS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,9 @@ def line_chart(
         }
     elif x_kind == "date":
         axis_x |= {"type": "date", "tickformat": "%Y-%m-%d"}
+        dates = sorted({p.x for ln in lines for p in ln.points if p.x})
+        if len(dates) <= MAX_DATE_TICKS:
+            axis_x |= {"tickvals": dates}
     y_axis = _value_axis([_round(p.y) for line in lines for p in line.points])
     figure = {
         "data": traces,
