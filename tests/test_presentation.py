@@ -130,3 +130,23 @@ def test_a_file_that_cannot_be_read_is_a_warning(tmp_path: Path):
     report = json.loads(done.output)
     found = [d for d in report["diagnostics"] if d["path"].endswith("huge-c1.json")]
     assert [d["level"] for d in found] == ["warning"], found
+
+
+def test_hover_labels_say_what_x_does_not_and_nothing_twice():
+    from sitegen.site.charts import Line, Point, line_chart
+
+    def hovers(labels: list[str]) -> list[str]:
+        """Each point's hover lines above x's, as plotly fills the template in."""
+        points = tuple(Point(f"2026-03-0{i + 1}", 1.0, label) for i, label in enumerate(labels))
+        flagged = Line("flagged", (Point("2026-03-01", 1.0, "2026-03-01 · unreliable"),))
+        chart = line_chart("c", "t", [Line("x", points), flagged], x_title="Run date", y_title="tok/s")
+        trace = json.loads(chart.figure_json)["data"][0]
+        head = trace["hovertemplate"].split("Run date:")[0].removeprefix("<b>%{fullData.name}</b><br>")
+        return [head.replace("%{text}", text) for text in trace.get("text", [""] * len(labels))]
+
+    # Folders named by their dates: the date is said once, by the x line.
+    assert hovers(["2026-03-01", "2026-03-02"]) == ["", ""]
+    # Titled runs: each title on its own line.
+    assert hovers(["Baseline", "Tuned"]) == ["Baseline<br>", "Tuned<br>"]
+    # Some of each: only the titles.
+    assert hovers(["2026-03-01", "Tuned"]) == ["", "Tuned<br>"]

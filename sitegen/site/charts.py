@@ -132,6 +132,11 @@ def line_chart(
                 link_index[p.href] = len(links)
                 links.append(p.href)
             custom.append(link_index.get(p.href, -1))
+        if hover_text:
+            above, texts = "%{text}<extra></extra>", [_label_lines(p) for p in line.points]
+        else:
+            above, texts = _labels_above_x(line) if labelled else ("", None)
+            above += f"{_safe(x_title)}: %{{x}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>"
         trace = {
             "type": "scatter",
             "mode": "lines+markers",
@@ -139,19 +144,13 @@ def line_chart(
             "x": [p.x for p in line.points],
             "y": [_round(p.y) for p in line.points],
             "customdata": custom,
-            "hovertemplate": (
-                "<b>%{fullData.name}</b><br>%{text}<extra></extra>"
-                if hover_text
-                else "<b>%{fullData.name}</b><br>"
-                + ("%{text}" if labelled else "")
-                + f"{_safe(x_title)}: %{{x}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>"
-            ),
+            "hovertemplate": "<b>%{fullData.name}</b><br>" + above,
             "marker": {"color": line.colour or PALETTE[i % len(PALETTE)], "size": 7},
             "line": {"color": line.colour or PALETTE[i % len(PALETTE)], "width": 2, "dash": line.dash},
             "legendrank": 1000 + line.order,
         }
-        if labelled:
-            trace["text"] = [_hover_label(p, hover_text) for p in line.points]
+        if texts is not None:
+            trace["text"] = texts
         traces.append(trace)
     if frontier:
         traces.append(
@@ -252,13 +251,24 @@ def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_axis: dict) -> di
     }
 
 
-def _hover_label(point: Point, whole: bool) -> str:
-    """A point's label as its hover shows it: its lines. Unless the label is the `whole` hover,
-    it is a line above x's, and none where it only repeats x (a run folder named by its date)."""
-    if not whole and point.label in ("", str(point.x)):
-        return ""
-    label = "<br>".join(_safe(part) for part in point.label.split("\n"))
-    return label if whole else label + "<br>"
+def _label_lines(point: Point) -> str:
+    """A point's label as hover text: its lines."""
+    return "<br>".join(_safe(part) for part in point.label.split("\n"))
+
+
+def _labels_above_x(line: Line) -> tuple[str, list[str] | None]:
+    """The start of a line's hover template and its points' texts: each label that says more
+    than x (a titled run, a flagged one) on a line above x's; none that only repeats x (a run
+    folder named by its date). Where every point's label says more, the template holds the
+    line break once; else each such label brings its own."""
+    says_more = [p.label not in ("", str(p.x)) for p in line.points]
+    if not any(says_more):
+        return "", None
+    if all(says_more):
+        return "%{text}<br>", [_label_lines(p) for p in line.points]
+    return "%{text}", [
+        _label_lines(p) + "<br>" if more else "" for p, more in zip(line.points, says_more, strict=True)
+    ]
 
 
 def _pivot(chart_id: str, lines: list[Line], x_title: str, x_format: str, y_format: str) -> Table:
