@@ -218,3 +218,19 @@ def test_a_short_history_ticks_each_run_date_once(page, example_site: Path, serv
         "#chart-composite-data tbody td:first-child", "tds => tds.map(td => getComputedStyle(td).whiteSpace)"
     )
     assert wraps and set(wraps) == {"nowrap"}
+
+
+def test_a_short_history_shows_its_last_date_on_a_phone(page, example_site: Path, serve_dir):
+    """The last run date's tick sits at the plot's right edge; at 390 px its label must still
+    fit inside the chart (plotly hides a tick label that would run off it)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    base = serve_dir(example_site)
+    page.goto(base + "hardware/jetson-orin-nano/index.html")
+    drawn_traces(page, "chart-composite")
+    chart = page.locator("#chart-composite .main-svg").first.bounding_box()
+    shown = []
+    for tick in page.locator("#chart-composite .xtick text").all():
+        box = tick.bounding_box()  # None: hidden
+        if box and chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"]:
+            shown.append(tick.text_content())
+    assert shown == ["2026-03-04", "2026-03-05", "2026-03-07"]

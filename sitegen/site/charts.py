@@ -10,6 +10,7 @@ column per line) where the lines share their x values, else one row per point.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ def line_chart(
         axis_x |= {"type": "date", "tickformat": "%Y-%m-%d"}
         dates = sorted({p.x for ln in lines for p in ln.points if p.x})
         if len(dates) <= MAX_DATE_TICKS:
-            axis_x |= {"tickvals": dates}
+            axis_x |= {"tickvals": dates} | _padded_range(dates)
     y_axis = _value_axis([_round(p.y) for line in lines for p in line.points])
     figure = {
         "data": traces,
@@ -234,6 +235,19 @@ def bar_chart(
         rows,
     )
     return Chart(chart_id, title, _dump(figure), table, len(bars))
+
+
+def _padded_range(dates: list) -> dict:
+    """A date axis's range with an eighth of its span on either side: the first and last ticks
+    sit at the plot's edges, and on a phone plotly hides a label that would run off them."""
+    try:
+        first, last = dt.datetime.fromisoformat(str(dates[0])), dt.datetime.fromisoformat(str(dates[-1]))
+    except ValueError:  # not dates: plotly's own range
+        return {}
+    pad = (last - first) / 8
+    if not pad:
+        return {}
+    return {"range": [(first - pad).isoformat(sep=" "), (last + pad).isoformat(sep=" ")]}
 
 
 def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_axis: dict) -> dict:
