@@ -122,7 +122,7 @@ def line_chart(
     links: list[str] = []
     link_index: dict[str, int] = {}
     # Hover labels name what x does not already say; many long labels would make pages heavy.
-    informative = any(p.label and p.label != str(p.x) for line in lines for p in line.points)
+    informative = any(_says_more(p) for line in lines for p in line.points)
     labelled = hover_text or (informative and sum(len(line.points) for line in lines) <= MAX_LABELLED_POINTS)
     traces = []
     lines = sorted(lines, key=lambda line: line.order)  # legend position: the runtime's, everywhere
@@ -237,7 +237,7 @@ def bar_chart(
     return Chart(chart_id, title, _dump(figure), table, len(bars))
 
 
-def _padded_range(dates: list) -> dict:
+def _padded_range(dates: list[float | str]) -> dict:
     """A date axis's range with an eighth of its span on either side: the first and last ticks
     sit at the plot's edges, and on a phone plotly hides a label that would run off them."""
     try:
@@ -270,12 +270,17 @@ def _label_lines(point: Point) -> str:
     return "<br>".join(_safe(part) for part in point.label.split("\n"))
 
 
+def _says_more(point: Point) -> bool:
+    """Whether a point's label tells more than its x (a run folder named by its date does not)."""
+    return point.label not in ("", str(point.x))
+
+
 def _labels_above_x(line: Line) -> tuple[str, list[str] | None]:
     """The start of a line's hover template and its points' texts: each label that says more
     than x (a titled run, a flagged one) on a line above x's; none that only repeats x (a run
     folder named by its date). Where every point's label says more, the template holds the
     line break once; else each such label brings its own."""
-    says_more = [p.label not in ("", str(p.x)) for p in line.points]
+    says_more = [_says_more(p) for p in line.points]
     if not any(says_more):
         return "", None
     if all(says_more):
