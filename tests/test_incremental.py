@@ -68,6 +68,17 @@ def test_every_kind_of_change_rebuilds_to_the_cold_build_bytes(project: Path):
     changed.write_text(json.dumps(data | {"tokens_per_sec": data["tokens_per_sec"] * 1.5}))
     rebuild_and_compare(project)
 
+    # Notes and run.toml: a new file, then an edit of each (same names: only their content says
+    # the run page must be drawn again).
+    notes, meta = results / "l4" / "2026-03-30" / "README.md", results / "l4" / "2026-03-30" / "run.toml"
+    notes.write_text("Driver 550.\n")
+    meta.write_text('title = "Nightly"\n')
+    rebuild_and_compare(project)
+    notes.write_text("Driver 555, after the kernel update.\n")
+    meta.write_text('title = "Nightly, kernel 6.8"\n')
+    rebuild_and_compare(project)
+    assert "kernel 6.8" in (project / "_site" / "runs" / "l4" / "2026-03-30" / "index.html").read_text()
+
     # A run with a new runtime, whose id sorts first: every runtime's colour shifts by one.
     newcomer = results / "l4" / "2026-04-06"
     shutil.copytree(l4_runs[-1], newcomer)
