@@ -47,7 +47,7 @@ def rows_html(table: Table) -> Markup:
         else:
             append("<tr>")
         for cell in row:
-            append(cell[0] if type(cell) is tuple else _cell(cell))  # a tuple: written already
+            append(cell[0] if type(cell) is tuple else cell.html or _cell(cell))  # a tuple: written already
         append("</tr>\n")
     return Markup("".join(out))
 
@@ -81,7 +81,8 @@ def _cell(c: Cell) -> str:
             f'<small class="flag {escape(c.flag_cls)}"><a href="{escape(c.flag_href)}">{escape(c.flag)}</a>: '
             f"{escape(c.flag_reason)}</small>"
         )
-    return f"{head}>{body}</td>"
+    c.html = html = f"{head}>{body}</td>"
+    return html
 
 
 def data_table_html(table: Table) -> Markup:

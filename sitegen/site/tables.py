@@ -72,6 +72,7 @@ class Cell:
     safe = False  # text and sort key known to need no escaping (a number in a sitegen format)
     scored = ""  # for a composite: what it was scored against ("run" or "standings")
     result = ""  # for a composite: the result it belongs to, "<run id>/<file>"
+    html = ""  # the cell as rows.py writes it, kept once written (text cells are shared)
 
     def __init__(
         self,
@@ -256,8 +257,11 @@ def _plain_format(fmt: str) -> bool:
     return plain
 
 
+@lru_cache(maxsize=4096)
 def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
-    """A text cell, made without the general constructor (every row starts with one)."""
+    """A text cell, made without the general constructor (every row starts with one). Equal
+    text cells are one object: a runtime's name and link start a row of every table of a page,
+    and rows.py writes each once (Cell.html). Cells are never changed once made."""
     cell = object.__new__(Cell)
     cell.text, cell.sort, cell.kind, cell.cls = value, sort, TEXT, "k-text"
     if href is not None:
