@@ -225,7 +225,7 @@ def num(
     # Made without the general constructor: most of a large site's million cells are made here.
     cell = object.__new__(Cell)
     cell.text, cell.sort = fmt.format(value), f"{value:.10g}"
-    if _plain_format(fmt):
+    if _PLAIN_FORMATS[fmt]:
         cell.safe = True
     if best:
         cell.best, cell.cls = True, "best"
@@ -237,24 +237,29 @@ def num(
 def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> AnyCell:
     """`num` for a plain number (no best mark, no link), written at once where its format
     needs no escaping; any other number is a Cell, as `num` makes it."""
-    if value is None or not math.isfinite(value) or not _plain_format(fmt):
+    if value is None or not _isfinite(value) or not _PLAIN_FORMATS[fmt]:
         return num(value, fmt, note=note)
     text, sort = fmt.format(value), f"{value:.10g}"
-    small = f"<small>{escape_html(note)}</small>" if note else ""
-    return (f'<td data-sort="{sort}">{text}{small}</td>', text, sort, note)
+    if note:
+        return (f'<td data-sort="{sort}">{text}<small>{escape_html(note)}</small></td>', text, sort, note)
+    return (f'<td data-sort="{sort}">{text}</td>', text, sort, note)
 
 
+_isfinite = math.isfinite
 _HTML_SPECIAL = frozenset("&<>\"'")
-_PLAIN_FORMATS: dict[str, bool] = {}  # format -> whether it is plain: sitegen uses a few dozen
 
 
-def _plain_format(fmt: str) -> bool:
-    """Whether a number written with `fmt` needs no escaping: digits, signs, points, commas,
-    "%", "e", "inf" and "nan" never do; the format's own text must not either."""
-    plain = _PLAIN_FORMATS.get(fmt)
-    if plain is None:
-        plain = _PLAIN_FORMATS[fmt] = not _HTML_SPECIAL & set(fmt)
-    return plain
+class _PlainFormats(dict[str, bool]):
+    """Format -> whether a number written with it needs no escaping: digits, signs, points,
+    commas, "%", "e", "inf" and "nan" never do; the format's own text must not either. A dict
+    that fills itself, looked up without a call: `written` asks it a million times."""
+
+    def __missing__(self, fmt: str) -> bool:
+        self[fmt] = plain = not _HTML_SPECIAL & set(fmt)
+        return plain
+
+
+_PLAIN_FORMATS = _PlainFormats()
 
 
 @lru_cache(maxsize=4096)

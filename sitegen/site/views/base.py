@@ -195,13 +195,21 @@ class ViewBase:
         what the composites were scored against ("run" or "standings"), stamped on their cells;
         `ties`: mark every tied best value, not only the reference's first."""
 
+        # Every table's rows start with a runtime's name and link: each is looked up once a page.
+        by_source: dict[str, str | None] = {}
+        by_name: dict[str, str | None] = {}
+
         def link_source(source: str) -> str | None:
-            rid = runtime_by_source(source)
-            return page.link(Urls.runtime(rid)) if rid else None
+            if source not in by_source:
+                rid = runtime_by_source(source)
+                by_source[source] = page.link(Urls.runtime(rid)) if rid else None
+            return by_source[source]
 
         def link_name(name: str) -> str | None:
-            rid = runtime_by_name(name)
-            return page.link(Urls.runtime(rid)) if rid else None
+            if name not in by_name:
+                rid = runtime_by_name(name)
+                by_name[name] = page.link(Urls.runtime(rid)) if rid else None
+            return by_name[name]
 
         rule = page.link(Urls.methodology) + "#validity"
         out = []
