@@ -237,12 +237,23 @@ def num(
 def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> AnyCell:
     """`num` for a plain number (no best mark, no link), written at once where its format
     needs no escaping; any other number is a Cell, as `num` makes it."""
+    if type(value) is int and not note:  # scores, counts, levels: a few hundred values, all repeated
+        return _written_int(value, fmt)
     if value is None or not _isfinite(value) or not _PLAIN_FORMATS[fmt]:
         return num(value, fmt, note=note)
     text, sort = fmt.format(value), f"{value:.10g}"
     if note:
         return (f'<td data-sort="{sort}">{text}<small>{escape_html(note)}</small></td>', text, sort, note)
     return (f'<td data-sort="{sort}">{text}</td>', text, sort, note)
+
+
+@lru_cache(maxsize=4096)
+def _written_int(value: int, fmt: str) -> AnyCell:
+    """`written` for an integer without a note, each once: a run page has some four hundred."""
+    if not _PLAIN_FORMATS[fmt]:
+        return num(value, fmt)
+    text, sort = fmt.format(value), f"{value:.10g}"
+    return (f'<td data-sort="{sort}">{text}</td>', text, sort, "")
 
 
 _isfinite = math.isfinite
