@@ -85,7 +85,9 @@ def _value_axis(values: list[float | None]) -> dict:
 
 def _safe(text: str) -> str:
     """User text for plotly: it reads names and labels as a small subset of HTML, entities included."""
-    return html.escape(text, quote=False)
+    if "&" in text or "<" in text or ">" in text:
+        return html.escape(text, quote=False)
+    return text  # most labels: a run's name, a runtime's, a number with its unit
 
 
 def _round(y: float | None) -> float | None:
@@ -266,8 +268,8 @@ def _layout(axis_x: dict, y_title: str, *, showlegend: bool, y_axis: dict) -> di
 
 
 def _label_lines(point: Point) -> str:
-    """A point's label as hover text: its lines."""
-    return "<br>".join(_safe(part) for part in point.label.split("\n"))
+    """A point's label as hover text: its lines (escaping leaves line breaks as they are)."""
+    return _safe(point.label).replace("\n", "<br>")
 
 
 def _says_more(point: Point) -> bool:
