@@ -9,10 +9,12 @@ scorecard tables come written already (tables.written).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from ..safetext import escape_html as escape
-from .tables import TEXT, Cell, Table
+from .tables import TEXT, Cell, Column, Table
 
 
 def table_html(table: Table, caption: str = "") -> Markup:
@@ -21,8 +23,18 @@ def table_html(table: Table, caption: str = "") -> Markup:
     out = [f'<div class="table-wrap">\n<table class="sortable" id="{escape(table.id)}">\n']
     if caption:
         out.append(f"<caption>{escape(caption)}</caption>\n")
-    out.append("<thead><tr>\n")
-    for col in table.columns:
+    out.append(_header_html(table.columns))
+    out.append(rows_html(table))
+    out.append("</tbody>\n</table>\n</div>\n")
+    return Markup("".join(out))
+
+
+@lru_cache(maxsize=512)
+def _header_html(columns: tuple[Column, ...]) -> str:
+    """A table's header row, written once per set of columns: every scorecard of a kind has the
+    same (a run page has some twenty-five scorecards)."""
+    out = ["<thead><tr>\n"]
+    for col in columns:
         better = f' data-better="{escape(col.better)}"' if col.better else ""
         hint = f' title="{escape(col.hint)}"' if col.hint else ""
         kind = escape(col.kind)
@@ -31,9 +43,7 @@ def table_html(table: Table, caption: str = "") -> Markup:
             f' aria-sort="none"{hint}><button type="button">{escape(col.label)}</button></th>\n'
         )
     out.append("</tr></thead>\n<tbody>\n")
-    out.append(rows_html(table))
-    out.append("</tbody>\n</table>\n</div>\n")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def rows_html(table: Table) -> Markup:
