@@ -342,5 +342,6 @@ def _points_table(
 
 
 def _dump(figure: dict) -> str:
-    # Compact and sorted for byte-identical output; safe inside its script element; no NaN or Infinity.
-    return script_json(figure, sort_keys=True)
+    # Compact, keys in the order built (fixed: byte-identical output); safe inside its script
+    # element; no NaN or Infinity.
+    return script_json(figure)

@@ -215,7 +215,7 @@ class PracticeViews(ViewBase):
             label,
             self.headline_charts(measured, page, prefix),
             tables,
-            script_json(data, sort_keys=True),
+            script_json(data),
             f"{prefix}slo-custom",
             f"{first.ttft_p99_ms:g}" if first else "1000",
             f"{first.tpot_p99_ms:g}" if first else "100",
