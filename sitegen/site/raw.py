@@ -25,22 +25,24 @@ def link_source_files(runs: Iterable[Run], out: Path) -> int:
     Returns the number of files put in place.
     """
     count = 0
+    site = str(out)  # plain strings: a path object per file cost as much as linking it
     for run in runs:
         made = False
         root_real = os.path.realpath(run.root)
         run_real = os.path.realpath(run.path)
+        folder = str(run.path)
         for item in run.files:
             if item.kind is FileKind.UNREADABLE:
                 continue
-            source = real_path_in(run_real, run.path / item.name)
+            source = real_path_in(run_real, os.path.join(folder, item.name))
             try:
                 if not inside(source, root_real) or not stat.S_ISREG(os.lstat(source).st_mode):
                     continue
             except OSError:
                 continue
-            target = out / disk_path(Urls.raw(run.id, item.name))
+            target = os.path.join(site, disk_path(Urls.raw(run.id, item.name)))
             if not made:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 made = True
             try:
                 try:
