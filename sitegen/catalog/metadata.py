@@ -14,14 +14,17 @@ import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..safefs import Refused, read_regular
 from ..safetext import MAX_SHOWN, safe_url, shorten
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 MAX_NOTES_BYTES = 1024 * 1024
 MAX_RUN_TOML_BYTES = 256 * 1024
@@ -61,7 +64,12 @@ def _safe_link(url: str) -> bool:
     return bool(safe_url(url))
 
 
+@cache
 def _markdown() -> MarkdownIt:
+    """The notes renderer, made when a run first has notes: markdown-it compiles some sixty
+    patterns as it loads (a tenth of sitegen's start-up), and most runs have no README.md."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _safe_link
     md.enable("table")
@@ -77,11 +85,8 @@ def _contributor_link(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env)
 
 
-_MD = _markdown()
-
-
 def render_notes(text: str) -> str:
-    return _MD.render(text)
+    return _markdown().render(text)
 
 
 def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "README.md")) -> RunMetadata:
