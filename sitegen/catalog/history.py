@@ -61,12 +61,22 @@ def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = N
     """The latest result of each (cohort, canonical runtime, concurrency) among `runs` (merged into `into`)."""
     latest: StandingCandidates = {} if into is None else into
     for run in runs:
+        sort_key, run_id = run.sort_key, run.id
         for entry in run.results:
             key = (entry.cohort, entry.runtime, entry.result.concurrency)
-            rank = (run.sort_key, entry.result.timestamp, entry.source)
-            if key not in latest or rank > latest[key][0]:
-                latest[key] = (rank, run.id, entry)
+            rank = (sort_key, entry.result.timestamp, entry.source)
+            known = latest.get(key)
+            if known is None or rank > known[0]:
+                latest[key] = (rank, run_id, entry)
     return latest
+
+
+def merge_candidates(into: StandingCandidates, more: StandingCandidates) -> None:
+    """Keep in `into` the latest candidate of each key of `more` (standing_candidates' rule)."""
+    for key, candidate in more.items():
+        known = into.get(key)
+        if known is None or candidate[0] > known[0]:
+            into[key] = candidate
 
 
 def standing_from(

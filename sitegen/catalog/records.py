@@ -40,8 +40,14 @@ class RunRecord:
     candidates: dict[CandidateKey, tuple[Rank, str]]  # key -> (rank, file)
 
 
-def record_of(run: Run, diagnostics: Sequence[Diagnostic], reference_interactivity: float) -> RunRecord:
-    latest = standing_candidates([run])
+def record_of(
+    run: Run,
+    diagnostics: Sequence[Diagnostic],
+    reference_interactivity: float,
+    candidates: StandingCandidates | None = None,
+) -> RunRecord:
+    """`candidates`: the run's standing_candidates, where the caller has them already."""
+    latest = standing_candidates([run]) if candidates is None else candidates
     return RunRecord(
         run.summary(),
         tuple(diagnostics),

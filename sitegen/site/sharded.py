@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from ..catalog.build import read_run
 from ..catalog.discover import RunDir, WalkNote
-from ..catalog.history import StandingCandidates, standing_candidates
+from ..catalog.history import StandingCandidates, merge_candidates, standing_candidates
 from ..catalog.model import Catalog, ResultEntry
 from ..catalog.records import RunRecord, record_of
 from ..config import LoadedConfig
@@ -273,16 +273,16 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
         config, site = job.config, job.config.site
         fingerprints: dict[str, str] = {}
         runs, records = [], []
+        latest: dict[str, StandingCandidates] = {}  # the shard's latest candidates, per target
         for run_dir in job.run_dirs:
             # Fingerprinted just before it is read, from the same bytes: each file is read once.
             contents: dict[str, bytes] = {}
             fingerprints[run_dir.id] = job.prints.run(run_dir, job.roots.get(run_dir.root, -1), contents)
             run, found = read_run(config, run_dir, contents)
             runs.append(run)
-            records.append(record_of(run, found, site.reference_interactivity))
-        latest: dict[str, StandingCandidates] = {}
-        for run in runs:
-            standing_candidates([run], latest.setdefault(run.hardware, {}))
+            candidates = standing_candidates([run])
+            records.append(record_of(run, found, site.reference_interactivity, candidates))
+            merge_candidates(latest.setdefault(run.hardware, {}), candidates)
         entries = {(run_id, e.source): e for part in latest.values() for _, run_id, e in part.values()}
         pickled = {r.summary.id: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records}
         pipe.send(ShardRead(pickled, entries, fingerprints, job.prints.now))
