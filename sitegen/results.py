@@ -264,17 +264,26 @@ def _keys_in(value: Any) -> int:
     """
     count = 0
     stack = [value]
+    push, pop = stack.append, stack.pop
     while stack:
-        item = stack.pop()
+        item = pop()
         if type(item) is dict:
             count += len(item)
-            stack.extend(v for v in item.values() if type(v) is dict or type(v) is list)
+            for v in item.values():
+                if type(v) is dict or type(v) is list:
+                    push(v)
         elif type(item) is list and item:
-            if set(map(type, item)) == {dict}:
+            kinds = set(map(type, item))
+            if kinds == {dict}:
                 count += sum(map(len, item))
-            else:
-                stack.extend(item)
+            elif not kinds <= _JSON_SCALARS:  # a list of numbers or strings holds no key
+                for v in item:
+                    if type(v) is dict or type(v) is list:
+                        push(v)
     return count
+
+
+_JSON_SCALARS = frozenset((int, float, str, bool, type(None)))
 
 
 def _lone_surrogate(text: str) -> str | None:
