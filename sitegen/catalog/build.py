@@ -119,8 +119,9 @@ def _read_run(
     where = run_dir.id if run_dir.id != "." else run_dir.root.name
     diagnostics: list[Diagnostic] = []
     real_dir = os.path.realpath(run_dir.path)  # once per run, not once per file
+    folder = os.path.join(run_dir.path, "")  # + a name is its path (a path object each costs)
     files = [
-        classify_file(run_dir.path / name, max_bytes, real_dir, contents.get(name))
+        classify_file(folder + name, max_bytes, real_dir, contents.get(name))
         for name in run_dir.json_files
     ]
     load = summarise(files)

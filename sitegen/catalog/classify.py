@@ -85,7 +85,7 @@ def _declared(source: str, value: object) -> tuple[tuple[str, str, str], ...]:
     return ((source, model, workload),) if model or workload else ()
 
 
-def read_limited(path: Path, max_bytes: int, real_dir: str | None = None) -> bytes:
+def read_limited(path: str | Path, max_bytes: int, real_dir: str | None = None) -> bytes:
     """The bytes of the regular file at `path` (its links resolved); ParseFailure when it is not
     one, cannot be read or is too large. Whether a link may be followed at all is decided by the
     walk (`safefs.inspect`), before this is called. `real_dir`: the real path of its folder, when
@@ -98,10 +98,10 @@ def read_limited(path: Path, max_bytes: int, real_dir: str | None = None) -> byt
 
 
 def classify_file(
-    path: Path, max_bytes: int, real_dir: str | None = None, raw: bytes | None = None
+    path: str | Path, max_bytes: int, real_dir: str | None = None, raw: bytes | None = None
 ) -> Classified:
     """`raw`: the file's bytes when the caller has read them already (see read_run)."""
-    name = path.name
+    name = os.path.basename(path)
     if raw is None:
         try:
             raw = read_limited(path, max_bytes, real_dir)
