@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig, SloConfig
@@ -106,6 +107,11 @@ def series_order(s) -> tuple:
     return (s.hardware, s.runtime, s.metric, s.cohort, s.concurrency or 0)
 
 
+# One object per distinct cohort: a run's results share theirs, so its record pickles it once (a
+# cached build unpickles every record on every rebuild).
+_cohort = lru_cache(maxsize=4096)(Cohort)
+
+
 def _read_run(
     run_dir: RunDir,
     hardware_cfg,
@@ -179,7 +185,7 @@ def _read_run(
                 runtime.reason,
                 measured[source],
                 flag,
-                Cohort(model.id, workload.id, model.name, workload.name),
+                _cohort(model.id, workload.id, model.name, workload.name),
                 f"{model.reason}; {workload.reason}",
                 derive(result, gpus, price, quality.slos),
             )
