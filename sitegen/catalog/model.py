@@ -35,10 +35,10 @@ class Diagnostic(NamedTuple):
     reason: str
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Cohort:
+class Cohort(NamedTuple):
     """The model and workload a result was measured with: only results of one cohort are ranked
-    together (on one hardware target)."""
+    together (on one hardware target). A named tuple: cohorts key the standings' candidates,
+    and a tuple hashes in C (a frozen dataclass called Python for every lookup)."""
 
     model: str = "unspecified"  # id
     workload: str = "unspecified"  # id
