@@ -127,8 +127,7 @@ def _read_run(
     real_dir = os.path.realpath(run_dir.path)  # once per run, not once per file
     folder = os.path.join(run_dir.path, "")  # + a name is its path (a path object each costs)
     files = [
-        classify_file(folder + name, max_bytes, real_dir, contents.get(name))
-        for name in run_dir.json_files
+        classify_file(folder + name, max_bytes, real_dir, contents.get(name)) for name in run_dir.json_files
     ]
     load = summarise(files)
     load, cut = _names_shown(load)
