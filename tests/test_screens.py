@@ -88,6 +88,22 @@ def test_nothing_scrolls_sideways_on_a_phone(browser, example_site: Path, serve_
     context.close()
 
 
+def test_buttons_stay_whole_on_a_phone(browser, example_site: Path, serve_dir):
+    """A button that does not fit on its line moves to the next, whole: "Compare with previous
+    run" used to break across two lines, its box open on the right."""
+    base = serve_with_404(serve_dir, example_site)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(base + PAGE_KINDS["run"])
+    page.wait_for_load_state("load")
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('a.button')].map(b => [b.textContent, b.getClientRects().length])"
+    )
+    context.close()
+    assert len(boxes) >= 2, boxes  # the previous run's and the comparison's
+    assert all(rects == 1 for _, rects in boxes), boxes
+
+
 def test_wide_tables_scroll_in_their_box_with_the_first_column_kept(browser, example_site: Path, serve_dir):
     base = serve_dir(example_site)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
