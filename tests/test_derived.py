@@ -33,6 +33,28 @@ def test_interactivity_is_1000_over_tpot_else_itl_else_absent():
     assert derive(result(tpot_p50_ms=0.0, itl_p50_ms=0.0), 1, None, ()).interactivity is None
 
 
+def test_a_tpot_far_below_itl_is_a_unit_error_and_not_used():
+    """A real result of the examples reports tpot_p50_ms 0.00012 beside itl_p50_ms 25 (and a
+    decode rate of 40 tok/s): taken as it is, one user would read 8 million tokens a second and
+    every latency target would be met. Interactivity comes from ITL then, and with no credible
+    p99 TPOT no latency target is met; the run's diagnostics say why."""
+    from sitegen.catalog.checks import result_warnings
+
+    broken = result(tpot_p50_ms=0.00012, tpot_p99_ms=0.0002, itl_p50_ms=25.0)
+    derived = derive(broken, 1, None, DEFAULT_SLOS)
+    assert derived.interactivity == pytest.approx(40.0)  # 1000 / 25 ms
+    assert derived.tpot_p99_ms is None
+    assert derived.meets == ()
+    warnings = list(result_warnings(broken, None, None, False))
+    assert any("tpot_p50_ms" in w and "itl_p50_ms" in w and "not used" in w for w in warnings), warnings
+    # Tokens sent a few at a time (SSE batching) keep TPOT well below ITL: still credible.
+    batched = derive(result(tpot_p50_ms=1.0, tpot_p99_ms=1.5, itl_p50_ms=8.0), 1, None, ())
+    assert batched.interactivity == pytest.approx(1000.0) and batched.tpot_p99_ms == pytest.approx(1.5)
+    assert not any(
+        "tpot" in w for w in result_warnings(result(tpot_p50_ms=1.0, itl_p50_ms=8.0), None, None, False)
+    )
+
+
 def test_throughput_is_per_gpu():
     assert derive(result(), 1, None, ()).throughput_per_gpu == pytest.approx(400.0)
     assert derive(result(), 8, None, ()).throughput_per_gpu == pytest.approx(50.0)

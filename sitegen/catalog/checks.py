@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from ..results import LoadTestResult
+from .derived import tpot_unit_error
 
 # A result timestamp this far from its run's date is suspicious (real files can be off by a day).
 FAR_OFF = dt.timedelta(days=7)
@@ -68,6 +69,12 @@ def result_warnings(
     negative = [name for name in _LATENCY_FIELDS if getattr(result, name) < 0]
     if negative:
         yield f"negative latency: {', '.join(negative)}"
+    if tpot_unit_error(result):
+        tpot, itl = result.tpot_p50_ms, result.itl_p50_ms
+        yield (
+            f"tpot_p50_ms {tpot:g} is {itl / tpot:,.0f} times below itl_p50_ms {itl:g}, a unit error: "
+            "TPOT is not used (interactivity from ITL; no latency target is met without a p99 TPOT)"
+        )
 
 
 def duplicate_warnings(results: Sequence[tuple[LoadTestResult, str]]) -> Iterator[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """What practitioners decide by, derived from each result: pure functions, no I/O, no HTML.
 
-- interactivity (tok/s per user) = 1000 / tpot_p50_ms, or 1000 / itl_p50_ms where TPOT is 0;
-  absent where both are 0;
+- interactivity (tok/s per user) = 1000 / tpot_p50_ms, or 1000 / itl_p50_ms where TPOT is 0
+  or a unit error (over TPOT_BELOW_ITL times below ITL); absent where both are 0;
 - output throughput per GPU = tokens_per_sec / the target's GPUs;
 - energy per output token (J) = gpu_telemetry.energy_per_token_mj / 1000, else mean power (W)
   x elapsed seconds / completion tokens; absent without telemetry;
@@ -55,8 +55,21 @@ class Derived:
         }
 
 
+# A TPOT this many times below the ITL is a unit error (a load tester that wrote seconds where
+# milliseconds were due), not tokens sent a few to an event, which puts TPOT a few times below.
+TPOT_BELOW_ITL = 100.0
+
+
+def tpot_unit_error(result: LoadTestResult) -> bool:
+    """Whether the result's TPOT is too far below its ITL to be believed: neither its median
+    nor its p99 is then used (a user reading millions of tokens a second, every target met)."""
+    tpot, itl = result.tpot_p50_ms, result.itl_p50_ms
+    return tpot > 0 and itl > 0 and tpot * TPOT_BELOW_ITL < itl
+
+
 def interactivity(result: LoadTestResult) -> float | None:
-    per_token = result.tpot_p50_ms if result.tpot_p50_ms > 0 else result.itl_p50_ms
+    credible = result.tpot_p50_ms > 0 and not tpot_unit_error(result)
+    per_token = result.tpot_p50_ms if credible else result.itl_p50_ms
     return _finite(1000.0 / per_token) if per_token > 0 else None
 
 
@@ -85,7 +98,7 @@ def meets(slo: SloConfig, ttft_p99_ms: float, tpot_p99_ms: float | None) -> bool
 def derive(
     result: LoadTestResult, gpus: int, price_per_hour: float | None, slos: Sequence[SloConfig]
 ) -> Derived:
-    tpot_p99 = result.tpot_p99_ms if result.tpot_p99_ms > 0 else None
+    tpot_p99 = result.tpot_p99_ms if result.tpot_p99_ms > 0 and not tpot_unit_error(result) else None
     joules, source = energy_per_token(result)
     return Derived(
         interactivity=interactivity(result),

@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
+from ...catalog.derived import TPOT_BELOW_ITL
 from ...catalog.model import Level
 from ...safetext import compact_json, dumps_finite
 from ...scoring.contract import (
@@ -198,6 +199,7 @@ class IndexPages(ViewBase):
             "stale_after_days": str(q.stale_after_days),
             "currency": self.site.currency,
             "reference_interactivity": f"{self.site.reference_interactivity:g}",
+            "tpot_below_itl": f"{TPOT_BELOW_ITL:g}",
             "slos": "; ".join(
                 f"{slo.name}: p99 TTFT ≤ {slo.ttft_p99_ms:g} ms and p99 TPOT ≤ {slo.tpot_p99_ms:g} ms"
                 for slo in self.site.slo
