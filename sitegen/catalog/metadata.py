@@ -67,7 +67,7 @@ def _safe_link(url: str) -> bool:
 @cache
 def _markdown() -> MarkdownIt:
     """The notes renderer, made when a run first has notes: markdown-it compiles some sixty
-    patterns as it loads (a tenth of sitegen's start-up), and most runs have no README.md."""
+    patterns as it loads (about 6 % of sitegen's start-up), and most runs have no README.md."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

@@ -239,6 +239,10 @@ def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> A
     needs no escaping; any other number is a Cell, as `num` makes it."""
     if type(value) is int and not note:  # scores, counts, levels: a few hundred values, all repeated
         return _written_int(value, fmt)
+    return _written(value, fmt, note)
+
+
+def _written(value: float | int | None, fmt: str, note: str) -> AnyCell:
     if value is None or not _isfinite(value) or not _PLAIN_FORMATS[fmt]:
         return num(value, fmt, note=note)
     text, sort = fmt.format(value), f"{value:.10g}"
@@ -250,10 +254,7 @@ def written(value: float | int | None, fmt: str = "{:.1f}", note: str = "") -> A
 @lru_cache(maxsize=4096)
 def _written_int(value: int, fmt: str) -> AnyCell:
     """`written` for an integer without a note, each once: a run page has some four hundred."""
-    if not _PLAIN_FORMATS[fmt]:
-        return num(value, fmt)
-    text, sort = fmt.format(value), f"{value:.10g}"
-    return (f'<td data-sort="{sort}">{text}</td>', text, sort, "")
+    return _written(value, fmt, "")
 
 
 _isfinite = math.isfinite

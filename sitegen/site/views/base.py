@@ -195,22 +195,20 @@ class ViewBase:
         what the composites were scored against ("run" or "standings"), stamped on their cells;
         `ties`: mark every tied best value, not only the reference's first."""
 
-        # Every table's rows start with a runtime's name and link: each is looked up once a page.
-        by_source: dict[str, str | None] = {}
-        by_name: dict[str, str | None] = {}
+        def runtime_link(runtime_of: Callable[[str], str]) -> Callable[[str], str | None]:
+            """The link to the runtime page of a name or file, looked up once a page: every
+            table's rows start with one."""
+            links: dict[str, str | None] = {}
 
-        def link_source(source: str) -> str | None:
-            if source not in by_source:
-                rid = runtime_by_source(source)
-                by_source[source] = page.link(Urls.runtime(rid)) if rid else None
-            return by_source[source]
+            def link(key: str) -> str | None:
+                if key not in links:
+                    rid = runtime_of(key)
+                    links[key] = page.link(Urls.runtime(rid)) if rid else None
+                return links[key]
 
-        def link_name(name: str) -> str | None:
-            if name not in by_name:
-                rid = runtime_by_name(name)
-                by_name[name] = page.link(Urls.runtime(rid)) if rid else None
-            return by_name[name]
+            return link
 
+        link_source, link_name = runtime_link(runtime_by_source), runtime_link(runtime_by_name)
         rule = page.link(Urls.methodology) + "#validity"
         out = []
         for card in scorecard_tables(report, anchor_prefix, Links(link_name, link_source), self.contract):
