@@ -170,3 +170,25 @@ def test_badges_name_their_runtime_exactly_once_escaped(label: str):
     title = svg.find("{http://www.w3.org/2000/svg}title")
     assert svg.get("aria-label") == f"{label}: A 91"
     assert title is not None and title.text == f"{label}: A 91"
+
+
+def test_chart_names_and_hover_labels_reach_plotly_as_text():
+    """plotly reads trace names and hover texts as a subset of HTML: a contributor's runtime
+    name or run title in a chart is escaped (the page's script element escapes it again, for
+    the HTML parser), a label's line breaks become <br>, and plain text stays as it is."""
+    from sitegen.site.charts import Line, Point, line_chart
+
+    # Each special character on its own too: a name with only "<" is escaped as well.
+    lines = [
+        Line(
+            "<b>rt</b> & co", (Point(1, 2.0, "run <img src=x onerror=alert(1)>\nc=1"), Point(2, 3.0, "plain"))
+        ),
+        Line("rt <b", (Point(1, 1.0, "run <img src=x\nc=1"), Point(2, 1.5, "a & b"))),
+    ]
+    chart = line_chart("c", "t", lines, x_title="x", y_title="y", hover_text=True)
+    first, second = json.loads(chart.figure_json)["data"]
+    assert first["name"] == "&lt;b&gt;rt&lt;/b&gt; &amp; co"
+    assert first["text"] == ["run &lt;img src=x onerror=alert(1)&gt;<br>c=1", "plain"]
+    assert second["name"] == "rt &lt;b"
+    assert second["text"] == ["run &lt;img src=x<br>c=1", "a &amp; b"]
+    assert "<" not in chart.figure_json  # the script element's own escaping
