@@ -71,6 +71,15 @@ def timed_build(cwd: Path, out: Path, *extra: str, code: Path | None = None) -> 
 
 
 TRASH = Path(tempfile.gettempdir()) / "sitegen-bench-trash"
+# The builds' cache (site/cache_store.py), in a folder of the benchmark's own: set aside with the
+# output for a cold build.
+CACHE = Path(tempfile.gettempdir()) / "sitegen-bench-cache"
+os.environ["SITEGEN_CACHE_DIR"] = str(CACHE)
+
+
+def caches(out: Path) -> tuple[Path, Path]:
+    """Where sitegen keeps its cache, and where revisions before the signed cache kept it."""
+    return CACHE, out.parent / f".{out.name}.sitegen-cache"
 
 
 def set_aside(*paths: Path) -> None:
@@ -108,7 +117,7 @@ def warm(tree: Path) -> None:
 
 def peak_mb(cwd: Path, out: Path, *extra: str) -> tuple[float, float]:
     """A cold build (no previous site, no cache): its time and peak memory."""
-    set_aside(out, out.parent / f".{out.name}.sitegen-cache")
+    set_aside(out, *caches(out))
     seconds, _, peak = run_build(cwd, out, *extra)
     return seconds, peak
 
@@ -190,7 +199,7 @@ def spread(seconds: list[float]) -> str:
 
 
 def report(label: str, cwd: Path, out: Path) -> None:
-    set_aside(out)
+    set_aside(out, *caches(out))
     cold, line = timed_build(cwd, out)
     pages, largest, size = page_figures(out)
     again, _ = timed_build(cwd, out)
@@ -223,7 +232,7 @@ def compare_with(revision: str, cwd: Path, out: Path, rounds: int = 3) -> None:
         ours, theirs = [], []
         for _ in range(rounds):
             for times, checkout in ((theirs, code), (ours, None)):
-                set_aside(out, out.parent / f".{out.name}.sitegen-cache")
+                set_aside(out, *caches(out))
                 times.append(timed_build(cwd, out, code=checkout)[0])
         best_ours, best_theirs = min(ours), min(theirs)
         print(

@@ -33,6 +33,21 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _build_cache_in_tmp(tmp_path_factory):
+    """Every build of the session keeps its cache (cache_store.py) in a folder of the session's
+    own, not in the user's cache folder; subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("sitegen-cache")
+    folder.chmod(0o700)
+    old = os.environ.get("SITEGEN_CACHE_DIR")
+    os.environ["SITEGEN_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("SITEGEN_CACHE_DIR", None)
+    else:
+        os.environ["SITEGEN_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _collector_paused():
     """The test session builds sites as commands do: with the collector paused (gcpause.py)."""
     from sitegen.gcpause import collector_paused

@@ -129,7 +129,10 @@ def test_one_comment_per_pull_request_edited_in_place(action):
 def test_example_workflow_uses_the_action_as_documented(action, workflow):
     assert set(workflow["on"]) >= {"pull_request", "push"}
     assert workflow["permissions"]["pull-requests"] == "write"
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    # The job that builds a pull request's results cannot publish: only the deploy job may.
+    assert "pages" not in workflow["permissions"] and "id-token" not in workflow["permissions"]
+    assert "permissions" not in workflow["jobs"]["site"]
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     site = workflow["jobs"]["site"]["steps"]
     checkout = next(s for s in site if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # git diff BASE...HEAD needs the base branch
@@ -139,6 +142,13 @@ def test_example_workflow_uses_the_action_as_documented(action, workflow):
     assert deploy["needs"] == "site" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "examples/workflows/benchmarks.yml" in readme and "action.yml" in readme
+
+
+def test_the_pages_workflow_publishes_from_the_deploy_job_only():
+    pages = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    assert pages["permissions"] == {"contents": "read"}
+    assert "permissions" not in pages["jobs"]["build"]
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_the_action_installs_every_package(action):
@@ -227,14 +237,16 @@ def test_check_and_build_steps_run_on_a_results_repository(action, tmp_path: Pat
     build = run_step(
         action, "Build the site", repo, tmp_path,
         CONFIG="site.toml", BASE_URL="https://x.example/b/", RUNNER_TEMP=str(runner_temp),
+        SITEGEN_CACHE_DIR=str(runner_temp / "sitegen" / "cache"),  # the step's env, as the runner sets it
     )  # fmt: skip
     assert build.returncode == 0, build.stderr
     # Where the cache and upload steps look for it, whatever the results roots are.
     cached = step(action, "actions/cache@v4")["with"]["path"].splitlines()
-    assert cached == ["${{ runner.temp }}/sitegen/_site", "${{ runner.temp }}/sitegen/._site.sitegen-cache"]
+    assert cached == ["${{ runner.temp }}/sitegen/_site", "${{ runner.temp }}/sitegen/cache"]
+    assert step(action, "Build the site")["env"]["SITEGEN_CACHE_DIR"] == cached[1]
     assert step(action, "Upload the Pages artifact")["with"]["path"] == cached[0]
     site = runner_temp / "sitegen" / "_site"
-    assert (site / "index.html").is_file() and (site.parent / "._site.sitegen-cache").is_dir()
+    assert (site / "index.html").is_file() and (site.parent / "cache" / "signing.key").is_file()
     assert 'href="https://x.example/b/"' in (site / "index.html").read_text()
 
 

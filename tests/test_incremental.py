@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.site.build import build_site
-from sitegen.site.incremental import cache_path
+from sitegen.site.cache_store import cache_home
+from sitegen.site.incremental import RECORDS_FILE, STATE_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "examples" / "results" / "synthetic"
@@ -118,18 +120,25 @@ def test_every_kind_of_change_rebuilds_to_the_cold_build_bytes(project: Path):
 
 def test_a_corrupted_or_foreign_cache_is_ignored_with_a_note(project: Path):
     build_site(load_config(cwd=project), project / "_site", workers=1)
-    state = cache_path(project / "_site")
-    records = state.with_name("records.pickle")
-    number = b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x05."  # a valid pickle of the number 5
-    for i, (cache, content) in enumerate(((state, b"not a pickle"), (state, number), (records, number))):
-        cache.write_bytes(content)
+    home = cache_home((project / "_site").resolve(), [])
+    number = pickle.dumps(5)  # a valid pickle, but not a cache
+    damage = [
+        lambda: (home.folder / STATE_FILE).write_bytes(b"not a pickle"),  # not signed
+        lambda: (home.folder / STATE_FILE).write_bytes(number),  # not signed
+        lambda: (home.folder / RECORDS_FILE).write_bytes(number),  # not signed
+        lambda: home.write(STATE_FILE, number),  # signed, but another kind of value
+        lambda: home.write(RECORDS_FILE, number),
+        lambda: (home.folder / STATE_FILE).write_bytes((home.folder / STATE_FILE).read_bytes()[:-9]),
+    ]
+    for i, spoil in enumerate(damage):
+        spoil()
         shutil.copytree(
             sorted((project / "results" / "l4").iterdir())[0],
             project / "results" / "l4" / f"2027-0{i + 1}-01",
         )
         lines: list[str] = []
         build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
-        assert any("build cache" in line and "ignored" in line for line in lines), (cache.name, lines)
+        assert any("build cache" in line and "ignored" in line for line in lines), (i, lines)
         cold = build_site(load_config(cwd=project), project / "_cold", workers=1, force=True)
         assert digest(project / "_site") == digest(cold.out)
 
@@ -149,8 +158,9 @@ def test_another_pydantic_core_rebuilds_every_run(project: Path, monkeypatch: py
 
 def test_the_pages_workflow_keeps_the_site_and_the_cache_sitegen_reads():
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
-    cache_dir = cache_path(Path("_site")).parent.name
-    assert f"            {cache_dir}\n" in workflow and "            _site\n" in workflow
+    assert "SITEGEN_CACHE_DIR: ${{ runner.temp }}/sitegen/cache" in workflow
+    assert "            ${{ runner.temp }}/sitegen/cache\n" in workflow
+    assert "            ${{ runner.temp }}/sitegen/_site\n" in workflow
     assert "uses: actions/cache@v4" in workflow and "hashFiles('site.toml')" in workflow
 
 
@@ -229,3 +239,34 @@ def test_a_change_on_one_target_keeps_the_other_targets_hardware_pages(project: 
         path.write_text(json.dumps(data))
     rebuild_and_compare(project)
     assert inode("jetson-agx-orin") != jetson
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_edit_in_place_that_keeps_size_and_modification_time_is_seen(project: Path, workers: int):
+    """Same size, same inode, modification time put back: only the change time tells."""
+    build_site(load_config(cwd=project), project / "_site", workers=workers)
+    changed = sorted((project / "results" / "l4").iterdir())[0] / "vllm-l4-c1.json"
+    before = changed.stat()
+    text = changed.read_text()
+    edited = text.replace('"concurrency": 1', '"concurrency": 9')
+    assert edited != text and len(edited) == len(text)
+    with open(changed, "r+") as handle:  # in place: the inode stays
+        handle.write(edited)
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert changed.stat().st_ino == before.st_ino
+    rebuild_and_compare(project)
+
+
+def test_a_build_does_not_read_unchanged_files_again_after_linking_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Hard-linking a source file into the site changes its change time: the next build must
+    not take that for an edit (it would read every file of the site again)."""
+    from sitegen.site import incremental
+
+    build_site(load_config(cwd=project), project / "_site", workers=2)
+    read: list[str] = []
+    real_open = incremental.open_regular
+    monkeypatch.setattr(incremental, "open_regular", lambda path: read.append(str(path)) or real_open(path))
+    assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
+    assert read == []

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..catalog.discover import SITE_MARKER, SITE_UPDATING_MARKER, discover
 from ..errors import BuildError
-from ..safefs import inside
+from ..safefs import Refused, display, inside, read_regular
 from ..safetext import xml_element_text
+from ..worktree import tracked_files
+from .cache_store import CacheHome, cache_home
 from .incremental import (
     CACHE_FORMAT,
     BuildCache,
     Fingerprints,
-    cache_path,
     code_hash,
     config_hash,
     load_cache,
@@ -46,6 +47,7 @@ from .urls import Urls, disk_path
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
+    from .cards import Cards
 
 MARKER = SITE_MARKER
 Progress = Callable[[str], None]
@@ -75,8 +77,9 @@ class BuildSummary:
 
 
 def check_output_dir(out: Path, roots: list[Path]) -> None:
-    """Refuse to replace anything but an empty directory or a site sitegen built, and never write
-    the site into, onto or above a results root: a contributor could plant the marker there."""
+    """Refuse to replace anything but an empty directory or a site sitegen built, never write
+    the site into, onto or above a results root (a contributor could plant the marker there),
+    and never take a folder git tracks as sitegen's (a contributor could commit one)."""
     real = os.path.realpath(out)
     for root in roots:
         root_real = os.path.realpath(root)
@@ -91,6 +94,14 @@ def check_output_dir(out: Path, roots: list[Path]) -> None:
         return
     if not out.is_dir():
         raise BuildError("exists and is not a directory; refusing to replace it", out)
+    tracked = tracked_files(real)
+    if tracked:
+        raise BuildError(
+            f"git tracks {len(tracked)} file(s) in it ({display(tracked[0])}, ...): a site sitegen "
+            "builds is never committed, and a committed one is not trusted. Remove it from the "
+            "repository (git rm -r --cached) or choose another output",
+            out,
+        )
     if (out / MARKER).is_file() or (out / SITE_UPDATING_MARKER).is_file():
         return
     if any(out.iterdir()):
@@ -110,7 +121,8 @@ def available_cores() -> int:
 
 
 def lock_path(out: Path) -> Path:
-    """The lock file beside the output that one build at a time holds."""
+    """The lock file beside the output that one build at a time holds (`out` is a real path:
+    two names of one folder share its lock)."""
     return out.parent / f".{out.name}.sitegen-lock"
 
 
@@ -155,12 +167,18 @@ def build_site(
     force: bool = False,
     workers: int | None = None,
 ) -> BuildSummary:
-    out = (out or config.output_dir).absolute()
+    out = real_output(out or config.output_dir)
     check_output_dir(out, config.result_roots)
     with output_lock(out):
         recover_output(out)
         check_output_dir(out, config.result_roots)
         return _build_locked(config, out, base_url, progress, force, workers)
+
+
+def real_output(out: Path) -> Path:
+    """The output as its real path: an output reached through a link is written where the link
+    leads, and the lock, the temporary folder and the cache follow it there."""
+    return Path(os.path.realpath(out.absolute()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +235,16 @@ def _build_locked(
     # core, the workers fingerprint their own shards instead.
     run_dirs, notes = discover(config.result_roots, exclude=[config.output_dir, out])
     walk_notes = notes_key(notes, config.base_dir)
-    cache = None if force else load_cache(out, keys.code, keys.cache_settings, say)
+    home = _cache_home(config, out, say)
+    last = load_cache(home, keys.code, keys.cache_settings, say)
+    # The previous site is trusted (its pages kept, its cards taken) only when the signed cache
+    # vouches for it: its marker names the inputs the cache says it was built from. --force
+    # reuses no page and no hash, but still takes trusted cards.
+    trusted = last is not None and bool(last.site) and _marker_inputs(out) == last.site
+    cache = None if force else last
     prints = Fingerprints(cache.file_hashes if cache else {}, int(config.site.max_file_mb * 1024 * 1024))
     roots = {root: i for i, root in enumerate(config.result_roots)}
-    reusable = cache is not None and cache.has_records and (out / MARKER).is_file()
+    reusable = trusted and cache is not None and cache.has_records
     fingerprints: dict[str, str] | None = None
     if reusable or workers == 1:
         fingerprints = {rd.id: prints.run(rd, roots.get(rd.root, -1)) for rd in run_dirs}
@@ -238,15 +262,13 @@ def _build_locked(
     from .views import ViewBuilder
 
     theme = config.base_dir / config.site.theme if config.site.theme else None
-    cards_from = _cards_from(config, out, base_url, say)
+    cards = _cards(config, out if trusted else None, base_url, say)
     tmp = _fresh_tmp(out)
     try:
-        templates_cache = cache_path(out).parent / "templates"
-        templates_cache.mkdir(parents=True, exist_ok=True)
-        env = environment(theme, templates_cache)
+        env = environment(theme, home)
         # 3. Read and render: incrementally from the last build's cache and site, else from
         # scratch, in parallel where there is more than one core.
-        previous = reusable and cache is not None and load_records(out, cache, say)
+        previous = reusable and cache is not None and home is not None and load_records(home, cache, say)
         if previous and workers > 1 and fingerprints is not None and _mostly_changed(cache, fingerprints):
             say("most runs changed: building from scratch, in parallel")
             previous = False
@@ -259,18 +281,18 @@ def _build_locked(
             )
             built = build_incremental(
                 config, tmp, base_url, env, start_from, run_dirs, notes, fingerprints,
-                keys.pages, cards_from, say, in_place=bool(previous),
+                keys.pages, cards, say, in_place=bool(previous),
             )  # fmt: skip
         else:
             from .sharded import RenderTarget, build_parallel  # processes: only for this strategy
 
-            target = RenderTarget(tmp, env, base_url, cards_from)
+            target = RenderTarget(tmp, env, base_url, cards)
             built = build_parallel(config, run_dirs, notes, prints, roots, workers, target, keys.pages, say)
             prints.now.update(built.file_hashes)
         catalog, fingerprints = built.catalog, built.fingerprints
         say(f"wrote {built.pages} pages and the source files of {len(catalog.runs)} runs")
         # 4. The files around the pages, the marker, and the swap.
-        builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from)
+        builder = ViewBuilder(catalog, config.site, config.contract, base_url, cards)
         copy_assets(tmp, theme)
         _inline_stylesheet(tmp / disk_path(Urls.not_found), tmp / "assets" / "site.css")
         _write_extras(tmp, builder.page_urls(), base_url)
@@ -290,6 +312,9 @@ def _build_locked(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     # 5. What the next build starts from (after the swap: a failed build keeps the old one).
+    for run_dir in run_dirs:
+        if built.linked is None or run_dir.id in built.linked:
+            prints.after_linking(run_dir)
     next_cache = BuildCache(CACHE_FORMAT, keys.code, keys.cache_settings, prints.now, fingerprints)
     if previous and cache is not None:  # records made by the last build keep their pickled form
         next_cache.pickled, next_cache.previous_records = cache.pickled, cache.previous_records
@@ -298,7 +323,8 @@ def _build_locked(
     next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
     next_cache.outputs, next_cache.page_keys = built.outputs, built.page_keys
     try:
-        save_cache(out, next_cache)
+        if home is not None:
+            save_cache(home, next_cache)
     except OSError as exc:
         say(f"could not save the build cache ({exc.strerror or exc}); the next build starts from scratch")
     return BuildSummary(
@@ -320,8 +346,27 @@ def _mostly_changed(cache: BuildCache, fingerprints: dict[str, str]) -> bool:
     return changed * 2 > len(fingerprints)
 
 
-def _cards_from(config: LoadedConfig, out: Path, base_url: str, say: Progress) -> Path | None:
-    """Where preview cards are reused from (the previous site), or None when none are drawn."""
+def _cache_home(config: LoadedConfig, out: Path, say: Progress) -> CacheHome | None:
+    """This output's cache folder, outside everything contributors write (cache_store.py), or
+    None (with the reason said) when there is no safe place for it."""
+    home = cache_home(out, [*config.result_roots, config.base_dir])
+    if isinstance(home, str):
+        say(home)
+        return None
+    return home
+
+
+def _marker_inputs(out: Path) -> str | None:
+    """The inputs key in the previous site's marker, read as a regular file (never through a
+    link), or None."""
+    try:
+        return json.loads(read_regular(out / MARKER, 4096)).get("inputs")
+    except (Refused, ValueError, AttributeError):
+        return None
+
+
+def _cards(config: LoadedConfig, reuse_from: Path | None, base_url: str, say: Progress) -> Cards | None:
+    """How preview cards are made (reused from the trusted previous site), or None when none are."""
     if not config.site.preview_images:
         return None
     if not base_url:  # checked first: the drawing library is not even loaded then
@@ -333,7 +378,9 @@ def _cards_from(config: LoadedConfig, out: Path, base_url: str, say: Progress) -
     if why_not:
         say(why_not)
         return None
-    return out
+    from .cards import Cards
+
+    return Cards(reuse_from)
 
 
 def _fresh_tmp(out: Path) -> Path:

@@ -2,8 +2,8 @@
 
 Drawn with Pillow and its bundled font, in a small palette: about 2.5 ms and
 15 KB a card, no network. A card's file name is the hash of what it shows,
-so a rebuild takes unchanged cards from the previous site instead of drawing
-them again. Cards are drawn only for a site with a base URL (link previews
+so a rebuild takes unchanged cards from the previous site (when the build
+trusts it) instead of drawing them again. Cards are drawn only for a site with a base URL (link previews
 need an image's absolute address); without one, or without Pillow, the build
 says so once and pages keep text-only previews.
 """
@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..safefs import Refused, read_regular
 
 WIDTH, HEIGHT = 1200, 630
 # Palette: background, white, muted, then one colour per grade family.
@@ -94,10 +97,30 @@ def draw_card(spec: CardSpec) -> bytes:
     return buffer.getvalue()
 
 
-def card_bytes(spec: CardSpec, previous_site: Path) -> bytes:
-    """The card's PNG: taken from the previous build when it has the same card, else drawn."""
-    cached = previous_site / spec.url
-    try:
-        return cached.read_bytes()
-    except OSError:
-        return draw_card(spec)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_CARD_BYTES = 1 << 20  # a card is about 15 KB
+
+
+@dataclass(frozen=True, slots=True)
+class Cards:
+    """Preview cards are drawn for this build. `reuse_from`: the previous site, when the build
+    trusts it (its signed cache vouches for it, site/build.py): a card of the same name is taken
+    from there instead of drawn again, if it is a regular PNG file reached without a link."""
+
+    reuse_from: Path | None = None
+
+    def bytes_of(self, spec: CardSpec) -> bytes:
+        previous = self._previous(spec)
+        return previous if previous is not None else draw_card(spec)
+
+    def _previous(self, spec: CardSpec) -> bytes | None:
+        if self.reuse_from is None:
+            return None
+        folder = self.reuse_from / "cards"
+        if os.path.realpath(folder) != os.path.join(os.path.realpath(self.reuse_from), "cards"):
+            return None  # the folder is a link: nothing is read through it
+        try:
+            data = read_regular(folder / spec.url.rsplit("/", 1)[1], MAX_CARD_BYTES)
+        except Refused:
+            return None
+        return data if data.startswith(PNG_SIGNATURE) else None

@@ -1,11 +1,13 @@
 """Incremental builds: reuse what the previous build made, recompute only what depends on a change.
 
-The cache lives beside the output, in `.<output>.sitegen-cache/`: state.pickle
-(what the up-to-date check needs), records.pickle (the rest) and the compiled
-templates. It holds, from the last build:
+The cache lives in the output's cache folder (cache_store.py: outside the
+repository, every file signed): state.pickle (what the up-to-date check needs),
+records.pickle (the rest) and the compiled templates. It holds, from the last
+build:
 
-- the content hash of every input file, with its size, modification time and
-  inode (a file whose stat is unchanged is not read again);
+- the content hash of every input file, with its size, modification time,
+  change time and inode (a file whose stat is unchanged is not read again; an
+  edit that restores the modification time still changes the change time);
 - each run's fingerprint (its files' names and contents, run.toml, README.md)
   and its record (catalog/records.py): what pages about many runs need of it;
 - the full entry of each latest standings candidate;
@@ -22,8 +24,8 @@ catalog from records exactly as a cold build does, renders the pages about
 many runs (but the hardware pages whose key is unchanged) and the run pages
 whose key changed beside the output, then moves them into the previous site,
 whose other files stay where they are (merge.py). A cache from another sitegen, another
-site.toml or in an unreadable state is ignored with a note, and the build is
-cold.
+site.toml, or one whose signature does not match is ignored with a note, and the
+build is cold.
 """
 
 from __future__ import annotations
@@ -43,24 +45,18 @@ from .. import __version__
 from ..catalog.discover import RunDir, WalkNote, shown_path
 from ..safefs import Refused, open_regular, real_path_in
 from ..theme import default_dir
+from .cache_store import CacheHome
 
 if TYPE_CHECKING:  # the build's heavy modules load only once it knows there is work to do
     from ..catalog.model import Catalog, ResultEntry, Run
     from ..catalog.records import RunRecord
     from ..config import LoadedConfig
+    from .cards import Cards
 
-CACHE_FORMAT = 2
-StatKey = tuple[int, int, int]  # size, mtime_ns, inode
-
-
-def cache_path(out: Path) -> Path:
-    """The cache's small part: file hashes, fingerprints, the site's key (all the up-to-date check
-    needs); the records, much larger, are in records.pickle beside it, read only to build."""
-    return out.parent / f".{out.name}.sitegen-cache" / "state.pickle"
-
-
-def records_path(out: Path) -> Path:
-    return cache_path(out).with_name("records.pickle")
+CACHE_FORMAT = 3
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+STATE_FILE = "state.pickle"  # the cache's small part: all the up-to-date check needs
+RECORDS_FILE = "records.pickle"  # the records, much larger, read only to build
 
 
 @dataclass
@@ -115,19 +111,27 @@ def theme_hash(config: LoadedConfig) -> str:
     return digest.hexdigest()
 
 
-def load_cache(out: Path, code: str, config: str, note: Callable[[str], None]) -> BuildCache | None:
-    """The previous build's cache, or None (with a note when one was there but is not usable)."""
-    path = cache_path(out)
-    if not path.is_file():
+def load_cache(
+    home: CacheHome | None, code: str, config: str, note: Callable[[str], None]
+) -> BuildCache | None:
+    """The previous build's cache, or None (with a note when one was there but is not usable).
+    Only a file signed with this cache folder's key is unpickled (cache_store.py)."""
+    if home is None:
+        return None
+    payload = home.read(STATE_FILE)
+    if payload is None:
+        if os.path.lexists(home.folder / STATE_FILE):
+            note(f"build cache {home.folder / STATE_FILE} is unreadable or not signed here; ignored")
         return None
     try:
-        with open(path, "rb") as handle:
-            cache = pickle.load(handle)
-    except Exception:  # a truncated, corrupted or foreign file: never trusted
-        note(f"build cache {path} is unreadable; ignored, building from scratch")
+        cache = pickle.loads(payload)
+    except Exception:  # signed by us, yet unreadable (another Python, say): never trusted
+        note(f"build cache {home.folder / STATE_FILE} is unreadable; ignored, building from scratch")
         return None
     if not isinstance(cache, BuildCache) or cache.format != CACHE_FORMAT:
-        note(f"build cache {path} is from another sitegen; ignored, building from scratch")
+        note(
+            f"build cache {home.folder / STATE_FILE} is from another sitegen; ignored, building from scratch"
+        )
         return None
     if cache.code != code or cache.config != config:
         note("sitegen or site.toml changed since the last build: every run is read again")
@@ -135,19 +139,21 @@ def load_cache(out: Path, code: str, config: str, note: Callable[[str], None]) -
     return cache
 
 
-def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> bool:
+def load_records(home: CacheHome, cache: BuildCache, note: Callable[[str], None]) -> bool:
     """Read the records part of the cache into `cache`; False (with a note) when it cannot be.
 
     Each run's record is kept pickled on its own (`cache.pickled`), so that the next save
     writes the unchanged ones as they are."""
     try:
-        with open(records_path(out), "rb") as handle:
-            site, pickled, latest, outputs, page_keys = pickle.load(handle)
+        payload = home.read(RECORDS_FILE)
+        if payload is None:
+            raise ValueError("not signed here")
+        site, pickled, latest, outputs, page_keys = pickle.loads(payload)
         if site != cache.site or not isinstance(pickled, dict):
             raise ValueError("records of another build")
         records = {run_id: pickle.loads(blob) for run_id, blob in pickled.items()}
     except Exception:  # missing, truncated, corrupted or foreign: never trusted
-        note(f"build cache {records_path(out)} is unreadable; ignored, building from scratch")
+        note(f"build cache {home.folder / RECORDS_FILE} is unreadable; ignored, building from scratch")
         return False
     cache.records, cache.pickled, cache.latest, cache.outputs = records, pickled, latest, outputs
     cache.page_keys = page_keys
@@ -155,10 +161,8 @@ def load_records(out: Path, cache: BuildCache, note: Callable[[str], None]) -> b
     return True
 
 
-def save_cache(out: Path, cache: BuildCache) -> None:
-    """Both parts, each written beside and renamed into place; the records first."""
-    path = cache_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def save_cache(home: CacheHome, cache: BuildCache) -> None:
+    """Both parts, each signed, written beside and renamed into place; the records first."""
     pickled = {
         run_id: cache.pickled[run_id]
         if cache.pickled.get(run_id) is not None
@@ -166,27 +170,19 @@ def save_cache(out: Path, cache: BuildCache) -> None:
         else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         for run_id, record in cache.records.items()
     }
-    parts = (
-        (records_path(out), (cache.site, pickled, cache.latest, cache.outputs, cache.page_keys)),
-        (
-            path,
-            replace(
-                cache,
-                records={},
-                pickled={},
-                previous_records={},
-                latest={},
-                outputs={},
-                page_keys={},
-                has_records=True,
-            ),
-        ),
+    records = (cache.site, pickled, cache.latest, cache.outputs, cache.page_keys)
+    state = replace(
+        cache,
+        records={},
+        pickled={},
+        previous_records={},
+        latest={},
+        outputs={},
+        page_keys={},
+        has_records=True,
     )
-    for target, value in parts:
-        tmp = target.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
+    for name, value in ((RECORDS_FILE, records), (STATE_FILE, state)):
+        home.write(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Fingerprints:
@@ -206,7 +202,7 @@ class Fingerprints:
             st = os.stat(path)  # follows a link: the walk let only links inside the root by
         except OSError:
             return "missing"
-        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         known = self.previous.get(path)
         if known is not None and known[0] == key:
             self.now[path] = known
@@ -237,6 +233,23 @@ class Fingerprints:
                 value = f"cannot read: {exc.strerror or exc}"
         self.now[path] = (key, value)
         return value
+
+    def after_linking(self, run_dir: RunDir) -> None:
+        """Hard-linking a run's files into the site changes their change time: take the new one
+        where nothing else changed, so the next build does not read them again."""
+        folder = os.path.join(run_dir.path, "")
+        for name in run_dir.json_files:
+            path = folder + name
+            known = self.now.get(path)
+            if known is None:
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            size, mtime, _, inode = known[0]
+            if (st.st_size, st.st_mtime_ns, st.st_ino) == (size, mtime, inode):
+                self.now[path] = ((size, mtime, st.st_ctime_ns, inode), known[1])
 
     def run(self, run_dir: RunDir, root_index: int, keep: dict[str, bytes] | None = None) -> str:
         """A run's fingerprint: its root's place in site.toml, its id, its files' names and the
@@ -344,6 +357,7 @@ class Built:
     kept: tuple[str, ...] | None = None
     pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record as pickled, if it was
     page_keys: dict[str, str] = field(default_factory=dict)  # hardware page URL -> key (ViewBuilder)
+    linked: frozenset[str] | None = None  # runs whose source files were linked into the site (None: all)
 
 
 def build_incremental(
@@ -356,7 +370,7 @@ def build_incremental(
     notes: list[WalkNote],
     fingerprints: dict[str, str],
     key: str,
-    cards_from: Path | None,
+    cards: Cards | None,
     say: Callable[[str], None],
     in_place: bool = False,
 ) -> Built:
@@ -381,7 +395,7 @@ def build_incremental(
             reading.read(rd.id)
     say(f"read {len(reading.full)} of {len(run_dirs)} runs (the others are unchanged)")
     catalog, latest = catalog_from(reading, notes, cache.latest, unchanged)
-    outputs = ViewBuilder(catalog, config.site, config.contract, base_url, cards_from).run_output_keys(
+    outputs = ViewBuilder(catalog, config.site, config.contract, base_url, cards).run_output_keys(
         key, fingerprints
     )
     redraw = {
@@ -393,7 +407,7 @@ def build_incremental(
         reading.read(run_id)
     say(f"drawing the pages of {len(redraw)} runs; {len(outputs) - len(redraw)} are reused")
     local = with_full_runs(catalog, {run_id: reading.full[run_id] for run_id in redraw})
-    builder = ViewBuilder(local, config.site, config.contract, base_url, cards_from)
+    builder = ViewBuilder(local, config.site, config.contract, base_url, cards)
     page_keys = builder.hardware_page_keys(key, fingerprints)
     unchanged_pages = {
         url for url, page_key in page_keys.items() if in_place and cache.page_keys.get(url) == page_key
@@ -410,5 +424,14 @@ def build_incremental(
     # The reused files stay in the site; merge.py moves the new files in around them.
     kept = tuple(folders) if in_place else None
     return Built(
-        catalog, pages, dict(reading.records), latest, fingerprints, {}, outputs, kept, page_keys=page_keys
+        catalog,
+        pages,
+        dict(reading.records),
+        latest,
+        fingerprints,
+        {},
+        outputs,
+        kept,
+        page_keys=page_keys,
+        linked=frozenset(redraw),
     )

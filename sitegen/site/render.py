@@ -14,17 +14,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from ..theme import default_dir
+from .cache_store import CacheHome
 from .pages import PageJob
 from .rows import data_table_html, table_html
 from .urls import disk_path
@@ -38,9 +40,9 @@ def template_dirs(theme: Path | None) -> list[Path]:
     return dirs
 
 
-def environment(theme: Path | None, bytecode: Path | None = None) -> Environment:
-    """`bytecode`: a folder where compiled templates are kept between builds (jinja checks each
-    template's source time, so an edited theme recompiles)."""
+def environment(theme: Path | None, bytecode: CacheHome | None = None) -> Environment:
+    """`bytecode`: the cache folder where compiled templates are kept between builds, signed
+    (jinja checks each template's source, so an edited theme recompiles)."""
     default = FileSystemLoader(str(default_dir("templates")))
     loaders = [FileSystemLoader(str(d)) for d in template_dirs(theme)]
     env = Environment(
@@ -51,7 +53,7 @@ def environment(theme: Path | None, bytecode: Path | None = None) -> Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
+        bytecode_cache=SignedBytecodeCache(bytecode) if bytecode is not None else None,
     )
     env.filters["trusted_html"] = Markup  # only for HTML that sitegen itself made safe (rendered notes)
     env.filters["table_html"] = table_html  # a sortable table, escaped once per value
@@ -106,3 +108,25 @@ def copy_assets(out: Path, theme: Path | None) -> None:
         for path in sorted(source.iterdir()):
             if path.is_file() and not path.name.startswith("."):
                 shutil.copyfile(path, assets / path.name)
+
+
+class SignedBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, kept in the cache folder under the folder's signature: a
+    file whose tag does not match is compiled again from the template, never loaded."""
+
+    def __init__(self, home: CacheHome) -> None:
+        self.home = home
+
+    def _name(self, bucket: Bucket) -> str:
+        return f"templates/{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        payload = self.home.read(self._name(bucket))
+        if payload is not None:
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            self.home.write(self._name(bucket), bucket.bytecode_to_string())
+        except OSError:
+            pass  # a template compiles again next time

@@ -36,6 +36,7 @@ from ..catalog.model import Catalog, ResultEntry
 from ..catalog.records import RunRecord, record_of
 from ..config import LoadedConfig
 from ..errors import BuildError
+from .cards import Cards
 from .incremental import Built, Fingerprints, StatKey, with_full_runs
 from .raw import link_source_files
 from .render import render_jobs
@@ -73,7 +74,7 @@ def build_parallel(
 
         catalog = assemble(config, notes, shard.records, entry_of)
         shards.render(catalog)
-        builder = ViewBuilder(catalog, config.site, config.contract, target.base_url, target.cards_from)
+        builder = ViewBuilder(catalog, config.site, config.contract, target.base_url, target.cards)
         pages = render_jobs(target.env, target.tmp, builder.site_jobs())
         outputs = builder.run_output_keys(pages_key, shard.fingerprints)  # while the workers render
         page_keys = builder.hardware_page_keys(pages_key, shard.fingerprints)
@@ -102,12 +103,12 @@ def for_run_pages(catalog: Catalog) -> Catalog:
 @dataclass(frozen=True, slots=True)
 class RenderTarget:
     """Where and how pages are rendered: the new site's folder, the template environment, the
-    base URL, and the previous site whose preview cards are reused (None: no cards)."""
+    base URL, and how preview cards are made (None: no cards)."""
 
     tmp: Path
     env: object
     base_url: str
-    cards_from: Path | None
+    cards: Cards | None
 
 
 class Shards:
@@ -293,7 +294,7 @@ def _worker(pipe: Connection, job: ShardJob) -> None:
         catalog = _receive_catalog(pipe)
         # The builder sees every run as a summary; this worker's own runs in full, for their pages.
         local = with_full_runs(catalog, {r.id: r for r in runs})
-        builder = ViewBuilder(local, site, config.contract, target.base_url, target.cards_from)
+        builder = ViewBuilder(local, site, config.contract, target.base_url, target.cards)
         only = {r.id for r in runs}
         pages += render_jobs(target.env, target.tmp, builder.run_jobs(only=only, with_exports=False))
         pipe.send(ShardWritten(pages))

@@ -8,7 +8,6 @@ from functools import cached_property, partial
 
 from ...catalog.model import Run
 from .. import exports
-from ..cards import card_bytes
 from ..pages import PageJob
 from ..urls import Urls
 from .hardware import HardwarePages
@@ -68,14 +67,14 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
                 jobs.append(
                     PageJob(url, SHARE_TEMPLATE, partial(self.scorecard_link, run, level), run_id=run.id)
                 )
-            if self.cards_from is not None:
+            if self.cards is not None:
                 cards = [self.run_card(run)] + [
                     self.scorecard_card(run, lv) for lv in sorted(run.composite_by_level)
                 ]
                 for card in cards:
                     if card.rows:
                         jobs.append(
-                            PageJob(card.url, None, partial(card_bytes, card, self.cards_from), run_id=run.id)
+                            PageJob(card.url, None, partial(self.cards.bytes_of, card), run_id=run.id)
                         )
         return jobs
 
@@ -155,11 +154,11 @@ class ViewBuilder(HomePages, HardwarePages, RunPages, RuntimePages, IndexPages):
     def site_files(self) -> list[PageJob]:
         """Files beside the pages about many runs: hardware preview cards, badges, feeds."""
         jobs = []
-        if self.cards_from is not None:
+        if self.cards is not None:
             for target in self.active_hardware:
                 card = self.hardware_card(target.id)
                 if card.rows:
-                    jobs.append(PageJob(card.url, None, partial(card_bytes, card, self.cards_from)))
+                    jobs.append(PageJob(card.url, None, partial(self.cards.bytes_of, card)))
         for spec in self.badge_specs:
             jobs.append(
                 PageJob(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
-from pathlib import Path
 
 from ...catalog.changes import significant_changes
 from ...catalog.history import SERIES_METRICS
@@ -17,7 +16,7 @@ from ...scoring.contract import (
 )
 from ...scoring.report import ScoreReport
 from .. import exports
-from ..cards import CardSpec
+from ..cards import Cards, CardSpec
 from ..charts import Chart, Line, Point, line_chart
 from ..colours import Style, Styles
 from ..pages import (
@@ -91,11 +90,11 @@ class ViewBase:
         site: SiteConfig,
         contract: ScoringContract,
         base_url: str,
-        cards_from: Path | None = None,
+        cards: Cards | None = None,
     ) -> None:
-        """`cards_from`: the previous site, whose preview cards are reused; None draws no cards."""
+        """`cards`: how preview cards are made (cards.py); None draws no cards."""
         self.catalog = catalog
-        self.cards_from = cards_from
+        self.cards = cards
         self.site = site
         self.contract = contract
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
@@ -134,7 +133,7 @@ class ViewBase:
         return CardSpec(self.hardware_names.get(hardware_id, hardware_id), "Current standings", tuple(rows))
 
     def with_card(self, page: Page, card: CardSpec) -> Page:
-        if self.cards_from is None or not card.rows:
+        if self.cards is None or not card.rows:
             return page
         return replace(page, og_image=self.base_url + card.url if self.base_url else page.link(card.url))
 
