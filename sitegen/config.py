@@ -200,6 +200,11 @@ class SiteConfig(_Strict):
         default_factory=lambda: ["results"], description="Results roots, relative to site.toml."
     )
     output: str = Field("_site", description="Output directory, relative to site.toml.")
+    allow_results_outside: bool = Field(
+        False,
+        description="Read results roots whose real path lies outside the folder of site.toml "
+        "(a root that is a link to elsewhere is refused otherwise: a contributor could commit one).",
+    )
     theme: str = Field("", description="A directory whose templates/ and static/ override the default theme.")
     max_file_mb: float = Field(64.0, gt=0, description="Files larger than this are skipped unread.")
     preview_images: bool = Field(
@@ -250,6 +255,12 @@ class LoadedConfig(BaseModel):
     @property
     def result_roots(self) -> list[Path]:
         return [self.base_dir / root for root in self.site.results]
+
+    @property
+    def roots_within(self) -> Path | None:
+        """The folder every results root's real path must lie in, or None when site.toml allows
+        roots anywhere."""
+        return None if self.site.allow_results_outside else self.base_dir
 
     @property
     def output_dir(self) -> Path:

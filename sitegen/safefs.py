@@ -75,6 +75,20 @@ def inside(real: str, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
+def hidden_part(real: str, root_real: str) -> str:
+    """The path of the first hidden entry (`.git`, `.env`) on the way from a root down to
+    `real`, or "". The walk never enters hidden folders, so a link never leads into one (nor
+    to a hidden file): a root that is the repository itself holds `.git/config`."""
+    path = root_real
+    for part in real[len(root_real) :].split(os.sep):
+        if not part:
+            continue
+        path = os.path.join(path, part)
+        if part.startswith("."):
+            return path
+    return ""
+
+
 _SPECIAL_KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -108,6 +122,11 @@ def inspect(path: Path, root_real: str) -> Entry:
                 EntryKind.OUTSIDE,
                 reason=f"link to {display(link)}, outside the results root; refused",
             )
+        hidden = hidden_part(real, root_real)
+        if hidden:
+            hidden_name = display(os.path.basename(hidden))
+            where = f"into the hidden folder {hidden_name}" if os.path.isdir(hidden) else "a hidden file"
+            return Entry(name, path, EntryKind.OUTSIDE, reason=f"link to {display(link)}, {where}; refused")
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:

@@ -12,6 +12,9 @@ base_url = ""
 # Where the result directories live (relative to this file). Every directory that
 # directly holds a *.json file is a run; its path below the root is its id and URL.
 results = ["results"]
+# A results root whose real path lies outside the folder of this file (a link to
+# elsewhere, say) is refused unless this is true: a contributor could commit one.
+allow_results_outside = false
 # Where `sitegen build` writes the site.
 output = "_site"
 # A directory with templates/ and static/ files that override the default theme.
@@ -20,6 +23,10 @@ theme = ""
 max_file_mb = 64
 # Draw a PNG preview card (og:image) for every run and hardware target (needs Pillow).
 preview_images = true
+# Cost per token: `price_per_hour` of a [[hardware]] target is in this currency.
+currency = "USD"
+# Throughput per GPU is charted over time at this interactivity (tok/s per user).
+reference_interactivity = 20
 
 # Hardware targets. A run's hardware is, in order: `hardware` in its run.toml, the
 # first target whose `match` glob matches the run path, the first whose glob
@@ -59,6 +66,13 @@ preview_images = true
 # max_error_rate = 0.05                 # above this share of failed requests: unreliable
 # min_requests = 5                      # fewer successful requests: few samples
 # stale_after_days = 90                 # standings entries this much older than the newest run: stale
+
+# Latency targets (defaults: MLPerf Inference's llama2-70b constraints): a level
+# meets one when its p99 TTFT and p99 TPOT are both within.
+# [[slo]]                               # example
+# name = "interactive"
+# ttft_p99_ms = 450
+# tpot_p99_ms = 40
 
 # Scoring contract overrides. Anything left out keeps the reference value.
 # [scoring]                             # example

@@ -101,3 +101,14 @@ def test_init_writes_a_starter_that_parses_and_never_overwrites(tmp_path: Path):
     assert target.read_text() == "title = 'mine'\n"
     nowhere = runner.invoke(app, ["init", str(tmp_path / "missing" / "site.toml")])
     assert nowhere.exit_code == 1 and nowhere.stderr.endswith("cannot write: No such file or directory\n")
+
+
+def test_every_site_toml_key_is_documented_in_the_readme_and_the_starter():
+    from sitegen.config import SiteConfig
+    from sitegen.starter import STARTER_SITE_TOML
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## site.toml") : readme.index("## Command line")]
+    for key in SiteConfig.model_fields:
+        assert f"`{key}`" in table or f"`[{key}]`" in table or f"`[[{key}]]`" in table, key
+        assert key in STARTER_SITE_TOML, key

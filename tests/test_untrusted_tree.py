@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -274,3 +275,73 @@ def test_a_folder_resolved_once_resolves_its_entries_as_realpath_does(tmp_path: 
     folder = tmp_path / "via" / "run"
     for name in ("plain.json", "link.json", "chain.json", "missing.json"):
         assert real_path_in(os.path.realpath(folder), folder / name) == os.path.realpath(folder / name), name
+
+
+def strict_check(project: Path) -> int:
+    done = CliRunner().invoke(app, ["check", "--strict", "--config", str(project / "site.toml")])
+    return done.exit_code
+
+
+def published_secret(project: Path, out: Path) -> list[str]:
+    site = build_site(load_config(cwd=project), out, workers=1, force=True).out
+    return [name for name, data in site_files(site).items() if SECRET.encode() in data]
+
+
+@pytest.mark.parametrize("layout", ["root is the repository", "root is a link to the repository"])
+def test_nothing_under_git_is_read_whatever_the_root(project: Path, tmp_path_factory, layout: str):
+    """results = ["."] (the repository), or a committed `results -> .`: links to .git/config stay
+    inside the root, and are refused all the same, as is a link to any hidden file or folder."""
+    shutil.rmtree(project / "outside")  # inside the root now: only .git and .env hold the secret
+    if layout == "root is the repository":
+        (project / "site.toml").write_text('results = ["."]\n')
+        run, shown = project / "x", "x"
+    else:
+        os.rename(project / "results", project / "old-results")
+        os.symlink(".", project / "results")
+        run, shown = project / "x", "results/x"
+    run.mkdir()
+    (run / "alpha-c1.json").write_bytes(result("alpha-c1"))
+    os.symlink("../.git/config", run / "README.md")
+    os.symlink("../.git/config", run / "cfg.json")
+    os.symlink("../.git", run / "git")
+    (project / ".env").write_text(f"TOKEN={SECRET}\n")
+    os.symlink("../.env", run / "env.json")
+    found = diagnostics_of(project)
+    assert found[f"{shown}/cfg.json"] == [
+        (Level.ERROR, "link to ../.git/config, into the hidden folder .git; refused")
+    ]
+    assert found[f"{shown}/README.md"][0][0] is Level.ERROR
+    assert found[f"{shown}/git"] == [(Level.ERROR, "link to ../.git, into the hidden folder .git; refused")]
+    assert found[f"{shown}/env.json"] == [(Level.ERROR, "link to ../.env, a hidden file; refused")]
+    assert published_secret(project, tmp_path_factory.mktemp("out") / "site") == []
+    assert strict_check(project) == 1
+
+
+def test_a_root_whose_real_path_leaves_the_folder_of_site_toml_is_refused(project: Path, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    os.rename(project / "outside", elsewhere / "outside")
+    os.rename(project / "results", project / "old-results")
+    os.symlink(elsewhere / "outside", project / "results")  # a committed link to elsewhere
+    found = diagnostics_of(project)
+    assert found["results"] == [
+        (
+            Level.ERROR,
+            f"results root is a link to {elsewhere / 'outside'}, outside the folder of site.toml; "
+            "refused (set allow_results_outside = true in site.toml to read it)",
+        )
+    ]
+    assert build_catalog(load_config(cwd=project)).runs == ()
+    assert published_secret(project, project / "site") == []
+    assert strict_check(project) == 1
+    # Said in site.toml: read.
+    (project / "site.toml").write_text('results = ["results"]\nallow_results_outside = true\n')
+    assert [r.id for r in build_catalog(load_config(cwd=project)).runs] == [".", "tree"]
+
+
+def test_a_root_inside_a_git_folder_is_refused(project: Path):
+    (project / ".git" / "r").mkdir()
+    (project / ".git" / "r" / "x-c1.json").write_bytes(result(SECRET + "-c1"))
+    (project / "site.toml").write_text('results = [".git/r"]\n')
+    found = diagnostics_of(project)
+    assert found[".git/r"] == [(Level.ERROR, "results root lies inside a .git folder; refused")]
+    assert build_catalog(load_config(cwd=project)).runs == ()

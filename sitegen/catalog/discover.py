@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..safefs import Entry, EntryKind, display, inspect, is_decodable
+from ..safefs import Entry, EntryKind, display, inside, inspect, is_decodable
 
 # Directories the walk never enters (beyond hidden ones, which start with a dot); each skip is reported.
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
@@ -139,8 +139,11 @@ def plain_entry(item: os.DirEntry, directory: Path, directory_real: str, root_re
     return inspect(directory / name, root_real)
 
 
-def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list[WalkNote]]:
-    """Every run under every root, sorted by (root order, id); notes for what was passed over."""
+def discover(
+    roots: list[Path], exclude: list[Path], within: Path | None = None
+) -> tuple[list[RunDir], list[WalkNote]]:
+    """Every run under every root, sorted by (root order, id); notes for what was passed over.
+    `within`: the folder every root's real path must lie in (site.toml's), or None."""
     found: list[tuple[int, RunDir]] = []
     notes: list[WalkNote] = []
     excluded = {os.path.realpath(p) for p in exclude}
@@ -148,6 +151,10 @@ def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list
     for index, root in enumerate(roots):
         if not root.is_dir():
             notes.append(WalkNote(str(root), "results root not found"))
+            continue
+        refused = root_refusal(root, within)
+        if refused:
+            notes.append(WalkNote(str(root), refused, "error"))
             continue
         found.extend((index, run) for run in _walk(root, excluded, seen, notes))
     ordered = [run for _, run in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
@@ -163,6 +170,22 @@ def discover(roots: list[Path], exclude: list[Path]) -> tuple[list[RunDir], list
         else:
             unique[run.id] = run
     return _without_collisions(list(unique.values()), notes), notes
+
+
+def root_refusal(root: Path, within: Path | None) -> str:
+    """Why a results root is not read, or "": its real path is resolved first, so a root that
+    is a link cannot lead into a .git folder or (unless site.toml allows it) out of the
+    folder of site.toml."""
+    real = os.path.realpath(root)
+    if ".git" in Path(real).parts:
+        return "results root lies inside a .git folder; refused"
+    if within is not None and not inside(real, os.path.realpath(within)):
+        what = f"is a link to {display(real)}" if real != os.path.abspath(root) else "lies"
+        return (
+            f"results root {what}, outside the folder of site.toml; "
+            "refused (set allow_results_outside = true in site.toml to read it)"
+        )
+    return ""
 
 
 def _without_collisions(runs: list[RunDir], notes: list[WalkNote]) -> list[RunDir]:
