@@ -124,6 +124,10 @@ class Run(_RunIdentity):
         return len(self.results)
 
     @property
+    def n_files(self) -> int:
+        return len(self.files)
+
+    @property
     def n_skipped(self) -> int:
         """Files (and sweep levels) not read as results: invalid, unreadable, or JSON that is not a
         result. Correctness reports, shown on the run page, are not counted."""

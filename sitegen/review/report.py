@@ -23,6 +23,7 @@ from ..site.compare import compare_directions, compare_noise
 from ..site.urls import Urls
 from ..site.views.practice import slo_candidate
 from ..site.views.run import share_folder
+from ..words import count_of
 from .changed import ChangeSet, RunChange, previous_run, where
 from .compare import Comparison, RunDocuments, compare_documents, number
 from .formats import markdown_table
@@ -89,12 +90,12 @@ class ReportWriter:
         if not changes.runs:
             return "No run is added or changed."
         changed = len(changes.runs) - added
-        parts = [f"**{_count(added, 'run')} added, {changed} changed**"]
+        parts = [f"**{count_of(added, 'run')} added, {changed} changed**"]
         if any(c.results_changed for c in changes.runs):
-            worse = f"{_count(regressions, 'change')} beyond noise for the worse"
+            worse = f"{count_of(regressions, 'change')} beyond noise for the worse"
             parts.append(f"**{worse}**" if regressions else worse)
             parts.append(
-                f"{_count(invalid, 'invalid measurement or rejected file', 'invalid measurements or rejected files')}"
+                f"{count_of(invalid, 'invalid measurement or rejected file', 'invalid measurements or rejected files')}"
             )
         return " · ".join(parts) + "."
 
@@ -158,7 +159,7 @@ class ReportWriter:
         lines += _listing("Files skipped", [f"{code(n, 100)}: {plain(r, 300)}" for n, r in skipped])
         warnings = self.warnings(run)
         lines += _listing("Warnings", [f"{code(p, 100)}: {plain(r, 300)}" for p, r in warnings])
-        line = summary_line + f", {_count(regressions, 'regression')}, {_count(invalid, 'invalid')}"
+        line = summary_line + f", {count_of(regressions, 'regression')}, {count_of(invalid, 'invalid')}"
         return Section("\n".join(lines) + "\n", line, regressions, invalid)
 
     def headline_table(self, run: Run) -> str:
@@ -288,10 +289,6 @@ def _body(sections: list[Section], budget: int, listed: int) -> str:
         body.append(s.markdown)
         used += len(s.markdown)
     return "\n".join(body) + ("\n" if body else "")
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _listing(title: str, items: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from ...scoring.contract import (
     ScoringContract,
 )
 from ...scoring.report import ScoreReport
+from ...words import count_of
 from .. import exports
 from ..cards import Cards, CardSpec
 from ..charts import Chart, Line, Point, line_chart
@@ -125,7 +126,10 @@ class ViewBase:
         return CardSpec(hardware, f"{run.date or 'undated'} · {run.title}", tuple(rows))
 
     def hardware_card(self, hardware_id: str) -> CardSpec:
-        best = self.catalog.standings[hardware_id][0].at_lowest_level()  # the largest cohort
+        """The target's preview card: its largest cohort's standings (no rows, so no card, when
+        nothing on the target is ranked yet)."""
+        cohorts = self.catalog.standings.get(hardware_id, ())
+        best = cohorts[0].at_lowest_level() if cohorts else {}
         rows = sorted(
             ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
             key=lambda row: (-row[2], row[0]),
@@ -260,7 +264,15 @@ class ViewBase:
             "score the latest results of every run together."
         )
 
-    def cohorts_note(self, cohorts: Sequence[Standing]) -> str:
+    def cohorts_note(self, cohorts: Sequence[Standing], runs: Sequence = ()) -> str:
+        """What the standings below hold: nothing yet (and why), or several cohorts ranked apart."""
+        if not cohorts:
+            files = sum(r.n_files for r in runs)
+            return (
+                f"No result has been read on this target yet: its {count_of(len(runs), 'run')} "
+                f"{'holds' if len(runs) == 1 else 'hold'} {count_of(files, 'JSON file')}, none of them "
+                "read as a result. Each run's page lists its files and why; so does the build report."
+            )
         if len(cohorts) < 2:
             return ""
         labels = "; ".join(s.cohort.label for s in cohorts)

@@ -128,7 +128,7 @@ class HardwarePages(PracticeViews):
             specs,
             leaderboards,
             tuple(standings),
-            self.cohorts_note(cohorts),
+            self.cohorts_note(cohorts, runs),
             tuple(charts),
             self.run_table(listed, page, "hardware-runs"),
             page.link(Urls.runs) + "?hardware=" + quote(hardware_id),
