@@ -196,3 +196,42 @@ def test_distinct_names_stay_distinct(tmp_path: Path):
     assert len([p for p in pages if "_root" in p]) == 2, pages
     texts = [(site / "runs" / p / "index.html").read_text() for p in pages if "_root" in p]
     assert any("root-c1" in t for t in texts) and any("under-c1" in t for t in texts)
+
+
+HUGE = 1.7976931348623157e308  # the largest finite double
+
+
+@pytest.mark.parametrize("field", ["tokens_per_sec", "ttft_p50_ms", "tpot_p50_ms", "ttft_p99_ms"])
+def test_a_value_no_measurement_can_have_is_invalid_and_never_drawn(tmp_path: Path, field: str):
+    """A finite number above 1e308 once overflowed the chart's log axis (10.0 ** 309)."""
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    for day in ("2026-03-01", "2026-03-08"):
+        run = tmp_path / "results" / "hw-a" / day
+        run.mkdir(parents=True)
+        (run / "ok-c1.json").write_text(result_text(runtime_name="ok-c1"))
+        (run / "other-c1.json").write_text(result_text(runtime_name="other-c1"))
+    huge = tmp_path / "results" / "hw-a" / "2026-03-08" / "huge-c1.json"
+    huge.write_text(result_text(runtime_name="huge-c1", **{field: HUGE}))
+    done = invoke(tmp_path, "build", "--out", "site")
+    assert done.exit_code == 0, done.output
+    for page in (tmp_path / "site").rglob("index.html"):
+        for figure in re.findall(
+            r'<script type="application/json" id="[^"]*-figure">(.*?)</script>', page.read_text()
+        ):
+            assert "e308" not in figure and "e+308" not in figure, page
+    checked = invoke(tmp_path, "check", "--strict")
+    assert checked.exit_code == 1
+    assert f"invalid: {field} is 1.8e+308, beyond any real measurement" in checked.stdout
+
+
+def test_charts_leave_out_values_they_cannot_draw_and_say_so():
+    from sitegen.site.charts import Line, Point, bar_chart, line_chart
+
+    line = Line("a", (Point(1.0, 10.0), Point(2.0, HUGE), Point(HUGE, 5.0), Point(4.0, 1e-3)))
+    chart = line_chart("c", "t", [line], x_title="x", y_title="y")
+    figure = json.loads(chart.figure_json)
+    assert figure["data"][0]["x"] == [1.0, 2.0, 4.0] and figure["data"][0]["y"] == [10.0, None, 0.001]
+    assert chart.note == "2 values beyond what a chart can draw left out."
+    bars = bar_chart("b", "t", [Point("a", HUGE), Point("b", 3.0)], x_title="x", y_title="y")
+    assert json.loads(bars.figure_json)["data"][0]["y"] == [None, 3.0]
+    assert bars.note == "1 value beyond what a chart can draw left out."

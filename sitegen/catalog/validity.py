@@ -5,7 +5,10 @@ requests all failed, or that produced no output token, would otherwise take
 best marks. Every result gets one of:
 
 - *invalid*: no successful request, or requests succeeded but no output token
-  was reported (`completion_tokens_total` 0 or absent, or `tokens_per_sec` 0);
+  was reported (`completion_tokens_total` 0 or absent, or `tokens_per_sec` 0),
+  or a measured value beyond any real measurement (over MAX_MEASURED: 1e15
+  tokens per second or milliseconds is no measurement, and a value near 1e308
+  overflows what a chart computes);
 - *unreliable*: a share of failed requests above `[quality] max_error_rate`
   (`error_rate`, or failed / total when error_rate is 0 but requests failed);
 - *few samples*: fewer successful requests than `[quality] min_requests`;
@@ -17,6 +20,7 @@ ones; results with few samples are shown with their flag and ranked as usual.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,9 +54,50 @@ def failure_share(result: LoadTestResult) -> float:
     return 0.0
 
 
+# No real measurement reaches this (tokens per second, milliseconds, watts, joules).
+MAX_MEASURED = 1e15
+
+
+def _is_float_field(annotation: object) -> bool:
+    """A float, or an optional one (`F64 | None`: Annotated inside Optional)."""
+    if annotation is float:
+        return True
+    return typing.get_origin(annotation) is typing.Union and any(
+        typing.get_origin(arg) is typing.Annotated and typing.get_args(arg)[0] is float or arg is float
+        for arg in typing.get_args(annotation)
+    )
+
+
+# The result's measured numbers (its counts are 64-bit integers, bounded by the format).
+_MEASURED_FIELDS = tuple(
+    name for name, info in LoadTestResult.model_fields.items() if _is_float_field(info.annotation)
+)
+
+
+def beyond_measurement(result: LoadTestResult) -> str:
+    """The first measured value beyond any real measurement, as "field is value", or ""."""
+    for name in _MEASURED_FIELDS:
+        value = getattr(result, name)
+        if value is not None and abs(value) > MAX_MEASURED:
+            return f"{name} is {value:.2g}"
+    telemetry = result.gpu_telemetry
+    if telemetry is not None:
+        for name, value in (
+            ("gpu_telemetry.power_draw_w.mean", telemetry.power_draw_w.mean),
+            ("gpu_telemetry.memory_used_mb.mean", telemetry.memory_used_mb.mean),
+            ("gpu_telemetry.energy_per_token_mj", telemetry.energy_per_token_mj),
+        ):
+            if abs(value) > MAX_MEASURED:
+                return f"{name} is {value:.2g}"
+    return ""
+
+
 def judge(result: LoadTestResult, rules: QualityConfig) -> Flag | None:
     """The result's flag, or None for a valid measurement."""
     found: list[tuple[Validity, str]] = []
+    beyond = beyond_measurement(result)
+    if beyond:
+        found.append((Validity.INVALID, f"{beyond}, beyond any real measurement (over {MAX_MEASURED:.0e})"))
     if result.successful == 0:
         found.append((Validity.INVALID, f"no successful request (of {result.total_requests:,})"))
     elif result.completion_tokens_total == 0 or result.tokens_per_sec == 0:

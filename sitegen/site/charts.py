@@ -62,6 +62,38 @@ def missing_chart(chart_id: str, title: str, reason: str) -> Chart:
     return Chart(chart_id, title, "", Table(f"{chart_id}-data", (), ()), 0, reason, values_only=True)
 
 
+# Values beyond this are left out of a chart (the axis's ticks, 10 ** k, would overflow near
+# 1e308); catalog/validity.py already flags such a result invalid, far below it.
+DRAWABLE = 1e300
+BEYOND_DRAWABLE = "beyond what a chart can draw"
+
+
+def _drawable_lines(lines: list[Line]) -> tuple[list[Line], int]:
+    """The lines with every value beyond DRAWABLE left out (a y as a gap with a note, a point
+    whose x is beyond it dropped), and how many were left out."""
+    left_out = 0
+    kept_lines = []
+    for line in lines:
+        points = []
+        for p in line.points:
+            if isinstance(p.x, float | int) and not abs(p.x) <= DRAWABLE:
+                left_out += 1
+                continue
+            if p.y is not None and not abs(p.y) <= DRAWABLE:
+                left_out += 1
+                p = Point(p.x, None, p.label, p.href, BEYOND_DRAWABLE)
+            points.append(p)
+        kept_lines.append(Line(line.name, tuple(points), line.colour, line.dash, line.order))
+    return kept_lines, left_out
+
+
+def _with_left_out(note: str, left_out: int) -> str:
+    if not left_out:
+        return note
+    said = f"{left_out} value{'s' if left_out != 1 else ''} {BEYOND_DRAWABLE} left out."
+    return f"{note} {said}" if note else said
+
+
 # A value axis turns logarithmic when one series spans more than this factor: one slow runtime
 # would otherwise flatten every other line against the axis.
 LOG_SPAN = 10.0
@@ -121,6 +153,9 @@ def line_chart(
     table has a row per point instead, naming its line (`series_title`) and its result (its
     label's first line). `x_format`: how the table writes x.
     """
+    lines, left_out = _drawable_lines(lines)
+    note = _with_left_out(note, left_out)
+    frontier = tuple(p for p in frontier if abs(p.y or 0) <= DRAWABLE and abs(float(p.x)) <= DRAWABLE)
     links: list[str] = []
     link_index: dict[str, int] = {}
     # Hover labels name what x does not already say; many long labels would make pages heavy.
@@ -208,6 +243,8 @@ def bar_chart(
     colours: list[str] | None = None,
 ) -> Chart:
     """One bar per point (x is a category, e.g. a runtime name); `colours`: one per bar."""
+    (line,), left_out = _drawable_lines([Line("", tuple(bars))])
+    bars = list(line.points)
     links = sorted({p.href for p in bars if p.href})
     figure = {
         "data": [
@@ -236,7 +273,7 @@ def bar_chart(
         (Column("x", x_title, TEXT), Column("y", y_title), Column("source", "Source", TEXT)),
         rows,
     )
-    return Chart(chart_id, title, _dump(figure), table, len(bars))
+    return Chart(chart_id, title, _dump(figure), table, len(bars), _with_left_out("", left_out))
 
 
 def _padded_range(dates: list[float | str]) -> dict:

@@ -8,6 +8,7 @@ from functools import cached_property
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
 from ...catalog.derived import TPOT_BELOW_ITL
 from ...catalog.model import Level
+from ...catalog.validity import MAX_MEASURED
 from ...safetext import compact_json, dumps_finite
 from ...scoring.contract import (
     COLD_START_THRESHOLD,
@@ -195,6 +196,7 @@ class IndexPages(ViewBase):
             "min_relative": f"{MIN_RELATIVE:.0%}",
             "min_runs": str(MIN_DIFFERENCES + 1),
             "max_error_rate": f"{q.max_error_rate:.0%}",
+            "max_measured": f"{MAX_MEASURED:.0e}",
             "min_requests": str(q.min_requests),
             "stale_after_days": str(q.stale_after_days),
             "currency": self.site.currency,
