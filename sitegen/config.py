@@ -6,7 +6,9 @@ Every validation error is reported as `site.toml: <key path>: <reason>`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -244,13 +246,27 @@ class SiteConfig(_Strict):
         return value
 
 
+def build_day() -> dt.date:
+    """The build's date, in UTC: SOURCE_DATE_EPOCH's when set (as reproducible builds set it),
+    else today's. A result dated after it (and a day) is an error (catalog/build.py)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError("not a number of seconds since 1970", "SOURCE_DATE_EPOCH") from None
+    return dt.datetime.now(dt.UTC).date()
+
+
 class LoadedConfig(BaseModel):
-    """The validated configuration and the directory its relative paths start from."""
+    """The validated configuration, the directory its relative paths start from, and the
+    build's date."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     site: SiteConfig
     base_dir: Path
     source: Path | None
+    today: dt.date = Field(default_factory=build_day)
 
     @property
     def result_roots(self) -> list[Path]:

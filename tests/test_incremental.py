@@ -270,3 +270,24 @@ def test_a_build_does_not_read_unchanged_files_again_after_linking_them(
     monkeypatch.setattr(incremental, "open_regular", lambda path: read.append(str(path)) or real_open(path))
     assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
     assert read == []
+
+
+def test_a_run_dated_ahead_is_judged_again_on_a_later_day(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """A run dated after the build is not ranked; once its day has come, it is, incremental or
+    cold alike (the cache's records were judged on another day)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1771000000")  # 2026-02-13
+    ahead = project / "results" / "l4" / "2026-03-30"
+    shutil.copytree(sorted((project / "results" / "l4").iterdir())[-1], ahead)
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    page = (project / "_site" / "runs" / "l4" / "2026-03-30" / "index.html").read_text()
+    assert "after this build (2026-02-13)" in page
+    assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775000000")  # 2026-03-31
+    lines: list[str] = []
+    build = build_site(load_config(cwd=project), project / "_site", workers=1, progress=lines.append)
+    assert not build.up_to_date and any("the date changed" in line for line in lines)
+    assert (
+        "after this build"
+        not in (project / "_site" / "runs" / "l4" / "2026-03-30" / "index.html").read_text()
+    )
+    rebuild_and_compare(project)

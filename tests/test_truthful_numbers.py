@@ -385,3 +385,39 @@ def test_the_headline_charts_tabulate_each_point_with_the_result_it_stands_for(s
         assert not {runtime for runtime, _ in drawn} & {"zero", "allfail"}
         table = html.split(f'id="{chart}"', 1)[1].split("</table>", 1)[0]
         assert "<small>unreliable: 50% of requests failed" in table
+
+
+@pytest.mark.parametrize("how", ["run.toml", "folder", "timestamp"])
+def test_a_date_after_the_build_is_an_error_and_moves_no_staleness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+):
+    """One result at half the speed, dated 2099: it must neither make every other runtime stale
+    nor rank itself first alone. The build's date is SOURCE_DATE_EPOCH's, as reproducible
+    builds set it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773900000")  # 2026-03-19
+    write_history(tmp_path)
+    folder = {"run.toml": "hw-a/2026-03-01", "folder": "hw-a/2099-12-31", "timestamp": "hw-a/late"}[how]
+    run = tmp_path / "results" / folder
+    run.mkdir(parents=True)
+    day = "2099-12-31" if how == "timestamp" else "2026-03-01"
+    (run / "slow-c1.json").write_text(json.dumps(result("slow", 1, day, 0.5)))
+    if how == "run.toml":
+        (run / "run.toml").write_text("date = 2099-12-31\n")
+    catalog = build_catalog(load_config(cwd=tmp_path))
+    seven = next(s for s in catalog.standings["hw-a"] if s.cohort.model == "qwen-7b")
+    assert {a.entry.runtime: a.why for a in seven.apart} == {
+        "zero": "invalid",
+        "allfail": "invalid",
+        "halffail": "unreliable",
+        "oldtimer": "stale",
+        "slow": "invalid",
+    }
+    assert {e.runtime for _, e in seven.entries} == {"alpha", "beta", "tworeq"}
+    slow = next(a for a in seven.apart if a.entry.runtime == "slow")
+    assert "2099-12-31" in slow.reason and "after this build (2026-03-19)" in slow.reason
+    named = {"run.toml": f"{folder}/run.toml", "folder": folder, "timestamp": f"{folder}/slow-c1.json"}[how]
+    errors = [d for d in catalog.diagnostics if d.level == "error" and "2099-12-31" in d.reason]
+    assert [d.path for d in errors] == [named]
+    monkeypatch.chdir(tmp_path)
+    strict = CliRunner().invoke(app, ["check", "--strict"])
+    assert strict.exit_code == 1 and "after this build" in strict.stdout

@@ -72,6 +72,7 @@ class _Quality:
     rules: QualityConfig
     models: list[ModelConfig]
     slos: list[SloConfig]
+    today: dt.date  # the build's date: a result dated more than a day after it is no measurement
 
 
 def read_run(
@@ -83,7 +84,7 @@ def read_run(
     site = config.site
     targets = {h.id: h for h in site.hardware}
     max_bytes = int(site.max_file_mb * 1024 * 1024)
-    quality = _Quality(site.quality, site.model, site.slo)
+    quality = _Quality(site.quality, site.model, site.slo, config.today)
     return _read_run(
         run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality, contents or {}
     )
@@ -161,6 +162,25 @@ def _read_run(
 
     measured = {source: parse_timestamp(r.timestamp) for r, source in load.loaded}
     run_date, date_reason, declared = _run_date(run_dir.id, metadata.date, measured.values())
+    # A date after the build's (and a day, for time zones) is no measurement: an error naming
+    # the file that gives it; the run is taken as undated (it moves no other entry's staleness)
+    # and its results are never ranked.
+    latest_day = quality.today + dt.timedelta(days=1)
+    run_ahead = ""
+    if run_date is not None and run_date > latest_day:
+        what, given_by = _date_source(date_reason, where, measured)
+        run_ahead = f"its run is dated {run_date}, after this build ({quality.today})"
+        diagnostics.append(
+            Diagnostic(
+                given_by,
+                Level.ERROR,
+                f"{what} dates the run {run_date}, after this build ({quality.today}): "
+                "the run is taken as undated and its results are not ranked",
+            )
+        )
+        date_reason = f"no date: {what} says {run_date}, after this build"
+        run_date = None
+    dated_ahead = bool(run_ahead)
     names = [r.runtime_name for r, _ in load.loaded]
     hw = resolve_hardware(run_dir.id if run_dir.id != "." else "", metadata.hardware, names, hardware_cfg)
     words = hardware_words(hw.id, targets.get(hw.id))
@@ -173,7 +193,15 @@ def _read_run(
         workload = resolve_workload(
             metadata.workload, workload_of, result.dataset_stats.source if result.dataset_stats else ""
         )
-        flag = judge(result, quality.rules)
+        at = measured[source]
+        ahead = run_ahead
+        if not ahead and at is not None and at.date() > latest_day:
+            ahead = f"timestamp {at.date()} is after this build ({quality.today})"
+            dated_ahead = True
+            diagnostics.append(
+                Diagnostic(f"{where}/{source}", Level.ERROR, f"{ahead}: the result is not ranked")
+            )
+        flag = judge(result, quality.rules, ahead)
         target = targets.get(hw.id)
         gpus, price = (target.gpus, target.price_per_hour) if target else (1, None)
         entries.append(
@@ -213,6 +241,7 @@ def _read_run(
         training=load.training,
         report=report,
         other_files=run_dir.other_files,
+        dated_ahead=dated_ahead,
         correctness_runtimes=tuple(
             resolve_runtime(rep.runtime_name, name, runtime_cfg, words).id for name, rep in load.correctness
         ),
@@ -233,6 +262,16 @@ def _names_shown(load: DirectoryLoad) -> tuple[DirectoryLoad, list[tuple[str, in
         for r, source in load.loaded
     )
     return replace(load, loaded=loaded), cut
+
+
+def _date_source(date_reason: str, where: str, measured: Mapping[str, dt.datetime | None]) -> tuple[str, str]:
+    """What gave a run its date, in words, and the file (or folder) that holds it."""
+    if date_reason == "date from run.toml":
+        return "run.toml", f"{where}/run.toml"
+    if date_reason == "date from the directory name":
+        return "the folder's name", where
+    earliest = min((at, source) for source, at in measured.items() if at is not None)[1]
+    return "its earliest result timestamp", f"{where}/{earliest}"
 
 
 def _run_date(run_id: str, declared: dt.date | None, measured) -> tuple[dt.date | None, str, bool]:

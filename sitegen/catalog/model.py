@@ -112,6 +112,7 @@ class Run(_RunIdentity):
     other_files: tuple[
         str, ...
     ] = ()  # the run directory's other regular files (not JSON): listed, never published
+    dated_ahead: bool = False  # its date or a result's timestamp is after the build's: judged by the clock
 
     @property
     def runtimes(self) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ best marks. Every result gets one of:
   was reported (`completion_tokens_total` 0 or absent, or `tokens_per_sec` 0),
   or a measured value beyond any real measurement (over MAX_MEASURED: 1e15
   tokens per second or milliseconds is no measurement, and a value near 1e308
-  overflows what a chart computes);
+  overflows what a chart computes), or a date after the build's (its timestamp,
+  or its run's date);
 - *unreliable*: a share of failed requests above `[quality] max_error_rate`
   (`error_rate`, or failed / total when error_rate is 0 but requests failed);
 - *few samples*: fewer successful requests than `[quality] min_requests`;
@@ -92,9 +93,12 @@ def beyond_measurement(result: LoadTestResult) -> str:
     return ""
 
 
-def judge(result: LoadTestResult, rules: QualityConfig) -> Flag | None:
-    """The result's flag, or None for a valid measurement."""
+def judge(result: LoadTestResult, rules: QualityConfig, dated_after: str = "") -> Flag | None:
+    """The result's flag, or None for a valid measurement. `dated_after`: why the result (or
+    its run) is dated after the build, if it is: no real measurement comes from the future."""
     found: list[tuple[Validity, str]] = []
+    if dated_after:
+        found.append((Validity.INVALID, dated_after))
     beyond = beyond_measurement(result)
     if beyond:
         found.append((Validity.INVALID, f"{beyond}, beyond any real measurement (over {MAX_MEASURED:.0e})"))

@@ -236,7 +236,7 @@ def _build_locked(
     run_dirs, notes = discover(config.result_roots, [config.output_dir, out], config.roots_within)
     walk_notes = notes_key(notes, config.base_dir)
     home = _cache_home(config, out, say)
-    last = load_cache(home, keys.code, keys.cache_settings, say)
+    last = load_cache(home, keys.code, keys.cache_settings, config.today.isoformat(), say)
     # The previous site is trusted (its pages kept, its cards taken) only when the signed cache
     # vouches for it: its marker names the inputs the cache says it was built from. --force
     # reuses no page and no hash, but still takes trusted cards.
@@ -322,6 +322,8 @@ def _build_locked(
         next_cache.pickled, next_cache.previous_records = built.pickled, built.records
     next_cache.records, next_cache.latest, next_cache.site = built.records, built.latest, key
     next_cache.outputs, next_cache.page_keys = built.outputs, built.page_keys
+    next_cache.day = config.today.isoformat()
+    next_cache.dated_ahead = any(record.dated_ahead for record in built.records.values())
     try:
         if home is not None:
             save_cache(home, next_cache)

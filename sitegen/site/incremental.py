@@ -74,6 +74,8 @@ class BuildCache:
     has_records: bool = False  # records, latest entries and outputs were saved (records.pickle)
     pickled: dict[str, bytes] = field(default_factory=dict)  # run id -> its record, as loaded
     previous_records: dict[str, RunRecord] = field(default_factory=dict)  # the records `pickled` holds
+    day: str = ""  # the build's date (config.today)
+    dated_ahead: bool = False  # some run was judged dated after `day`: another day judges it again
 
 
 def code_hash() -> str:
@@ -112,10 +114,11 @@ def theme_hash(config: LoadedConfig) -> str:
 
 
 def load_cache(
-    home: CacheHome | None, code: str, config: str, note: Callable[[str], None]
+    home: CacheHome | None, code: str, config: str, day: str, note: Callable[[str], None]
 ) -> BuildCache | None:
     """The previous build's cache, or None (with a note when one was there but is not usable).
-    Only a file signed with this cache folder's key is unpickled (cache_store.py)."""
+    Only a file signed with this cache folder's key is unpickled (cache_store.py). `day`: the
+    build's date; records that judged a date after the last build's are not reused another day."""
     if home is None:
         return None
     payload = home.read(STATE_FILE)
@@ -135,6 +138,9 @@ def load_cache(
         return None
     if cache.code != code or cache.config != config:
         note("sitegen or site.toml changed since the last build: every run is read again")
+        return BuildCache(CACHE_FORMAT, code, config, file_hashes=cache.file_hashes)
+    if cache.dated_ahead and cache.day != day:
+        note("a run was dated after the last build's date, and the date changed: every run is read again")
         return BuildCache(CACHE_FORMAT, code, config, file_hashes=cache.file_hashes)
     return cache
 
