@@ -291,7 +291,8 @@ def report(
         catalog = build_catalog(loaded)
         changes = named_runs(catalog, runs) if runs else changed_runs(catalog, loaded.base_dir, base, head)
         url = loaded.site.base_url if base_url is None else base_url
-        done = ReportWriter(catalog, loaded.contract.thresholds, loaded.site.slo, url).report(changes)
+        writer = ReportWriter(catalog, loaded.contract.thresholds, loaded.site.slo, url, loaded.base_dir)
+        done = writer.report(changes)
     if output is None:
         typer.echo(done.markdown, nl=False)
     else:

@@ -273,12 +273,6 @@ class LoadedConfig(BaseModel):
         return [self.base_dir / root for root in self.site.results]
 
     @property
-    def roots_within(self) -> Path | None:
-        """The folder every results root's real path must lie in, or None when site.toml allows
-        roots anywhere."""
-        return None if self.site.allow_results_outside else self.base_dir
-
-    @property
     def output_dir(self) -> Path:
         return self.base_dir / self.site.output
 

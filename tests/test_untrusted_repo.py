@@ -175,3 +175,79 @@ def test_cards_are_never_read_through_a_link_in_the_previous_site(repo: Path, tm
     build(repo)
     assert published(site, SECRET) == []
     assert not any(p.is_symlink() for p in site.rglob("*"))
+
+
+def on_branch(repo: Path, name: str, change) -> None:
+    """A pull request: a branch from main with one commit made by `change()`."""
+    git(repo, "checkout", "-q", "-b", name)
+    change()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", name)
+
+
+def report_of(repo: Path) -> str:
+    from sitegen.catalog.build import build_catalog
+    from sitegen.review.changed import changed_runs
+    from sitegen.review.report import ReportWriter
+
+    config = load_config(cwd=repo)
+    catalog = build_catalog(config)
+    changes = changed_runs(catalog, repo, "main")
+    writer = ReportWriter(catalog, config.contract.thresholds, config.site.slo, "", config.base_dir)
+    return writer.report(changes).markdown
+
+
+def strict_check(repo: Path) -> int:
+    from typer.testing import CliRunner
+
+    from sitegen.cli import app
+
+    return CliRunner().invoke(app, ["check", "--strict", "--config", str(repo / "site.toml")]).exit_code
+
+
+def run_ids(repo: Path) -> list[str]:
+    from sitegen.catalog.build import build_catalog
+
+    return [r.id for r in build_catalog(load_config(cwd=repo)).runs]
+
+
+SIX_RUNS = [f"h100-sxm/2026-01-{d}" for d in ("05", "12", "19")] + [f"l4/2026-01-{d}" for d in ("06", "13", "20")]
+
+
+def test_a_planted_marker_never_hides_runs_without_an_error(repo: Path):
+    from sitegen.catalog.build import build_catalog
+
+    assert sorted(run_ids(repo)) == SIX_RUNS
+    on_branch(repo, "marker", lambda: (repo / "results" / "l4" / ".sitegen-build.json").write_text("{}"))
+    catalog = build_catalog(load_config(cwd=repo))
+    found = [d for d in catalog.diagnostics if d.path == "results/l4/.sitegen-build.json"]
+    assert [d.level for d in found] == ["error"], catalog.diagnostics
+    assert strict_check(repo) == 1
+    report = report_of(repo)
+    assert "No run is added or changed" in report  # it adds none...
+    assert "` results/l4/.sitegen-build.json `: error" in report  # ...but says what it broke
+    for run in ("l4/2026-01-06", "l4/2026-01-13", "l4/2026-01-20"):
+        assert f"` results/{run} `: holds sitegen" in report.split("**Runs no longer published", 1)[1]
+
+
+def test_a_link_never_gives_runs_a_second_home(repo: Path):
+    on_branch(repo, "rehome", lambda: os.symlink("../l4", repo / "results" / "h100-sxm" / "zz"))
+    assert sorted(run_ids(repo)) == SIX_RUNS
+    from sitegen.catalog.build import build_catalog
+
+    notes = {d.path: d for d in build_catalog(load_config(cwd=repo)).diagnostics}
+    assert notes["results/h100-sxm/zz"].reason == (
+        "link to ../l4, a folder walked at its own path (results/l4); skipped"
+    )
+    assert "` results/h100-sxm/zz `: warning, link to" in report_of(repo)
+
+
+def test_the_report_lists_runs_a_change_hides(repo: Path):
+    def shadow() -> None:
+        (repo / "site.toml").write_text(SITE_TOML.replace('results = ["results"]', 'results = ["aaa", "results"]'))
+        shutil.copytree(repo / "results" / "l4" / "2026-01-13", repo / "aaa" / "l4" / "2026-01-13")
+
+    on_branch(repo, "shadow", shadow)
+    report = report_of(repo)
+    hidden = report.split("**Runs no longer published", 1)[1]
+    assert "` results/l4/2026-01-13 `: run id" in hidden and "already comes from" in hidden

@@ -44,7 +44,9 @@ def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tup
     # records.py builds on this module's helpers; it assembles every kind of build's catalog.
     from .records import assemble, record_of
 
-    run_dirs, notes = discover(config.result_roots, [config.output_dir, *exclude], config.roots_within)
+    run_dirs, notes = discover(
+        config.result_roots, [config.output_dir, *exclude], config.base_dir, config.site.allow_results_outside
+    )
     if progress:
         progress(f"found {len(run_dirs)} runs")
     runs, records = [], []

@@ -140,14 +140,16 @@ def plain_entry(item: os.DirEntry, directory: Path, directory_real: str, root_re
 
 
 def discover(
-    roots: list[Path], exclude: list[Path], within: Path | None = None
+    roots: list[Path], exclude: list[Path], base_dir: Path, roots_anywhere: bool = False
 ) -> tuple[list[RunDir], list[WalkNote]]:
     """Every run under every root, sorted by (root order, id); notes for what was passed over.
-    `within`: the folder every root's real path must lie in (site.toml's), or None."""
+    `base_dir`: the folder of site.toml, which every root's real path must lie in unless
+    `roots_anywhere`, and which notes name folders from."""
+    within = None if roots_anywhere else base_dir
     found: list[tuple[int, RunDir]] = []
     notes: list[WalkNote] = []
     excluded = {os.path.realpath(p) for p in exclude}
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # real path -> the path it was walked at
     for index, root in enumerate(roots):
         if not root.is_dir():
             notes.append(WalkNote(str(root), "results root not found"))
@@ -156,7 +158,7 @@ def discover(
         if refused:
             notes.append(WalkNote(str(root), refused, "error"))
             continue
-        found.extend((index, run) for run in _walk(root, excluded, seen, notes))
+        found.extend((index, run) for run in _walk(root, excluded, seen, notes, base_dir))
     ordered = [run for _, run in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
     # A run's id is its path below its root, and its URL: the first root to have an id keeps it.
     unique: dict[str, RunDir] = {}
@@ -164,7 +166,9 @@ def discover(
         if run.id in unique:
             notes.append(
                 WalkNote(
-                    str(run.path), f"run id {run.id!r} already comes from {unique[run.id].root}; skipped"
+                    str(run.path),
+                    f"run id {run.id!r} already comes from the results root "
+                    f"{shown_path(WalkNote(str(unique[run.id].root), ''), base_dir)}; skipped",
                 )
             )
         else:
@@ -220,18 +224,29 @@ def _suffixed(run_id: str, index: int, part: str) -> str:
     return f"{part}~{hashlib.blake2b(prefix.encode(), digest_size=2).hexdigest()}"
 
 
-def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote]) -> list[RunDir]:
+def _walk(
+    root: Path, excluded: set[str], seen: dict[str, str], notes: list[WalkNote], base_dir: Path
+) -> list[RunDir]:
+    """The runs under one root. Folders reached by a link are walked last: a folder with a path
+    of its own is walked there first, so a link (`h100/zz -> ../l4`) never gives its runs a
+    second home, and the link is reported instead."""
     root_real = os.path.realpath(root)
     runs: list[RunDir] = []
-    stack: list[tuple[Path, str, int]] = [(root, root_real, 0)]
-    while stack:
-        directory, real, depth = stack.pop()
+    stack: list[tuple[Path, str, int, str]] = [(root, root_real, 0, "")]  # (path, real, depth, link)
+    linked: list[tuple[Path, str, int, str]] = []  # folders reached by a link, for after the rest
+    while stack or linked:
+        if not stack:
+            stack.append(linked.pop(0))
+        directory, real, depth, link = stack.pop()
         if real in seen:
-            notes.append(
-                WalkNote(str(directory), "already visited through another path (link loop?); skipped")
+            reason = (
+                f"link to {display(link)}, a folder walked at its own path ({seen[real]}); skipped"
+                if link
+                else "already visited through another path (link loop?); skipped"
             )
+            notes.append(WalkNote(str(directory), reason))
             continue
-        seen.add(real)
+        seen[real] = shown_path(WalkNote(str(directory), ""), base_dir)
         try:
             listing = list_directory(directory, root_real, real)
         except OSError as exc:
@@ -252,10 +267,29 @@ def _walk(root: Path, excluded: set[str], seen: set[str], notes: list[WalkNote])
         for entry in reversed(listing.directories):  # popped in name order
             skip = _skip_reason(entry, excluded, depth + 1)
             if skip is None:
-                stack.append((entry.path, entry.real, depth + 1))
+                if entry.real == os.path.join(real, entry.name):
+                    stack.append((entry.path, entry.real, depth + 1, ""))
+                else:  # a link: after every folder reached without one
+                    linked.append((entry.path, entry.real, depth + 1, _link_text(entry.path)))
             elif skip:
-                notes.append(WalkNote(str(entry.path), skip, "info"))
+                level = "error" if skip.startswith("holds sitegen's build marker") else "info"
+                path = entry.path / _marker_in(entry) if level == "error" else entry.path
+                notes.append(WalkNote(str(path), skip, level))
+        linked.sort(key=lambda item: str(item[0]))
     return runs
+
+
+def _link_text(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return str(path)
+
+
+def _marker_in(entry: Entry) -> str:
+    return next(
+        m for m in (SITE_MARKER, SITE_UPDATING_MARKER) if os.path.lexists(os.path.join(entry.real, m))
+    )
 
 
 def _skip_reason(entry: Entry, excluded: set[str], depth: int) -> str | None:
@@ -267,7 +301,12 @@ def _skip_reason(entry: Entry, excluded: set[str], depth: int) -> str | None:
     if entry.real in excluded:
         return "the output directory; not searched for results"
     if any(os.path.lexists(os.path.join(entry.real, m)) for m in (SITE_MARKER, SITE_UPDATING_MARKER)):
-        return "a site sitegen built; not searched for results"
+        # A site sitegen built is never read as results, but none is ever built inside a results
+        # root (build refuses): a contributor may have planted the marker to hide these runs.
+        return (
+            "holds sitegen's build marker, but no site is built inside a results root: the folder is "
+            "not searched for results; remove the marker (or the old site) to publish its runs"
+        )
     if depth > MAX_DEPTH:
         return f"too deep (more than {MAX_DEPTH} levels below the results root); not searched"
     return None

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog.model import Catalog, Run
+from ..catalog.model import Catalog, Diagnostic, Run
 from ..errors import SitegenError
 from ..safefs import display
 
@@ -71,6 +71,20 @@ class ChangeSet:
     removed: tuple[str, ...] = ()  # folders under a results root whose files were all deleted
     other: tuple[str, ...] = field(default_factory=tuple)  # changed files outside every run
     paths: frozenset[str] = frozenset()  # every changed file, absolute, as safefs.display shows it
+    # Run folders (relative to the repository) the base revision published whose files are still
+    # there, but which are no longer runs: hidden by the change (a planted marker, a results
+    # root listed before theirs, ...).
+    hidden: tuple[str, ...] = ()
+    top: Path | None = None  # the repository's top folder, which `hidden` is relative to
+
+
+def diagnostic_file(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path) -> Path:
+    """The file a diagnostic is about. A run's files are named by the run's id (its folder
+    relative to its results root, which `folders` maps to the folder) and their name; a sweep
+    level ("sweep.json#c4") is its file; walk notes are relative to site.toml's folder."""
+    path = diagnostic.path.split("#", 1)[0]
+    head, _, name = path.rpartition("/")
+    return folders[head] / name if head in folders else base_dir / path
 
 
 def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
@@ -153,4 +167,28 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
             existed = _git(repo, "ls-tree", "-d", "--name-only", fork, "--", folder).strip() != ""
             result.append(RunChange(by_id[run.id], not existed, tuple(sorted(touched[run.id]))))
     paths = frozenset(display(os.path.join(top, name)) for _, name in changes)
-    return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)), paths)
+    hidden = _hidden_runs(repo, top, fork, runs, roots)
+    return ChangeSet(tuple(result), tuple(sorted(set(removed))), tuple(sorted(other)), paths, hidden, top)
+
+
+def _hidden_runs(repo: Path, top: Path, fork: str, runs: list[Run], roots: list[str]) -> tuple[str, ...]:
+    """Folders that held result files at the base revision and still do, but are runs no more."""
+    inside = [os.path.relpath(root, os.path.realpath(top)) for root in roots]
+    inside = [p for p in inside if not p.startswith("..")]
+    if not inside:
+        return ()
+    listing = _git(repo, "ls-tree", "-r", "--name-only", "-z", fork, "--", *inside).split("\0")
+    before = {os.path.dirname(name) for name in listing if name.endswith(RESULT_SUFFIX)}
+    now = {os.path.relpath(os.path.realpath(r.path), os.path.realpath(top)) for r in runs}
+    return tuple(
+        display(folder)
+        for folder in sorted(before - now)
+        if any(name.endswith(RESULT_SUFFIX) for name in _names(top / folder))
+    )
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []

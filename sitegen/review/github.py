@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..catalog.model import Catalog, Diagnostic, Level
 from ..safefs import display
-from .changed import ChangeSet, where
+from .changed import ChangeSet, diagnostic_file, where
 
 
 def escape_data(text: str) -> str:
@@ -38,15 +38,8 @@ def command(level: Level, file: str, title: str, message: str) -> str:
 
 
 def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cwd: Path) -> str:
-    """The file a diagnostic is about, relative to `cwd` (the repository's root in a workflow).
-
-    A run's files are named by the run's id (its folder relative to its results root, which
-    `folders` maps to the folder) and their name; a sweep level ("sweep.json#c4") is its file;
-    walk notes are relative to site.toml's folder."""
-    path = diagnostic.path.split("#", 1)[0]
-    head, _, name = path.rpartition("/")
-    full = folders[head] / name if head in folders else base_dir / path
-    return os.path.relpath(full, cwd)
+    """The file a diagnostic is about, relative to `cwd` (the repository's root in a workflow)."""
+    return os.path.relpath(diagnostic_file(diagnostic, folders, base_dir), cwd)
 
 
 def annotations(

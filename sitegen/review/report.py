@@ -9,8 +9,10 @@ links are built from the site's base URL and sitegen's own percent-encoded paths
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,12 +21,13 @@ from ..catalog.derived import SloCandidate, slo_board
 from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
+from ..safefs import display
 from ..site.compare import compare_directions, compare_noise
 from ..site.urls import Urls
 from ..site.views.practice import slo_candidate
 from ..site.views.run import share_folder
 from ..words import count_of
-from .changed import ChangeSet, RunChange, previous_run, where
+from .changed import ChangeSet, RunChange, diagnostic_file, previous_run, where
 from .compare import Comparison, RunDocuments, compare_documents, number
 from .formats import markdown_table
 from .markdown import code, link, plain, table
@@ -58,9 +61,17 @@ class ReportWriter:
     """Writes the report of a change set against the catalog of its head."""
 
     def __init__(
-        self, catalog: Catalog, thresholds: Mapping[str, Any], slos: Sequence[SloConfig], base_url: str
+        self,
+        catalog: Catalog,
+        thresholds: Mapping[str, Any],
+        slos: Sequence[SloConfig],
+        base_url: str,
+        base_dir: Path | None = None,
     ) -> None:
+        """`base_dir`: the folder of site.toml, where the walk's notes are relative to (without
+        it, problems outside the runs are not matched with the change's files)."""
         self.catalog = catalog
+        self.base_dir = base_dir
         self.noise = compare_noise(list(catalog.series))
         self.directions = compare_directions(thresholds)
         self.slos = tuple(slos)
@@ -75,10 +86,25 @@ class ReportWriter:
         sections = [self.section(change) for change in changes.runs]
         added = sum(c.added for c in changes.runs)
         regressions = sum(s.regressions for s in sections)
+        problems = self.problems(changes)
+        hidden = self.hidden(changes)
         invalid = sum(s.invalid for s in sections)
+        invalid += sum(d.level is Level.ERROR for d in problems) + len(hidden)
         head = "\n".join([MARKER, "## Benchmark results in this pull request", ""])
         head += "\n" + self.headline(changes, added, regressions, invalid) + "\n\n"
-        tail = self.tail(changes)
+        tail = "".join(
+            line + "\n"
+            for line in _listing(
+                "Problems in the files this change touches",
+                [f"{code(d.path, 100)}: {plain(str(d.level))}, {plain(d.reason, 300)}" for d in problems],
+            )
+            + _listing(
+                "Runs no longer published: the base branch published these folders, and their files "
+                "are still there",
+                [f"{code(folder, 100)}: {plain(reason, 300)}" for folder, reason in hidden],
+            )
+        )
+        tail += self.tail(changes)
         # Whole sections while they fit, then the other runs named; smaller if that is too long.
         for budget, listed in ((BUDGET, MAX_LISTED), (BUDGET // 2, MAX_LISTED // 2), (0, 0)):
             text = head + _body(sections, budget, listed) + tail
@@ -88,6 +114,11 @@ class ReportWriter:
 
     def headline(self, changes: ChangeSet, added: int, regressions: int, invalid: int) -> str:
         if not changes.runs:
+            if invalid:
+                return (
+                    "No run is added or changed, but "
+                    f"**{count_of(invalid, 'problem')}** (an error, or a run no longer published) below."
+                )
             return "No run is added or changed."
         changed = len(changes.runs) - added
         parts = [f"**{count_of(added, 'run')} added, {changed} changed**"]
@@ -112,6 +143,46 @@ class ReportWriter:
         note = "" if self.base else " Set `base_url` in site.toml for links to the published pages."
         lines.append(f"<sub>Written by sitegen {plain(__version__)}.{note}</sub>\n")
         return "\n".join(lines)
+
+    # --- outside the runs -----------------------------------------------------------------------
+
+    def problems(self, changes: ChangeSet) -> list[Diagnostic]:
+        """Errors and warnings about the files the change touches that no run's section lists
+        (a planted marker, a link, a results root refused)."""
+        if self.base_dir is None or not changes.paths:
+            return []
+        folders = {where(run): run.path for run in self.catalog.runs}
+        in_sections = {where(change.run) + "/" for change in changes.runs}
+        return [
+            d
+            for d in self.catalog.diagnostics
+            if d.level is not Level.INFO
+            and not d.path.startswith(tuple(in_sections))
+            and display(os.path.normpath(diagnostic_file(d, folders, self.base_dir))) in changes.paths
+        ]
+
+    def hidden(self, changes: ChangeSet) -> list[tuple[str, str]]:
+        """The runs the change hides, each with the diagnostic that says why (its folder's, or
+        one about a folder above it)."""
+        if not changes.hidden:
+            return []
+        notes = []
+        if self.base_dir is not None and changes.top is not None:
+            top = os.path.realpath(changes.top)
+            for d in self.catalog.diagnostics:
+                file = os.path.relpath(os.path.realpath(self.base_dir / d.path), top)
+                notes.append((file, d.reason))
+        out = []
+        for folder in changes.hidden:
+            # The note about the folder itself, else about the nearest folder above it (a marker
+            # in it, a link to it).
+            matches = [
+                (file == folder, len(os.path.dirname(file)), why)
+                for file, why in notes
+                if file == folder or folder.startswith(os.path.dirname(file) + os.sep)
+            ]
+            out.append((folder, max(matches)[2] if matches else "no longer found as a run"))
+        return out
 
     # --- one run ------------------------------------------------------------------------------
 

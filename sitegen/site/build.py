@@ -233,7 +233,9 @@ def _build_locked(
     # 1. Discover the runs and, before anything is read, fingerprint their files (a change made
     # while the build reads is seen by the next build). With nothing to reuse and more than one
     # core, the workers fingerprint their own shards instead.
-    run_dirs, notes = discover(config.result_roots, [config.output_dir, out], config.roots_within)
+    run_dirs, notes = discover(
+        config.result_roots, [config.output_dir, out], config.base_dir, config.site.allow_results_outside
+    )
     walk_notes = notes_key(notes, config.base_dir)
     home = _cache_home(config, out, say)
     last = load_cache(home, keys.code, keys.cache_settings, config.today.isoformat(), say)
