@@ -192,3 +192,44 @@ def test_chart_names_and_hover_labels_reach_plotly_as_text():
     assert second["name"] == "rt &lt;b"
     assert second["text"] == ["run &lt;img src=x<br>c=1", "a &amp; b"]
     assert "<" not in chart.figure_json  # the script element's own escaping
+
+
+LOOKALIKES = {
+    # spelling: what a reader sees
+    "sglang": "sglang",
+    "s\u034fglang": "sglang",  # COMBINING GRAPHEME JOINER, invisible
+    "sg\u17b4lang": "sglang",  # KHMER VOWEL INHERENT AQ, invisible
+    "s\u3164glang": "sglang",  # HANGUL FILLER, invisible
+    "\u0455glang": "sglang",  # CYRILLIC SMALL LETTER DZE among Latin letters
+}
+
+
+def test_look_alike_names_are_one_runtime_and_one_machine_with_a_warning(tmp_path: Path):
+    """Names that render exactly like another made runtimes and machines of their own: three
+    "sglang" rows on one leaderboard, two "h100-sxm" in the navigation."""
+    from sitegen.catalog.build import build_catalog
+
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    for folder in ("h100-sxm", "\u04bb100-sxm"):  # the second with a Cyrillic shha
+        run = tmp_path / "results" / folder / "2026-03-01"
+        run.mkdir(parents=True)
+        for i, name in enumerate(LOOKALIKES):
+            (run / f"r{i}-c1.json").write_text(json.dumps(GOOD | {"runtime_name": f"{name}-c1"}))
+    catalog = build_catalog(load_config(cwd=tmp_path))
+    assert {r.hardware for r in catalog.runs} == {"h100-sxm"}
+    assert [r.id for r in catalog.runtimes if r.spellings] == ["sglang"]
+    warnings = {d.reason for d in catalog.diagnostics if d.level == "warning"}
+    assert (
+        "folder name '\u04bb100-sxm' looks like 'h100-sxm' (letters of several scripts): "
+        "counted as hardware h100-sxm" in warnings
+    )
+    assert (
+        "runtime_name '\u0455glang-c1' looks like 'sglang-c1' (letters of several scripts): "
+        "counted as runtime sglang" in warnings
+    )
+    assert (
+        "runtime_name 's\\u034fglang-c1' looks like 'sglang-c1' (invisible characters): "
+        "counted as runtime sglang" in warnings
+    )
+    # Whole names in one script stay theirs: Москва is not "mockba".
+    assert __import__("sitegen.catalog.resolve", fromlist=["slug"]).slug("Москва") == "москва"

@@ -19,7 +19,14 @@ from .derived import derive
 from .discover import RunDir, discover, shown_path
 from .metadata import date_in_path, read_metadata
 from .model import Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
-from .resolve import hardware_words, resolve_hardware, resolve_model, resolve_runtime, resolve_workload
+from .resolve import (
+    hardware_words,
+    lookalike_warning,
+    resolve_hardware,
+    resolve_model,
+    resolve_runtime,
+    resolve_workload,
+)
 from .validity import judge
 
 Progress = Callable[[str], None]
@@ -185,11 +192,24 @@ def _read_run(
     dated_ahead = bool(run_ahead)
     names = [r.runtime_name for r, _ in load.loaded]
     hw = resolve_hardware(run_dir.id if run_dir.id != "." else "", metadata.hardware, names, hardware_cfg)
+    for kind, spelled, path in (
+        ("run.toml hardware", metadata.hardware, f"{where}/run.toml"),
+        ("folder name", run_dir.id.split("/")[0] if "/" in run_dir.id else "", where),
+    ):
+        warning = lookalike_warning(kind, spelled, f"hardware {hw.id}") if spelled else None
+        if warning:
+            diagnostics.append(Diagnostic(path, Level.WARNING, warning))
+    warned: set[str] = set()
     words = hardware_words(hw.id, targets.get(hw.id))
     entries = []
     in_result = {source: (model, workload) for item in files for source, model, workload in item.declared}
     for result, source in load.loaded:
         runtime = resolve_runtime(result.runtime_name, source, runtime_cfg, words)
+        if result.runtime_name not in warned:
+            warned.add(result.runtime_name)
+            warning = lookalike_warning("runtime_name", result.runtime_name, f"runtime {runtime.id}")
+            if warning:
+                diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
         model_of, workload_of = in_result.get(source, ("", ""))
         model = resolve_model(run_dir.id, metadata.model, model_of, result.runtime_name, quality.models)
         workload = resolve_workload(

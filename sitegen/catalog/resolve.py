@@ -44,6 +44,72 @@ class NamedResolution:
 UNSPECIFIED = NamedResolution("unspecified", "unspecified", "")
 
 
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt, Default_Ignorable_Code_Point):
+# they render as nothing, so `s\u034fglang` would look exactly like `sglang`.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A name as readers see it, when that differs from how it is spelled."""
+
+    text: str  # what it reads as
+    why: str  # "invisible characters" or "letters of several scripts"
+
+
+def visible(text: str) -> str:
+    """`text` with its invisible characters written as escapes (`s\\u034fglang`), for messages."""
+    return _IGNORABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+@lru_cache(maxsize=4096)
+def reads_as(text: str) -> Reading | None:
+    """How `text` reads, when that is not how it is spelled: without its invisible characters,
+    and, in a name that mixes Latin letters with another script's, with each letter that looks
+    like a Latin one (Unicode's confusables, UTS #39) read as that letter (`\u0455glang` reads
+    as `sglang`). A name in one script keeps its letters (Москва is not "mockba")."""
+    if text.isascii():
+        return None
+    shown = _IGNORABLE.sub("", text)
+    why = "invisible characters" if shown != text else ""
+    latin = _latin_skeleton(shown)
+    if latin != shown:
+        shown, why = latin, "letters of several scripts"
+    return Reading(shown, why) if why else None
+
+
+def _latin_skeleton(text: str) -> str:
+    """`text` with its non-Latin letters that have a Latin look-alike replaced by it, when it
+    mixes Latin letters with those of another script; else `text` as it is."""
+    if text.isascii():
+        return text
+    from confusable_homoglyphs import categories, confusables  # loads Unicode's tables: only here
+
+    scripts = {categories.alias(c) for c in text if c.isalpha()} - {"COMMON", "INHERITED"}
+    if "LATIN" not in scripts or len(scripts) < 2:
+        return text
+    out = []
+    for c in text:
+        if c.isalpha() and categories.alias(c) not in ("LATIN", "COMMON", "INHERITED"):
+            found = confusables.is_confusable(c, preferred_aliases=["latin"], greedy=False) or []
+            glyphs = [h["c"] for hit in found for h in hit["homoglyphs"] if h["n"].startswith("LATIN")]
+            c = glyphs[0] if glyphs else c
+        out.append(c)
+    return "".join(out)
+
+
+def lookalike_warning(kind: str, spelled: str, counted_as: str) -> str | None:
+    """The warning for a name that reads as another (see `reads_as`), or None."""
+    reading = reads_as(spelled)
+    if reading is None:
+        return None
+    return f"{kind} '{visible(spelled)}' looks like '{reading.text}' ({reading.why}): counted as {counted_as}"
+
+
 SLUG_LENGTH = 80
 # Unicode categories a slug keeps: lowercase and uncased letters, marks and digits (config.Identifier).
 SLUG_CATEGORIES = frozenset({"Ll", "Lo", "Lm", "Mn", "Mc", "Nd", "Nl", "No"})
@@ -59,10 +125,13 @@ def slug(text: str) -> str:
     """A URL- and file-safe id: lowercase letters of any script, digits, '.', '_' and '-'.
 
     Accents of Latin letters are dropped (ü -> u), other letters kept (東京 stays 東京), so names that differ in
-    more than case, accents and punctuation keep distinct ids. A name with no letter or digit,
+    more than case, accents and punctuation keep distinct ids. A name is read as readers see it
+    first (`reads_as`): invisible characters and look-alike letters never make a second id. A name with no letter or digit,
     or one cut to SLUG_LENGTH, ends in a short hash of the whole name.
     """
-    folded = "".join(_fold(c) for c in unicodedata.normalize("NFC", text).lower())
+    reading = reads_as(text)
+    read = reading.text if reading is not None else text
+    folded = "".join(_fold(c) for c in unicodedata.normalize("NFC", read).lower())
     kept = "".join(c if c in "._-" or unicodedata.category(c) in SLUG_CATEGORIES else " " for c in folded)
     out = re.sub(r"\s+", "-", kept.strip()).strip("-.")
     tag = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
