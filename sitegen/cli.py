@@ -100,25 +100,30 @@ def score(
         _fail(f"{directory}: not a directory")
     with _reporting_errors():
         load = load_directory(directory)
+    # Names and reasons are written as the reference writes them, but for what a terminal or a
+    # CI log would act on (control characters, workflow commands): safetext.printable. JSON
+    # keeps every string (it escapes them in its own way); text and markdown show the names
+    # escaped, so the names are escaped before the document is laid out.
+    from .safetext import printable, printable_json, printable_lines
+
+    shown = load if format is DocumentFormat.json else load.printable(printable)
     report = score_results(
-        load.loaded,
+        shown.loaded,
         contract,
         concurrency=concurrency,
         platform=platform,
-        training=[step.to_input() for _, step in load.training],
+        training=[step.to_input() for _, step in shown.training],
     )
     if format is DocumentFormat.json:
         document = score_document(load.loaded, load.skipped, [name for name, _ in load.training], report)
-        typer.echo(score_json(document), nl=False)
+        typer.echo(printable_json(score_json(document)), nl=False)
     else:
-        from .safetext import printable
-
         for name, reason in load.skipped:
             typer.echo(printable(f"skipped {name}: {reason}"), err=True)
         if not load.loaded and not load.training:
-            typer.echo(f"No result files found in {directory}")
+            typer.echo(printable(f"No result files found in {directory}"))
         else:
-            typer.echo(render_text(report, markdown=format is DocumentFormat.markdown))
+            typer.echo(printable_lines(render_text(report, markdown=format is DocumentFormat.markdown)))
     if floor is not None:
         below = [
             (c, rt.name, rt.composite)
@@ -186,7 +191,9 @@ def check(
 
         changes = changed_runs(catalog, loaded.base_dir, base) if base is not None else None
     if format is CheckFormat.json:
-        typer.echo(json.dumps(check_document(catalog), indent=2, ensure_ascii=False))
+        from .safetext import printable_json
+
+        typer.echo(printable_json(json.dumps(check_document(catalog), indent=2, ensure_ascii=False)))
     elif format is CheckFormat.github:
         from .review.github import annotations
 
@@ -236,12 +243,14 @@ def compare(
         comparison = compare_runs(
             catalog, loaded.contract.thresholds, run_a, run_b, {runtime} if runtime else None
         )
-    write = {
-        DocumentFormat.table: as_table,
-        DocumentFormat.markdown: as_markdown,
-        DocumentFormat.json: as_json,
+    from .safetext import printable_json, printable_lines
+
+    write, for_log = {
+        DocumentFormat.table: (as_table, printable_lines),
+        DocumentFormat.markdown: (as_markdown, printable_lines),
+        DocumentFormat.json: (as_json, printable_json),
     }[format]
-    typer.echo(write(comparison, everything), nl=False)
+    typer.echo(for_log(write(comparison, everything)), nl=False)
     if fail_on_regression and comparison.regressions:
         _exit_failing(
             f"--fail-on-regression: {len(comparison.regressions)} change(s) beyond noise for the worse"
@@ -294,7 +303,9 @@ def report(
         writer = ReportWriter(catalog, loaded.contract.thresholds, loaded.site.slo, url, loaded.base_dir)
         done = writer.report(changes)
     if output is None:
-        typer.echo(done.markdown, nl=False)
+        from .safetext import printable_lines
+
+        typer.echo(printable_lines(done.markdown), nl=False)
     else:
         try:
             output.write_text(done.markdown, encoding="utf-8")

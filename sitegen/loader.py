@@ -11,8 +11,8 @@ are read as results (named `sweep.json#c4`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
@@ -35,6 +35,26 @@ class DirectoryLoad:
     training: tuple[tuple[str, TrainingStepResult], ...]  # (file name, training step)
     correctness: tuple[tuple[str, CorrectnessReport], ...]  # (file name, report)
     files: tuple[Classified, ...]  # every *.json file, in file-name order
+
+    def printable(self, shown: Callable[[str], str]) -> DirectoryLoad:
+        """The same load with every runtime, model and file name passed through `shown` (for a
+        document printed to a terminal or a CI log: safetext.printable)."""
+        loaded = tuple(
+            (r.model_copy(update={"runtime_name": shown(r.runtime_name)}), shown(source))
+            if shown(r.runtime_name) != r.runtime_name or shown(source) != source
+            else (r, source)
+            for r, source in self.loaded
+        )
+        training = tuple(
+            (
+                shown(name),
+                step.model_copy(
+                    update={"runtime_name": shown(step.runtime_name), "model_name": shown(step.model_name)}
+                ),
+            )
+            for name, step in self.training
+        )
+        return replace(self, loaded=loaded, training=training)
 
 
 def summarise(files: Sequence[Classified]) -> DirectoryLoad:

@@ -149,10 +149,37 @@ def shorten(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# GitHub Actions reads `##[command]` anywhere in a line of a log (the old form of `::command::`).
+OLD_WORKFLOW_COMMAND = "##["
 
 
 def printable(text: str) -> str:
     """One line for a terminal or a CI log: control characters (line breaks, escape sequences)
     written as escapes, so a contributor's file name cannot start a line of its own (a workflow
-    command, say) or restyle the terminal."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    command, say) or restyle the terminal, and `##[` as `#\\#[`, which the runner does not read
+    as a command (in markdown it still reads `##[`)."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return text.replace(OLD_WORKFLOW_COMMAND, "#\\#[") if OLD_WORKFLOW_COMMAND in text else text
+
+
+def printable_lines(text: str) -> str:
+    """A document for a terminal or a CI log: each of its lines `printable`."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+_JSON_LOG_ESCAPES = (
+    ("##[", "#\\u0023["),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text for a terminal or a CI log, the same value once parsed: what a runner or a
+    terminal would act on (`##[`, C1 controls, U+2028 and U+2029; the JSON encoder escapes the
+    other control characters already) as \\u escapes, which JSON allows only in strings."""
+    for char, escaped in _JSON_LOG_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

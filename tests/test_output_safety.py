@@ -58,7 +58,9 @@ def test_a_site_left_inside_a_root_and_any_out_path_are_never_read_as_results(pr
     assert [r.id for r in catalog.runs] == ["hw-a/2026-03-01", "hw-a/2026-03-02"]
     # Never read, but never passed over in silence either: a contributor could plant the marker.
     found = [d for d in catalog.diagnostics if d.path == f"results/pub/{MARKER}"]
-    assert [d.level for d in found] == ["error"] and found[0].reason.startswith("holds sitegen's build marker")
+    assert [d.level for d in found] == ["error"] and found[0].reason.startswith(
+        "holds sitegen's build marker"
+    )
 
 
 def test_a_second_build_into_the_same_output_refuses_while_the_first_runs(project: Path):

@@ -211,7 +211,9 @@ def run_ids(repo: Path) -> list[str]:
     return [r.id for r in build_catalog(load_config(cwd=repo)).runs]
 
 
-SIX_RUNS = [f"h100-sxm/2026-01-{d}" for d in ("05", "12", "19")] + [f"l4/2026-01-{d}" for d in ("06", "13", "20")]
+SIX_RUNS = [f"h100-sxm/2026-01-{d}" for d in ("05", "12", "19")] + [
+    f"l4/2026-01-{d}" for d in ("06", "13", "20")
+]
 
 
 def test_a_planted_marker_never_hides_runs_without_an_error(repo: Path):
@@ -244,7 +246,9 @@ def test_a_link_never_gives_runs_a_second_home(repo: Path):
 
 def test_the_report_lists_runs_a_change_hides(repo: Path):
     def shadow() -> None:
-        (repo / "site.toml").write_text(SITE_TOML.replace('results = ["results"]', 'results = ["aaa", "results"]'))
+        (repo / "site.toml").write_text(
+            SITE_TOML.replace('results = ["results"]', 'results = ["aaa", "results"]')
+        )
         shutil.copytree(repo / "results" / "l4" / "2026-01-13", repo / "aaa" / "l4" / "2026-01-13")
 
     on_branch(repo, "shadow", shadow)

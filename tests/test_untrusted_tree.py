@@ -345,3 +345,77 @@ def test_a_root_inside_a_git_folder_is_refused(project: Path):
     found = diagnostics_of(project)
     assert found[".git/r"] == [(Level.ERROR, "results root lies inside a .git folder; refused")]
     assert build_catalog(load_config(cwd=project)).runs == ()
+
+
+FORGED = "x\n::add-mask::vLLM\n::error file=a::forged\x1b]0;T\x07\x85\u2028-c1"
+OLD_STYLE = "##[add-mask]vLLM"
+
+
+def assert_log_safe(output: str) -> None:
+    """Nothing a GitHub Actions runner reads as a command, no raw control character."""
+    lines = output.splitlines()
+    assert not any(line.lstrip().startswith("::") for line in lines), lines
+    assert "##[" not in output
+    for char in "\x1b\x07\x85\u2028\r":
+        assert char not in output, repr(char)
+
+
+@pytest.mark.parametrize("form", ["table", "markdown", "json"])
+def test_score_prints_no_workflow_command_and_no_raw_control(project: Path, form: str):
+    """A documented difference from the reference, which prints names raw: the README suggests
+    `score --fail-on-grade` as a CI gate, so its output lands in a CI log."""
+    run = project / RUN
+    (run / "forged.json").write_bytes(result(FORGED))
+    (run / f"{OLD_STYLE}-c1.json").write_bytes(result(OLD_STYLE + "-c1"))
+    (run / f"{OLD_STYLE}.json").write_text("{")  # skipped, and named in a line of its own
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "score", str(run), "--format", form],
+        capture_output=True, text=True, cwd=project,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert_log_safe(done.stdout)
+    assert_log_safe(done.stderr)
+    assert "vLLM" in done.stdout and "forged" in done.stdout  # shown, escaped
+    if form == "json":  # the same strings, once the JSON is read
+        assert FORGED in set(strings_in(json.loads(done.stdout)))
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in strings_in(k) + strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def test_check_and_compare_print_no_old_style_workflow_command(project: Path, monkeypatch):
+    run = project / RUN
+    (run / f"{OLD_STYLE}.json").write_text("{")
+    other = project / "results" / "hw-a" / OLD_STYLE
+    other.mkdir()
+    (other / "alpha-c1.json").write_bytes(result("alpha-c1"))
+    monkeypatch.chdir(project)
+    for args in (
+        ["check"],
+        ["check", "--format", "json"],
+        ["compare", "hw-a/2026-03-01", f"hw-a/{OLD_STYLE}"],
+    ):
+        done = CliRunner().invoke(app, args)
+        assert done.exit_code == 0, done.output
+        assert_log_safe(done.output)
+    github = CliRunner().invoke(app, ["check", "--format", "github"])
+    assert "##[" not in github.output
+    for char in "\x1b\x07\x85\u2028":
+        assert char not in github.output
+
+
+def test_github_annotations_keep_a_file_name_with_a_hash_whole(project: Path, monkeypatch):
+    (project / RUN / "a#b.json").write_text("{")
+    (project / RUN / "ctl\x1b\x07\x85\u2028.json").write_text("{")
+    monkeypatch.chdir(project)
+    lines = CliRunner().invoke(app, ["check", "--format", "github"]).output.splitlines()
+    assert any(f"file={RUN}/a#b.json," in line for line in lines), lines
+    for char in "\x1b\x07\x85\u2028":
+        assert not any(char in line for line in lines)

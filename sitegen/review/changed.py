@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,11 +79,14 @@ class ChangeSet:
     top: Path | None = None  # the repository's top folder, which `hidden` is relative to
 
 
+_SWEEP_LEVEL = re.compile(r"#c\d+$")  # "sweep.json#c4": a level of a sweep file (a "#" elsewhere is a name's)
+
+
 def diagnostic_file(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path) -> Path:
     """The file a diagnostic is about. A run's files are named by the run's id (its folder
     relative to its results root, which `folders` maps to the folder) and their name; a sweep
     level ("sweep.json#c4") is its file; walk notes are relative to site.toml's folder."""
-    path = diagnostic.path.split("#", 1)[0]
+    path = _SWEEP_LEVEL.sub("", diagnostic.path)
     head, _, name = path.rpartition("/")
     return folders[head] / name if head in folders else base_dir / path
 

@@ -15,11 +15,16 @@ from pathlib import Path
 
 from ..catalog.model import Catalog, Diagnostic, Level
 from ..safefs import display
+from ..safetext import printable
 from .changed import ChangeSet, diagnostic_file, where
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message as the runner reads it back: `%`, CR and LF percent-encoded; every other
+    control character, U+2028/9 and an old-style `##[` command written as an escape
+    (safetext.printable), since the runner decodes nothing else."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:
