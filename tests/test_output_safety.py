@@ -188,3 +188,84 @@ def test_a_worker_failing_before_the_catalog_arrives_says_why(project: Path, mon
         build_site(load_config(cwd=project), out, workers=2, force=True)
     assert "pipe" not in str(failed.value).lower()
     assert (out / "index.html").read_bytes() == page
+
+
+def test_an_output_reached_through_a_link_is_built_where_it_leads(project: Path):
+    target = project / "real-site"
+    os.symlink("real-site", project / "_site")
+    for _ in range(2):  # a second build used to find a folder where its link had been
+        summary = build_site(load_config(cwd=project), project / "_site", workers=1, force=True)
+        assert summary.out == target.resolve()
+    assert (project / "_site").is_symlink() and (target / "index.html").is_file()
+    # One folder, one lock, whichever name a build gives it.
+    with open(lock_path(target.resolve()), "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(BuildError, match="another sitegen build is writing this site"):
+            build_site(load_config(cwd=project), project / "_site", workers=1)
+
+
+@pytest.mark.parametrize("name", ["._site.sitegen-tmp", "._site.sitegen-old", "._site.sitegen-lock"])
+def test_a_committed_link_beside_the_output_breaks_no_build_and_leads_nowhere(project: Path, name: str):
+    """A contributor commits a link where sitegen keeps its temporary folder, the previous site
+    during a swap, or its lock: the build goes on and nothing behind the link changes."""
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / MARKER).write_text("{}")  # looks like a site, to tempt recover_output
+    (elsewhere / "keep.txt").write_text("mine\n")
+    os.symlink("elsewhere", project / name)
+    for _ in range(2):
+        build_site(load_config(cwd=project), project / "_site", workers=1, force=True)
+    assert sorted(p.name for p in elsewhere.iterdir()) == [MARKER, "keep.txt"]
+    assert (elsewhere / "keep.txt").read_text() == "mine\n"
+    assert not (project / "_site").is_symlink() and (project / "_site" / "index.html").is_file()
+
+
+def test_serve_never_follows_a_link_and_answers_any_path(project: Path, tmp_path: Path):
+    import threading
+
+    from sitegen.site.serve import make_server
+
+    out = build_site(load_config(cwd=project), project / "_site", workers=1).out
+    secret = tmp_path / "secret.txt"
+    secret.write_text("sitegen-serve-secret\n")
+    os.symlink(secret, out / "leak.txt")
+    os.symlink(tmp_path, out / "leakdir")
+    os.symlink("index.html", out / "inside.html")  # a link even to a page of the site
+    server = make_server(out)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path in ("/leak.txt", "/leakdir/secret.txt", "/inside.html", "/%ed%a0%80", "/x%ed%a0%80/y"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + path)
+            assert refused.value.code in (400, 404), path
+            assert b"sitegen-serve-secret" not in refused.value.read()
+        assert urllib.request.urlopen(base + "/").status == 200  # still answering
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_keeps_answering_after_a_burst_of_idle_connections(project: Path):
+    """Idle connections that overflowed a backlog of five made clients wait for the system's
+    retries (seconds, then minutes); each connect here must go through at once."""
+    import socket
+    import threading
+
+    from sitegen.site.serve import make_server
+
+    out = build_site(load_config(cwd=project), project / "_site", workers=1).out
+    server = make_server(out)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    idle = []
+    try:
+        for _ in range(100):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+            idle.append(connection)
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200
+    finally:
+        for connection in idle:
+            connection.close()
+        server.shutdown()
+        server.server_close()

@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,12 +132,12 @@ def output_lock(out: Path) -> Iterator[None]:
     """Hold the output's lock for the whole build; a second build refuses at once."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path(out), "a+b")  # noqa: SIM115 - closed below
+        fd = _open_lock(lock_path(out))
     except OSError as exc:
         raise BuildError(f"cannot write beside the output: {exc.strerror or exc}", out) from None
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise BuildError(
                 f"another sitegen build is writing this site (it holds {lock_path(out).name}); "
@@ -145,7 +146,30 @@ def output_lock(out: Path) -> Iterator[None]:
             ) from None
         yield
     finally:
-        handle.close()  # closing releases the lock
+        os.close(fd)  # closing releases the lock
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, never through a link: anything else found under its name (a link or a
+    folder a contributor committed) is not sitegen's lock, and is set aside first."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError:
+        _remove(path)
+        fd = os.open(path, flags, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path.name} is not a regular file")
+    return fd
+
+
+def _remove(path: Path) -> None:
+    """Whatever stands at `path`, removed without following a link."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
 
 
 def _old_path(out: Path) -> Path:
@@ -153,9 +177,10 @@ def _old_path(out: Path) -> Path:
 
 
 def recover_output(out: Path) -> None:
-    """Put back the previous site when a build was stopped between the two renames of a swap."""
+    """Put back the previous site when a build was stopped between the two renames of a swap
+    (a real folder with the marker: a link someone left under that name is never taken)."""
     old = _old_path(out)
-    if not out.exists() and (old / MARKER).is_file():
+    if not os.path.lexists(out) and not old.is_symlink() and (old / MARKER).is_file():
         os.replace(old, out)
 
 
@@ -391,7 +416,7 @@ def _fresh_tmp(out: Path) -> Path:
     """The empty directory the new site is written into, beside the output."""
     tmp = out.parent / f".{out.name}.sitegen-tmp"
     try:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)  # a stopped build's, or a link someone committed: never followed
         tmp.mkdir()
     except OSError as exc:
         raise BuildError(
@@ -438,7 +463,7 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)  # it now holds the previous site
     else:
         old = _old_path(out)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
         os.replace(out, old)
         os.replace(tmp, out)
         shutil.rmtree(old, ignore_errors=True)

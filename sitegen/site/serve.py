@@ -19,21 +19,51 @@ from ..config import LoadedConfig, load_config
 from ..errors import BuildError, SitegenError
 from ..gcpause import collector_paused
 from ..theme import default_dir
-from .build import build_site, recover_output
+from .build import build_site, real_output, recover_output
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files from the site directory; the site's own 404 page for anything else.
 
-    No directory is ever listed (a directory without index.html is a 404), and a
-    path the file system cannot take (a NUL byte) is a 400, not a traceback.
+    No directory is ever listed (a directory without index.html is a 404); a path
+    the file system cannot take (a NUL byte, a lone surrogate from `%ed%a0%80`) is a
+    400, not a traceback; and nothing is served through a link (a site sitegen
+    builds holds none: one found there was put there by someone else). An idle
+    connection is closed after `timeout` seconds, so idle clients cannot hold the
+    server's threads.
     """
 
+    timeout = 30
+
     def send_head(self):
-        if "\0" in self.translate_path(self.path):  # no file can have it; open() would raise
+        path = self.translate_path(self.path)
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError:  # a lone surrogate: no file can have it
+            path = "\0"
+        if "\0" in path:  # no file can have it; open() would raise
             self.send_error(400, "Bad request path")
             return None
+        if not self._reached_without_a_link(path):
+            self.send_error(404, "File not found")
+            return None
         return super().send_head()
+
+    def _reached_without_a_link(self, path: str) -> bool:
+        """Whether `path` (and the index.html a folder stands for) lies in the site's folder
+        with no link on the way."""
+        root = os.path.realpath(self.directory)  # the site's own folder may be reached by a link
+        candidates = [path]
+        if os.path.isdir(path):
+            candidates.append(os.path.join(path, "index.html"))
+        for candidate in candidates:
+            rel = os.path.relpath(candidate, self.directory)
+            if rel == ".." or rel.startswith(".." + os.sep):
+                return False
+            plain = os.path.normpath(os.path.join(root, rel))
+            if os.path.lexists(plain) and os.path.realpath(plain) != plain:
+                return False
+        return True
 
     def list_directory(self, path):
         self.send_error(404, "File not found")
@@ -60,11 +90,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass  # quiet: the terminal shows build progress instead
 
 
+class SiteServer(ThreadingHTTPServer):
+    """A thread per connection, with a listen backlog a browser (or a burst of clients) cannot
+    overflow: with the standard library's 5, the system drops new connections once five wait,
+    and their clients retry after seconds, then minutes (3,000 idle connections kept the
+    server from answering for about three minutes)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     handler = functools.partial(SiteHandler, directory=str(directory))
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return SiteServer((host, port), handler)
 
 
 def watched_state(config: LoadedConfig, out: Path) -> tuple:
@@ -105,7 +143,7 @@ def serve_site(
     stop: threading.Event | None = None,
     poll_seconds: float = 1.0,
 ) -> None:
-    out = (out or config.output_dir).absolute()
+    out = real_output(out or config.output_dir)
     recover_output(out)
     if not (out / "index.html").is_file():
         echo(build_site(config, out, progress=progress).line())
