@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -291,3 +292,65 @@ def test_a_run_dated_ahead_is_judged_again_on_a_later_day(project: Path, monkeyp
         not in (project / "_site" / "runs" / "l4" / "2026-03-30" / "index.html").read_text()
     )
     rebuild_and_compare(project)
+
+
+HREF = re.compile(rb'(?:href|src)="([^"#?:]+)[^"]*"')
+
+
+def broken_links(site: Path) -> list[str]:
+    """Relative links of the site's pages that lead to no file."""
+    broken = []
+    for page in site.rglob("*.html"):
+        for target in HREF.findall(page.read_bytes()):
+            path = (page.parent / target.decode()).resolve()
+            if target.endswith(b"/"):
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append(f"{page.relative_to(site)} -> {target.decode()}")
+    return broken
+
+
+def test_a_merge_stopped_at_any_step_leaves_no_broken_link(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """An incremental build moves its files in leaves first and pages about many runs last, and
+    deletes what no longer belongs only after: stopped anywhere, every link still leads to a file."""
+    from sitegen.errors import BuildError
+    from sitegen.site import merge
+    from sitegen.site.cache_store import cache_home
+
+    out = project / "_site"
+    build_site(load_config(cwd=project), out, workers=1)
+    assert broken_links(out) == []
+    home = cache_home(out.resolve(), [])
+    l4_runs = sorted((project / "results" / "l4").iterdir())
+    shutil.copytree(l4_runs[-1], project / "results" / "l4" / "2026-03-30")  # a run added
+    shutil.rmtree(l4_runs[1])  # and one removed
+    saved = project / "saved"
+    shutil.copytree(out, saved / "site", symlinks=True)
+    shutil.copytree(home.folder, saved / "cache", symlinks=True)
+    moved, replace = [], os.replace
+
+    def counting(source, target):
+        moved.append(target)
+        return replace(source, target)
+
+    monkeypatch.setattr(merge.os, "replace", counting)
+    build_site(load_config(cwd=project), out, workers=1)
+    steps = len(moved)
+    assert steps > 10
+    for stop in range(2, steps, 3):
+        shutil.rmtree(out)
+        shutil.rmtree(home.folder)
+        shutil.copytree(saved / "site", out, symlinks=True)
+        shutil.copytree(saved / "cache", home.folder, symlinks=True)
+        moved.clear()
+
+        def stopping(source, target, stop=stop):
+            moved.append(target)
+            if len(moved) == stop:
+                raise OSError(28, "No space left on device")
+            return replace(source, target)
+
+        monkeypatch.setattr(merge.os, "replace", stopping)
+        with pytest.raises(BuildError):
+            build_site(load_config(cwd=project), out, workers=1)
+        assert broken_links(out) == [], (stop, [str(m).rsplit("_site/", 1)[-1] for m in moved[-4:]])

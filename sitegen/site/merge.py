@@ -25,24 +25,69 @@ from ..catalog.discover import SHARE_FOLDER, SITE_MARKER, SITE_UPDATING_MARKER
 def merge_into(tmp: Path, out: Path, kept: Collection[str]) -> None:
     """Make `out` hold exactly the files of `tmp` plus those directly inside the `kept` folders
     (and their scorecard link-page folders); `tmp` is removed. Folders are relative to the site,
-    with "/" (a reused run's `runs/<id>` and `raw/<id>`)."""
+    with "/" (a reused run's `runs/<id>` and `raw/<id>`).
+
+    The order keeps every link whole should the build stop half-way. A folder new to the site
+    (a new run's) moves in whole, in one rename, its pages and the pages linking to them at
+    once. Then files that link to nothing (sources, images, data) move in first, run pages
+    next, then the pages about many runs, then the home page, feeds and sitemap; files new
+    at their path before those that replace one (an old page cannot link to a new path). What
+    no longer belongs is deleted only after that, once no page links to it."""
     kept = set(kept)
     new = set(_files(tmp))
     os.replace(out / SITE_MARKER, out / SITE_UPDATING_MARKER)
-    emptied: set[str] = set()
-    for rel in _files(out, kept):
-        if rel in new or rel == SITE_UPDATING_MARKER:
-            continue
-        os.unlink(out / rel)
-        emptied.add(os.path.dirname(rel))
-    _prune(out, emptied)  # before moving in: a new file may take the place of an old folder
-    for rel in sorted(new - {SITE_MARKER}):
+    stale = [rel for rel in _files(out, kept) if rel not in new and rel != SITE_UPDATING_MARKER]
+    units = _units(out, new - {SITE_MARKER})
+    for rel in sorted(units, key=lambda unit: _move_order(out, unit, units[unit])):
         target = out / rel
         _make_folder(out, os.path.dirname(rel))
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)  # an old folder where a file goes now
         os.replace(tmp / rel, target)
+    emptied: set[str] = set()
+    for rel in stale:
+        if os.path.lexists(out / rel) and not os.path.isdir(out / rel):
+            os.unlink(out / rel)
+        emptied.add(os.path.dirname(rel))
+    _prune(out, emptied)
     os.replace(tmp / SITE_MARKER, out / SITE_MARKER)
     os.unlink(out / SITE_UPDATING_MARKER)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _units(out: Path, files: set[str]) -> dict[str, list[str]]:
+    """What moves in one rename: the topmost folder of a file that the site does not have yet
+    (with every file below it), else the file itself."""
+    units: dict[str, list[str]] = {}
+    for rel in files:
+        unit, parts = rel, rel.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i])
+            if not os.path.lexists(out / folder):
+                unit = folder
+                break
+        units.setdefault(unit, []).append(rel)
+    return units
+
+
+def _move_order(out: Path, unit: str, files: list[str]) -> tuple:
+    """Leaves first, pages about many runs last (the latest of a unit's files counts); new
+    paths before replaced ones; a page before the deeper ones that link back to it."""
+    return (max(map(_links_order, files)), os.path.lexists(out / unit), unit.count("/"), unit)
+
+
+# Pages whose links reach every run: moved in last.
+_LAST = frozenset({"index.html", "sitemap.xml", "feed.xml", "runs/index.html", "404.html"})
+
+
+def _links_order(rel: str) -> int:
+    """When a file moves in: 0 links to nothing of the site, 1 a run's pages, 2 the other
+    pages, 3 the home page, the runs index, feeds and sitemap."""
+    if rel in _LAST or rel.endswith(".xml"):
+        return 3
+    if not rel.endswith(".html"):
+        return 0
+    return 1 if rel.startswith("runs/") else 2
 
 
 def _files(root: Path, kept: Collection[str] = ()) -> Iterator[str]:
