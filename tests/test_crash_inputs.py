@@ -235,3 +235,28 @@ def test_charts_leave_out_values_they_cannot_draw_and_say_so():
     bars = bar_chart("b", "t", [Point("a", HUGE), Point("b", 3.0)], x_title="x", y_title="y")
     assert json.loads(bars.figure_json)["data"][0]["y"] == [None, 3.0]
     assert bars.note == "1 value beyond what a chart can draw left out."
+
+
+def test_a_run_of_thousands_of_tiny_files_is_read_in_part_and_says_so(tmp_path: Path):
+    """One run of a million `{}` files made a 295 MB run page and a 69 MB scorecards.json, and a
+    build of 3.7 GB: a run is read up to 2,000 JSON files, and its pages list a part."""
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    run = tmp_path / "results" / RUN
+    run.mkdir(parents=True)
+    (run / "a-c1.json").write_text(result_text(runtime_name="a-c1"))
+    for i in range(2600):
+        (run / f"z{i:05d}.json").write_text("{}")
+        (run / f"z{i:05d}.log").write_text("")
+    checked = invoke(tmp_path, "check", "--strict")
+    assert checked.exit_code == 1
+    assert "holds 2,601 JSON files; only the first 2,000 (by name) are read" in checked.stdout
+    assert "holds 2,600 other files; only the first 2,000 (by name) are listed" in checked.stdout
+    assert invoke(tmp_path, "build", "--out", "site").exit_code == 0
+    site = tmp_path / "site"
+    page = (site / "runs" / RUN / "index.html").read_text()
+    assert "a-c1" in page and "The first 200 files are listed here; 3,800 more are not" in page
+    scorecards = json.loads((site / "runs" / RUN / "scorecards.json").read_text())
+    assert len(scorecards["files_skipped"]) == 1999
+    for path in (site / "runs" / RUN / "index.html", site / "report" / "index.html"):
+        assert path.stat().st_size < 300_000, path
+    assert "The first 1,000 of " in (site / "report" / "index.html").read_text()

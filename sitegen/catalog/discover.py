@@ -30,6 +30,10 @@ SITE_MARKER = ".sitegen-build.json"
 SITE_UPDATING_MARKER = ".sitegen-build.updating.json"
 # Run ids become URLs and folders of the site; deeper trees are not searched.
 MAX_DEPTH = 32
+# A run's JSON files (and, apart, its other files) read at most: real runs hold tens, a sweep of
+# many runtimes and levels some hundreds. A million tiny files would otherwise make a run page of
+# hundreds of megabytes and a build of gigabytes.
+MAX_RUN_FILES = 2000
 # Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
 # a run directory of that name would collide with them, so its id gets a suffix.
 RESERVED_NAMES = frozenset(
@@ -255,15 +259,20 @@ def _walk(
         notes.extend(listing.notes)
         if listing.json_files:
             rel = directory.relative_to(root).as_posix()
-            runs.append(
-                RunDir(
-                    root,
-                    directory,
-                    rel,
-                    listing.json_files,
-                    listing.other_files,
-                )
-            )
+            json_files, other_files = listing.json_files, listing.other_files
+            for files, what, done in (
+                (json_files, "JSON files", "read"),
+                (other_files, "other files", "listed"),
+            ):
+                if len(files) > MAX_RUN_FILES:
+                    notes.append(
+                        WalkNote(
+                            str(directory),
+                            f"holds {len(files):,} {what}; only the first {MAX_RUN_FILES:,} (by name) are {done}",
+                            "error",
+                        )
+                    )
+            runs.append(RunDir(root, directory, rel, json_files[:MAX_RUN_FILES], other_files[:MAX_RUN_FILES]))
         for entry in reversed(listing.directories):  # popped in name order
             skip = _skip_reason(entry, excluded, depth + 1)
             if skip is None:

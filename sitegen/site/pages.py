@@ -180,7 +180,9 @@ class RunView:
     telemetry: Table | None
     correctness_reports: tuple[tuple[str, Table], ...]
     files: Table
+    files_note: str  # how many files are not listed, when some are not
     skipped: tuple[KeyValue, ...]
+    more_skipped: int  # skipped files not listed
     previous_run: str | None
     compare_previous: str | None  # the compare view of the previous run on this hardware and this one
 
@@ -237,6 +239,7 @@ class MethodologyView:
 class ReportView:
     page: Page
     counts: tuple[KeyValue, ...]
+    note: str  # how many diagnostics are not listed, when some are not
     diagnostics: Table
 
 

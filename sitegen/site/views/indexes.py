@@ -54,6 +54,8 @@ from .base import ViewBase
 
 # The runs page lists this many of the newest runs; every run is on its month's page.
 MAX_INDEX_RUNS = 100
+# Rows of the build report: a tree of a million stray files would otherwise make it gigabytes.
+MAX_REPORT_ROWS = 1000
 UNDATED = "undated"
 
 
@@ -214,10 +216,15 @@ class IndexPages(ViewBase):
         d = self.catalog.diagnostics
         counts = tuple(KeyValue(level.value + "s", str(sum(x.level is level for x in d))) for level in Level)
         order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-        rows = tuple((text(x.path), Cell(str(x.level), str(order[x.level])), text(x.reason)) for x in d)
+        # Errors first, then warnings, then notes, at most MAX_REPORT_ROWS of them.
+        shown = sorted(d, key=lambda x: order[x.level])[:MAX_REPORT_ROWS]
+        rows = tuple((text(x.path), Cell(str(x.level), str(order[x.level])), text(x.reason)) for x in shown)
         return ReportView(
             page,
             counts,
+            f"The first {len(shown):,} of {len(d):,} diagnostics, errors first; `sitegen check` lists every one."
+            if len(d) > len(shown)
+            else "",
             Table(
                 "diagnostics",
                 (

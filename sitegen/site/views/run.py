@@ -34,6 +34,8 @@ from ..urls import Urls
 from .base import ResultFlags
 from .practice import Measured, PracticeViews
 
+# Rows of a run's file lists on its page: a run of thousands of files is listed in part.
+MAX_LISTED_FILES = 200
 # Non-JSON files of a run directory: what they are to the site.
 OTHER_FILE_KINDS = {
     "run.toml": ("run metadata", "read into the facts above; not published"),
@@ -201,7 +203,7 @@ class RunPages(PracticeViews):
                     )
                 )
         files = []
-        for item in run.files:
+        for item in run.files[:MAX_LISTED_FILES]:
             note = item.reason if item.kind is not FileKind.RESULT else ""
             if item.kind is FileKind.SWEEP:
                 note = f"{len(item.results)} levels read as results" + (
@@ -220,9 +222,10 @@ class RunPages(PracticeViews):
                     text(note),
                 )
             )
-        for name in run.other_files:
+        for name in run.other_files[: max(0, MAX_LISTED_FILES - len(files))]:
             kind, note = OTHER_FILE_KINDS.get(name, ("other file", "listed only; not published"))
             files.append((text(name), text(kind), Cell("–"), text(note)))
+        unlisted = len(run.files) + len(run.other_files) - len(files)
         files_table = Table(
             "files-table",
             (
@@ -272,7 +275,12 @@ class RunPages(PracticeViews):
             self.telemetry_table(run, page),
             tuple(reports),
             files_table,
-            tuple(KeyValue(n, r) for n, r in run.skipped),
+            f"The first {len(files):,} files are listed here; {unlisted:,} more are not "
+            "(scorecards.json names every JSON file the run skipped)."
+            if unlisted
+            else "",
+            tuple(KeyValue(n, r) for n, r in run.skipped[:MAX_LISTED_FILES]),
+            max(0, len(run.skipped) - MAX_LISTED_FILES),
             page.link(Urls.run(previous.id)) if previous else None,
             page.link(Urls.compare) + "?" + urlencode({"a": previous.id, "b": run.id}) if previous else None,
         )
