@@ -11,6 +11,8 @@
 - `escape_html`: text for HTML, with markupsafe's entities, without a Markup object.
 - `shorten`: a name or title cut to what a page shows, with a hash to keep
   distinct long names distinct.
+- `printable`, `printable_lines`, `printable_json`: text for a terminal or a CI log.
+- `markdown_without_html`: the copy-as-Markdown text, with no HTML in it.
 """
 
 from __future__ import annotations
@@ -120,6 +122,15 @@ def xml_escape(text: str) -> str:
     """Text for an XML element: `&`, `<` and `>` as entities (as xml.sax.saxutils.escape writes
     it, without importing it: it loads the whole HTTP and TLS stack)."""
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def markdown_without_html(text: str) -> str:
+    """Markdown whose `<`, `>` and `&` are entities: pasted into a comment, a name such as
+    `<svg onload=...>` reads as text, not HTML (GitHub's markdown shows entities as the
+    characters). The reference's markdown has none of these characters of its own."""
+    if "<" in text or ">" in text or "&" in text:
+        return xml_escape(text)
+    return text
 
 
 def xml_element_text(text: str) -> str:

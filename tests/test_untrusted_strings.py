@@ -233,3 +233,22 @@ def test_look_alike_names_are_one_runtime_and_one_machine_with_a_warning(tmp_pat
     )
     # Whole names in one script stay theirs: Москва is not "mockba".
     assert __import__("sitegen.catalog.resolve", fromlist=["slug"]).slug("Москва") == "москва"
+
+
+def test_copy_as_markdown_carries_no_raw_html(hostile_site: Path):
+    """The copy text is the reference's markdown, which writes names raw: pasted into a comment,
+    `<svg onload=...>` would be HTML there. The site's copy text writes it as entities."""
+    import html
+    import re
+
+    page = next(
+        p for p in (hostile_site / "runs").rglob("index.html") if (p.parent / "scorecards.md").is_file()
+    )
+    copies = [
+        html.unescape(t) for t in re.findall(r"<textarea[^>]*>(.*?)</textarea>", page.read_text(), re.S)
+    ]
+    assert copies
+    assert all("<svg" not in text for text in copies)
+    assert any("&lt;svg onload=alert(1)&gt;" in text for text in copies)
+    # scorecards.md stays the reference's text, character for character.
+    assert "<svg onload=alert(1)>" in (page.parent / "scorecards.md").read_text()

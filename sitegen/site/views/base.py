@@ -10,6 +10,7 @@ from ...catalog.changes import significant_changes
 from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Catalog, ResultEntry, Run, Series, Standing
 from ...config import SiteConfig
+from ...safetext import markdown_without_html
 from ...scoring.composite import strip_concurrency_suffix
 from ...scoring.contract import (
     ScoringContract,
@@ -223,7 +224,9 @@ class ViewBase:
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)
-            out.append(Section(anchor_prefix + card.id, card.title, table, card.markdown))
+            out.append(
+                Section(anchor_prefix + card.id, card.title, table, markdown_without_html(card.markdown))
+            )
         return tuple(out)
 
     def series_namer(self, by: str) -> Callable[[Series], str]:
