@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
-from .catalog.model import Catalog, Level
+from .catalog.model import Catalog, Diagnostic, Level
+from .config import LoadedConfig
+from .safefs import display
+from .worktree import tracked_files
+
+
+def with_output_problems(catalog: Catalog, config: LoadedConfig) -> Catalog:
+    """The catalog with what `build` would refuse about its output: a folder git tracks (a
+    committed site is never sitegen's), as an error."""
+    out = os.path.realpath(config.output_dir)
+    tracked = tracked_files(out) if os.path.isdir(out) else []
+    if not tracked:
+        return catalog
+    problem = Diagnostic(
+        display(config.site.output),
+        Level.ERROR,
+        f"the output folder: git tracks files in it ({display(tracked[0])}, ...); a committed site is "
+        "never sitegen's, and build refuses it: remove it from the repository (git rm -r --cached)",
+    )
+    diagnostics = sorted((*catalog.diagnostics, problem), key=lambda d: (d.path, d.level, d.reason))
+    return replace(catalog, diagnostics=tuple(diagnostics))
 
 
 def summary(catalog: Catalog) -> dict[str, Any]:

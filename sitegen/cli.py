@@ -163,8 +163,9 @@ def check(
         bool,
         typer.Option(
             "--strict",
-            help="Exit 1 on any error (a rejected result, a link leaving a results root) "
-            "or flagged measurement (invalid, unreliable, few samples).",
+            help="Exit 1 on any error (a rejected result, a refused link or results root, a date "
+            "after the build, a planted build marker, ...) or flagged measurement (invalid, "
+            "unreliable, few samples).",
         ),
     ] = False,
     base: Annotated[
@@ -179,14 +180,14 @@ def check(
     """Read every results root and report what was found, how it was resolved, and every problem
     (`--format github`: as workflow commands, which annotate the files of a pull request)."""
     from .catalog.build import build_catalog
-    from .check import check_document, check_text
+    from .check import check_document, check_text, with_output_problems
     from .config import load_config
 
     if base is not None and format is not CheckFormat.github:
         _fail("--base goes with --format github (annotations of a pull request's files)")
     with _reporting_errors():
         loaded = load_config(config)
-        catalog = build_catalog(loaded)
+        catalog = with_output_problems(build_catalog(loaded), loaded)
         from .review.changed import changed_runs
 
         changes = changed_runs(catalog, loaded.base_dir, base) if base is not None else None
@@ -206,8 +207,9 @@ def check(
             typer.echo(printable(line))
     if strict and (catalog.rejected_results or catalog.flagged_results):
         _exit_failing(
-            f"--strict: {catalog.rejected_results} error(s): files that look like results were rejected "
-            f"or links leave a results root; {catalog.flagged_results} flagged measurement(s)"
+            f"--strict: {catalog.rejected_results} error(s) (files that look like results rejected, links "
+            "refused, dates after the build, ...: listed above); "
+            f"{catalog.flagged_results} flagged measurement(s)"
         )
 
 

@@ -184,7 +184,7 @@ def test_check_reports_without_traceback_and_strict_fails(hostile: Path, monkeyp
     )
     strict = runner.invoke(app, ["check", "--strict"])
     assert strict.exit_code == 1
-    assert "files that look like results were rejected or links leave a results root" in strict.stderr
+    assert "error(s) (files that look like results rejected, links refused" in strict.stderr
     as_json = runner.invoke(app, ["check", "--format", "json"])
     assert as_json.exit_code == 0
     assert json.loads(as_json.stdout)["summary"]["errors"] >= 7

@@ -162,6 +162,7 @@ def test_a_committed_previous_site_is_not_sitegen_s(repo: Path):
     with pytest.raises(BuildError, match="git tracks .* a committed one is not trusted"):
         build(repo)
     assert (repo / "_site" / "cards" / cards[0]).is_symlink()  # left as it was
+    assert strict_check(repo) == 1  # and check says so
 
 
 def test_cards_are_never_read_through_a_link_in_the_previous_site(repo: Path, tmp_path: Path):
