@@ -256,3 +256,21 @@ def test_the_report_lists_runs_a_change_hides(repo: Path):
     report = report_of(repo)
     hidden = report.split("**Runs no longer published", 1)[1]
     assert "` results/l4/2026-01-13 `: run id" in hidden and "already comes from" in hidden
+
+
+@pytest.mark.parametrize("how", ["run.toml", "folder"])
+def test_the_report_names_a_run_dated_after_the_build(repo: Path, monkeypatch: pytest.MonkeyPatch, how: str):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773900000")  # 2026-03-19
+
+    def add() -> None:
+        name = "2026-01-27" if how == "run.toml" else "2099-12-31"
+        new = repo / "results" / "l4" / name
+        shutil.copytree(repo / "results" / "l4" / "2026-01-20", new)
+        if how == "run.toml":
+            (new / "run.toml").write_text("date = 2099-12-31\n")
+
+    on_branch(repo, "ahead", add)
+    report = report_of(repo)
+    errors = report.split("**Errors**", 1)[1].split("**", 1)[0]
+    assert "2099\\-12\\-31\\, after this build \\(2026\\-03\\-19\\)" in errors, report
+    assert ("` run.toml `" if how == "run.toml" else "` . `") in errors

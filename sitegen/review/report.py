@@ -228,6 +228,11 @@ class ReportWriter:
             ],
         )
         lines += _listing("Files skipped", [f"{code(n, 100)}: {plain(r, 300)}" for n, r in skipped])
+        listed = {name for name, _ in skipped}
+        errors = [d for d in rejected if _in_run(run, d.path) not in listed]
+        lines += _listing(
+            "Errors", [f"{code(_in_run(run, d.path), 100)}: {plain(d.reason, 300)}" for d in errors]
+        )
         warnings = self.warnings(run)
         lines += _listing("Warnings", [f"{code(p, 100)}: {plain(r, 300)}" for p, r in warnings])
         line = summary_line + f", {count_of(regressions, 'regression')}, {count_of(invalid, 'invalid')}"
@@ -319,8 +324,9 @@ class ReportWriter:
         return lines
 
     def diagnostics_of(self, run: Run) -> list[Diagnostic]:
+        """The diagnostics of the run's files, and of the run itself (its folder's name)."""
         prefix = where(run) + "/"
-        return [d for d in self.catalog.diagnostics if d.path.startswith(prefix)]
+        return [d for d in self.catalog.diagnostics if d.path.startswith(prefix) or d.path == where(run)]
 
     def warnings(self, run: Run) -> list[tuple[str, str]]:
         """Warnings about the run's files that its lists above do not already give."""
@@ -328,7 +334,7 @@ class ReportWriter:
         flagged = {prefix + e.source for e in run.results if e.flag is not None}
         skipped = {prefix + name for name, _ in run.skipped}
         return [
-            (d.path[len(prefix) :], d.reason)
+            (_in_run(run, d.path), d.reason)
             for d in self.diagnostics_of(run)
             if d.level is Level.WARNING
             and not (d.path in flagged and d.reason.startswith(("invalid:", "unreliable:", "few samples:")))
@@ -360,6 +366,11 @@ def _body(sections: list[Section], budget: int, listed: int) -> str:
         body.append(s.markdown)
         used += len(s.markdown)
     return "\n".join(body) + ("\n" if body else "")
+
+
+def _in_run(run: Run, path: str) -> str:
+    """A diagnostic's path within its run: the file's name, or "." for the run's folder."""
+    return path[len(where(run)) + 1 :] or "." if path != where(run) else "."
 
 
 def _listing(title: str, items: list[str]) -> list[str]:
