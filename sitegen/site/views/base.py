@@ -273,8 +273,9 @@ class ViewBase:
             files = sum(r.n_files for r in runs)
             return (
                 f"No result has been read on this target yet: its {count_of(len(runs), 'run')} "
-                f"{'holds' if len(runs) == 1 else 'hold'} {count_of(files, 'JSON file')}, none of them "
-                "read as a result. Each run's page lists its files and why; so does the build report."
+                f"{'holds' if len(runs) == 1 else 'hold'} {count_of(files, 'JSON file')}, "
+                f"{'not' if files == 1 else 'none of them'} read as a result. Each run's page lists its "
+                "files and why; so does the build report."
             )
         if len(cohorts) < 2:
             return ""

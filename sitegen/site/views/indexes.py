@@ -222,7 +222,7 @@ class IndexPages(ViewBase):
         return ReportView(
             page,
             counts,
-            f"The first {len(shown):,} of {len(d):,} diagnostics, errors first; `sitegen check` lists every one."
+            f"The first {len(shown):,} of {len(d):,} diagnostics, errors first; sitegen check lists every one."
             if len(d) > len(shown)
             else "",
             Table(
