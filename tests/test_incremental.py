@@ -354,3 +354,23 @@ def test_a_merge_stopped_at_any_step_leaves_no_broken_link(project: Path, monkey
         with pytest.raises(BuildError):
             build_site(load_config(cwd=project), out, workers=1)
         assert broken_links(out) == [], (stop, [str(m).rsplit("_site/", 1)[-1] for m in moved[-4:]])
+
+
+def test_files_read_again_only_for_their_change_time_are_not_read_a_third_time(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Another checkout hard-linking the same sources (or a chmod) moves every change time: the
+    next check reads every file once, finds nothing changed, and keeps the new stats."""
+    from sitegen.site import incremental
+
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    for path in (project / "results").rglob("*.json"):
+        os.chmod(path, path.stat().st_mode)  # the same mode: only the change time moves
+    read: list[str] = []
+    real_open = incremental.open_regular
+    monkeypatch.setattr(incremental, "open_regular", lambda path: read.append(str(path)) or real_open(path))
+    assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
+    assert read  # read once, to see that nothing changed
+    read.clear()
+    assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
+    assert read == []

@@ -20,7 +20,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from .incremental import (
     load_records,
     notes_key,
     save_cache,
+    save_state,
     site_key,
     theme_hash,
 )
@@ -278,6 +279,10 @@ def _build_locked(
         say(f"found {len(run_dirs)} runs and hashed their files")
         # 2. Nothing changed: nothing to do.
         if cache is not None and cache.site == keys.site(fingerprints, walk_notes) and reusable:
+            if home is not None and prints.now != cache.file_hashes:
+                # Files read again only for their stat (a change time moved: another checkout
+                # hard-linked them, say): their hashes stand, under the stat they have now.
+                save_state(home, replace(cache, file_hashes=prints.now))
             return BuildSummary(out, 0, 0, 0, 0, 0, 0, time.perf_counter() - started, up_to_date=True)
     else:
         say(f"found {len(run_dirs)} runs")

@@ -177,6 +177,12 @@ def save_cache(home: CacheHome, cache: BuildCache) -> None:
         for run_id, record in cache.records.items()
     }
     records = (cache.site, pickled, cache.latest, cache.outputs, cache.page_keys)
+    home.write(RECORDS_FILE, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+    save_state(home, cache)
+
+
+def save_state(home: CacheHome, cache: BuildCache) -> None:
+    """The small part alone, its records part as saved already (records.pickle)."""
     state = replace(
         cache,
         records={},
@@ -187,8 +193,7 @@ def save_cache(home: CacheHome, cache: BuildCache) -> None:
         page_keys={},
         has_records=True,
     )
-    for name, value in ((RECORDS_FILE, records), (STATE_FILE, state)):
-        home.write(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    home.write(STATE_FILE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Fingerprints:
