@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import COLD_START_EXCELLENT_MS, COLD_START_GOOD_MS, COLD_START_THRESHOLD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
 from .ranking import ranked
@@ -19,6 +20,7 @@ class ColdStartScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ def compute_cold_start_scorecard(
         score = compute_metric_score(ms, COLD_START_THRESHOLD)
         scored.append(
             (
-                ColdStartScore(result.runtime_name, ms, score, assign_grade(score, grades), False),
+                ColdStartScore(result.runtime_name, ms, score, assign_grade(score, grades), False, (source,)),
                 result.concurrency,
                 source,
             )

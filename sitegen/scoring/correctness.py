@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import CORRECTNESS_THRESHOLD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .ranking import ranked
 
@@ -20,6 +21,7 @@ class CorrectnessScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ def compute_correctness_scorecard(
                     score,
                     assign_grade(score, grades),
                     False,
+                    (source,),
                 ),
                 result.concurrency,
                 source,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import LAYER_THRESHOLD, LAYER_US_EXCELLENT, LAYER_US_GOOD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
 from .ranking import ranked
@@ -20,6 +21,7 @@ class LayerScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,9 @@ def compute_layer_scorecard(results: Sequence[Loaded], grades: Sequence[tuple[fl
         score = compute_metric_score(us, LAYER_THRESHOLD)
         scored.append(
             (
-                LayerScore(result.runtime_name, us, layers, score, assign_grade(score, grades), False),
+                LayerScore(
+                    result.runtime_name, us, layers, score, assign_grade(score, grades), False, (source,)
+                ),
                 result.concurrency,
                 source,
             )

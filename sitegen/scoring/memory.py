@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import MEMORY_EFFICIENCY_EXCELLENT, MEMORY_EFFICIENCY_GOOD, MEMORY_THRESHOLD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
 from .ranking import ranked
@@ -21,6 +22,7 @@ class MemoryScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ def compute_memory_scorecard(
                     score,
                     assign_grade(score, grades),
                     False,
+                    (source,),
                 ),
                 result.concurrency,
                 source,

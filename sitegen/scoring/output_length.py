@@ -8,6 +8,7 @@ from enum import Enum
 
 from .composite import Loaded
 from .contract import FALLBACK_ITL_THRESHOLD, ScoringContract
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 
 
@@ -51,6 +52,7 @@ class OutputLengthEntry:
     itl_p50_ms: float
     score: int
     grade: str
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def compute_output_length_scorecard(
 ) -> OutputLengthScorecard:
     threshold = contract.thresholds.get("itl_p50_ms", FALLBACK_ITL_THRESHOLD)
     entries = []
-    for result, _ in results:
+    for result, source in results:
         if not result.request_details:
             continue
         # Per category: count, token sum, ITL sum. Left-to-right f64 sums in request order,
@@ -92,6 +94,7 @@ def compute_output_length_scorecard(
                     itl_p50_ms=avg_itl,
                     score=score,
                     grade=assign_grade(score, contract.grades),
+                    sources=(source,),
                 )
             )
     # Stable: the same (name, category) from two results keeps input order.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .composite import Loaded
 from .contract import POWER_EFFICIENCY_EXCELLENT, POWER_EFFICIENCY_GOOD, POWER_THRESHOLD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .numeric import rust_display
 from .ranking import ranked
@@ -21,6 +22,7 @@ class PowerEfficiencyScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ def compute_power_efficiency_scorecard(
                     score,
                     assign_grade(score, grades),
                     False,
+                    (source,),
                 ),
                 result.concurrency,
                 source,

@@ -9,6 +9,7 @@ from enum import Enum
 from ..results import LoadTestResult
 from .composite import Loaded, weights_for
 from .contract import ScoringContract
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .numeric import round_half_away, rounded_weighted_sum, rust_min
 
@@ -53,6 +54,7 @@ class ProfileEntry:
     decode_tok_s: float
     ttft_p50_ms: float
     itl_p50_ms: float
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class ConsistencyScore:
     worst_score: float
     consistency: float
     grade: str
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +95,14 @@ def _metric_values(result: LoadTestResult) -> dict[str, float]:
 def compute_profile_scorecard(results: Sequence[Loaded], contract: ScoringContract) -> ProfileScorecard:
     concurrency = results[0][0].concurrency if results else 1
     # The last result of each (runtime_name, category) in input order represents it.
-    grouped: dict[tuple[str, PromptCategory], LoadTestResult] = {}
-    for result, _ in results:
+    grouped: dict[tuple[str, PromptCategory], tuple[LoadTestResult, str]] = {}
+    for result, source in results:
         category = PromptCategory.from_avg_prompt_tokens(average_prompt_tokens(result))
-        grouped[(result.runtime_name, category)] = result
+        grouped[(result.runtime_name, category)] = (result, source)
 
     weights = weights_for(concurrency, contract)
     entries = []
-    for (name, category), result in grouped.items():
+    for (name, category), (result, source) in grouped.items():
         weighted = []
         values = _metric_values(result)
         for metric in sorted(weights):
@@ -120,21 +123,28 @@ def compute_profile_scorecard(results: Sequence[Loaded], contract: ScoringContra
                 decode_tok_s=result.decode_tok_per_sec,
                 ttft_p50_ms=result.ttft_p50_ms,
                 itl_p50_ms=result.itl_p50_ms,
+                sources=(source,),
             )
         )
     # (name, profile) keys are unique, so this order is total.
     entries.sort(key=lambda e: (e.name, e.profile.rank))
 
     scores_by_name: dict[str, list[float]] = {}
+    sources_by_name: dict[str, list[str]] = {}
     for entry in entries:
         scores_by_name.setdefault(entry.name, []).append(entry.composite)
+        sources_by_name.setdefault(entry.name, []).extend(entry.sources)
     consistency = []
     for name, scores in scores_by_name.items():
         if len(scores) < 2:
             continue
         best, worst = max(scores), min(scores)
         value = round_half_away(worst / best * 100.0) if best > 0.0 else 0.0
-        consistency.append(ConsistencyScore(name, best, worst, value, assign_grade(value, contract.grades)))
+        consistency.append(
+            ConsistencyScore(
+                name, best, worst, value, assign_grade(value, contract.grades), tuple(sources_by_name[name])
+            )
+        )
     # The reference leaves equal consistencies in hash order; sitegen breaks ties by name.
     consistency.sort(key=lambda c: (-c.consistency, c.name))
     return ProfileScorecard(concurrency, tuple(entries), tuple(consistency))

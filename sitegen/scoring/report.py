@@ -23,6 +23,7 @@ from .correctness import (
     CorrectnessScorecard,
     compute_correctness_scorecard,
 )
+from .identity import is_internal
 from .layer import LayerScorecard, compute_layer_scorecard
 from .memory import MemoryScorecard, compute_memory_scorecard
 from .output_length import (
@@ -136,7 +137,7 @@ def card_to_json(card: Any, timestamp: str) -> dict[str, Any]:
         out["contract_version"] = card.contract_version
     out["timestamp"] = timestamp
     for f in fields(card):
-        if f.name not in out:
+        if f.name not in out and not is_internal(f):
             out[f.name] = _plain(getattr(card, f.name))
     return out
 
@@ -165,7 +166,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in sorted(value.items())}
     names = _FIELD_NAMES.get(kind)
     if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value) if not is_internal(f))
     out = {}
     for name in names:  # most fields are scalars: no call for them
         field_value = getattr(value, name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..results import LoadTestResult
 from .composite import Loaded, strip_concurrency_suffix
 from .contract import SCALING_EFFICIENCY_EXCELLENT, SCALING_EFFICIENCY_GOOD, SCALING_THRESHOLD
+from .identity import sources_field
 from .metric import assign_grade, compute_metric_score
 from .ranking import mark_first_best
 
@@ -22,6 +23,7 @@ class ConcurrencyScalingScore:
     score: int
     grade: str
     best: bool
+    sources: tuple[str, ...] = sources_field()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +35,11 @@ def compute_concurrency_scaling_scorecard(
     results: Sequence[Loaded], grades: Sequence[tuple[float, str]]
 ) -> ConcurrencyScalingScorecard:
     by_runtime: dict[str, dict[int, list[LoadTestResult]]] = {}
-    for result, _ in results:
-        levels = by_runtime.setdefault(strip_concurrency_suffix(result.runtime_name), {})
-        levels.setdefault(result.concurrency, []).append(result)
+    sources: dict[str, list[str]] = {}
+    for result, source in results:
+        base = strip_concurrency_suffix(result.runtime_name)
+        by_runtime.setdefault(base, {}).setdefault(result.concurrency, []).append(result)
+        sources.setdefault(base, []).append(source)
 
     scored = []
     for base_name, by_c in by_runtime.items():
@@ -59,7 +63,15 @@ def compute_concurrency_scaling_scorecard(
         score = compute_metric_score(efficiency, SCALING_THRESHOLD)
         scored.append(
             ConcurrencyScalingScore(
-                base_name, c1_decode, peak_agg, peak_c, efficiency, score, assign_grade(score, grades), False
+                base_name,
+                c1_decode,
+                peak_agg,
+                peak_c,
+                efficiency,
+                score,
+                assign_grade(score, grades),
+                False,
+                tuple(sources[base_name]),
             )
         )
     # The reference leaves equal efficiencies in hash order; sitegen breaks ties by name.

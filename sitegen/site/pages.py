@@ -50,6 +50,7 @@ class Section:
     table: Table
     markdown: str
     share: str = ""  # the scorecard's own link-preview page (composite scorecards of a run), relative
+    sources: tuple[tuple[str, ...], ...] = ()  # per row, the results it stands for (never rendered)
 
 
 @dataclass(frozen=True, slots=True)

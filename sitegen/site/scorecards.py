@@ -52,6 +52,7 @@ class ScorecardTable:
     title: str
     table: Table
     markdown: str  # the reference's markdown of the same card
+    sources: tuple[tuple[str, ...], ...]  # per row, the results it stands for (scoring/identity.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,25 @@ def scorecard_tables(
         section_id, title, columns, rows = BUILDERS[section.kind.key](section, links, contract)
         framed = (RUNTIME_COLUMN, *columns)
         table = Table(f"{prefix}{section_id}-table", framed, tuple(tuple(r) for r in rows))
-        out.append(ScorecardTable(section_id, title, table, section.markdown))
+        out.append(ScorecardTable(section_id, title, table, section.markdown, row_sources(section)))
     return out
+
+
+def row_sources(section: ReportSection) -> tuple[tuple[str, ...], ...]:
+    """The results each row of a section's table stands for, in row order: a composite row's
+    file, the sources the other rows carry (a scaling row has one per level), none for a
+    training step."""
+    card = section.card
+    if section.kind.key == "composite":
+        return tuple((rt.source_file,) for rt in card.runtimes)
+    rows = card.entries if section.kind.key in ("profile", "output_length") else card.runtimes
+    return tuple(getattr(row, "sources", ()) for row in rows)
+
+
+def _link(row, links: Links) -> str | None:
+    """A row's runtime page, found by the first result it stands for (two results may share a
+    runtime_name, and an unnamed runtime is named by its file)."""
+    return links.by_source(row.sources[0]) if row.sources else links.by_name(row.name)
 
 
 # Every table of one kind has the same columns, so they are made once, here (a large site has tens
@@ -153,7 +171,7 @@ LAYER_COLUMNS = (
 def _layer(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             num(r.us_per_layer, "{:.1f} µs", best=r.best),
             written(r.num_layers, "{:.0f}"),
             *_score_and_grade(r.score, r.grade, contract),
@@ -176,7 +194,7 @@ PROFILE_COLUMNS = (
 def _profile(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(e.name, links.by_name(e.name)),
+            text(e.name, _link(e, links)),
             text(e.profile.label, sort=str(e.profile.rank)),
             written(e.avg_prompt_tokens, "{:.0f}"),
             written(e.decode_tok_s, "{:.1f} tok/s"),
@@ -201,7 +219,7 @@ CORRECTNESS_COLUMNS = (
 def _correctness(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             num(r.pass_rate * 100, "{:.1f}%", best=r.best),
             written(r.passed, "{:.0f}"),
             written(r.total, "{:.0f}"),
@@ -225,7 +243,7 @@ OUTPUT_LENGTH_COLUMNS = (
 def _output_length(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(e.name, links.by_name(e.name)),
+            text(e.name, _link(e, links)),
             text(e.category.label, sort=str(e.category.rank)),
             written(e.request_count, "{:.0f}"),
             written(e.avg_output_tokens),
@@ -250,7 +268,7 @@ MEMORY_COLUMNS = (
 def _memory(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             written(r.vram_used_mb, "{:.0f} MB"),
             written(r.vram_total_mb, "{:.0f} MB"),
             num(r.tok_per_sec_per_gb, "{:.1f} tok/s/GB", best=r.best),
@@ -270,7 +288,7 @@ COLD_START_COLUMNS = (
 def _cold_start(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             num(r.cold_start_ms, "{:.0f} ms", best=r.best),
             *_score_and_grade(r.score, r.grade, contract),
         ]
@@ -290,7 +308,7 @@ POWER_COLUMNS = (
 def _power(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             written(r.mean_power_w, "{:.1f} W"),
             written(r.energy_per_token_mj, "{:.1f} mJ"),
             num(r.tok_per_watt, "{:.2f} tok/s/W", best=r.best),
@@ -313,7 +331,7 @@ SCALING_COLUMNS = (
 def _scaling(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
-            text(r.name, links.by_name(r.name)),
+            text(r.name, _link(r, links)),
             written(r.c1_decode_tok_s, "{:.1f} tok/s"),
             written(r.peak_aggregate_tok_s, "{:.1f} tok/s"),
             written(r.peak_concurrency, "{:.0f}"),

@@ -8,10 +8,10 @@ from functools import cached_property
 
 from ...catalog.changes import significant_changes
 from ...catalog.history import SERIES_METRICS
-from ...catalog.model import Catalog, ResultEntry, Run, Series, Standing
+from ...catalog.model import Catalog, Run, Series, Standing
+from ...catalog.validity import Flag
 from ...config import SiteConfig
 from ...safetext import markdown_without_html
-from ...scoring.composite import strip_concurrency_suffix
 from ...scoring.contract import (
     ScoringContract,
 )
@@ -32,6 +32,7 @@ from ..tables import (
     TEXT,
     Cell,
     Column,
+    RowFlag,
     Table,
     flag_rows,
     mark_tied_bests,
@@ -54,28 +55,26 @@ EXCLUDED_FLAGS = ("invalid", "unreliable", "stale")
 
 
 class ResultFlags:
-    """The validity flags of a set of results, looked up by the runtime name a table row shows
-    (a full runtime_name, or a base name without -c<digits> as in the scaling scorecard)."""
+    """The validity flags of the results a table's rows stand for, found by each row's sources
+    (its file, or "run id/file" in standings: scoring/identity.py), never by the runtime name
+    the row shows: two results of a run may share a name."""
 
     _SEVERITY = {"invalid": 0, "unreliable": 1, "stale": 2, "few samples": 3}
 
-    def __init__(self, entries: Iterable[ResultEntry], extra: Iterable[tuple[str, str, str]] = ()) -> None:
-        """`extra`: (runtime_name, kind, reason) of flags that are not validity flags (stale)."""
-        self._by_name: dict[str, tuple[str, str]] = {}
-        for entry in entries:
-            if entry.flag is not None:
-                self._add(entry.result.runtime_name, (str(entry.flag.kind), entry.flag.reason))
-        for name, kind, reason in extra:
-            self._add(name, (kind, reason))
+    def __init__(self, flags: Iterable[tuple[str, Flag | None]]) -> None:
+        """`flags`: (source, its flag) of each result the tables may show."""
+        self._by_source = {source: (str(f.kind), f.reason) for source, f in flags if f is not None}
 
-    def _add(self, name: str, flag: tuple[str, str]) -> None:
-        for key in (name, strip_concurrency_suffix(name)):
-            known = self._by_name.get(key)
-            if known is None or self._SEVERITY[flag[0]] < self._SEVERITY[known[0]]:
-                self._by_name[key] = flag
-
-    def of_name(self, name: str) -> tuple[str, str] | None:
-        return self._by_name.get(name)
+    def of_sources(self, sources: Sequence[str]) -> RowFlag | None:
+        """The row's flag: its result's; for a row of several results (scaling across levels),
+        the most serious of theirs, naming its file."""
+        found = [(source, self._by_source[source]) for source in sources if source in self._by_source]
+        if not found:
+            return None
+        if len(sources) == 1:
+            return found[0][1]
+        source, (kind, reason) = min(found, key=lambda item: (self._SEVERITY[item[1][0]], item[0]))
+        return kind, f"{source.rsplit('/', 1)[-1]}: {reason}"
 
 
 def run_label(run_id: str) -> str:
@@ -218,14 +217,20 @@ class ViewBase:
         for card in scorecard_tables(report, anchor_prefix, Links(link_name, link_source), self.contract):
             table = card.table
             if flags is not None:
-                row_flags = [flags.of_name(row[0].text) for row in table.rows]
+                row_flags = [flags.of_sources(sources) for sources in card.sources]
                 excluded = [f is not None and f[0] in EXCLUDED_FLAGS for f in row_flags]
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)
             out.append(
-                Section(anchor_prefix + card.id, card.title, table, markdown_without_html(card.markdown))
+                Section(
+                    anchor_prefix + card.id,
+                    card.title,
+                    table,
+                    markdown_without_html(card.markdown),
+                    sources=card.sources,
+                )
             )
         return tuple(out)
 

@@ -148,7 +148,7 @@ class RunPages(PracticeViews):
                     "",
                 )
             ),
-            flags=ResultFlags(run.results),
+            flags=ResultFlags((e.source, e.flag) for e in run.results),
             scored="run",
             result_prefix=f"{run.id}/",
         )
