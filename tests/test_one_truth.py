@@ -67,3 +67,20 @@ def test_every_run_page_row_wears_its_own_file_s_flag(tmp_path: Path, results: P
                     wrong += 1
                     print(run.id, section.id, row[0].text, row[0].flag, expected)
     assert checked > 100 and wrong == 0
+
+
+def test_a_completion_count_not_reported_is_not_a_zero():
+    """Older files report tokens_per_sec but no completion_tokens_total: the run measured
+    tokens (the 4090 run's llama.cpp at 334 tok/s), and nothing says it produced none."""
+    from sitegen.config import QualityConfig
+
+    path = FIXTURES / "sample-results" / "4090" / "2026-03-03" / "llamacpp-gpu.json"
+    value = json.loads(path.read_text())
+    assert "completion_tokens_total" not in value and value["tokens_per_sec"] > 300
+    assert judge(result_from_value(value), QualityConfig()) is None
+    reported_zero = judge(result_from_value(value | {"completion_tokens_total": 0}), QualityConfig())
+    assert reported_zero is not None and reported_zero.reason.startswith(
+        "no output token: completion_tokens_total is 0"
+    )
+    no_speed = judge(result_from_value(value | {"tokens_per_sec": 0.0}), QualityConfig())
+    assert no_speed is not None and "tokens_per_sec is 0" in no_speed.reason

@@ -101,7 +101,7 @@ def standing_from(
         for rank, run_id, entry in sorted(candidates, key=lambda c: c[0]):
             run_date = rank[0][0]
             stale = _stale_reason(run_date, newest, stale_after_days)
-            if entry.flag is not None and entry.flag.excluded:
+            if entry.excluded:
                 apart.append(Apart(run_id, entry, str(entry.flag.kind), entry.flag.reason))
             elif stale:
                 apart.append(Apart(run_id, entry, "stale", stale))

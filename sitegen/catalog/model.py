@@ -71,8 +71,8 @@ class ResultEntry:
 
     @property
     def excluded(self) -> bool:
-        """Invalid or unreliable: never best, never ranked above a valid result."""
-        return self.flag is not None and self.flag.excluded
+        """Flagged (invalid, unreliable, few samples): never best, never ranked."""
+        return self.flag is not None
 
 
 class _RunIdentity:

@@ -5,7 +5,8 @@ requests all failed, or that produced no output token, would otherwise take
 best marks. Every result gets one of:
 
 - *invalid*: no successful request, or requests succeeded but no output token
-  was reported (`completion_tokens_total` 0 or absent, or `tokens_per_sec` 0),
+  was reported (`completion_tokens_total` or `tokens_per_sec` reported as 0; a
+  `completion_tokens_total` that older files do not report is not a 0),
   or a measured value beyond any real measurement (over MAX_MEASURED: 1e15
   tokens per second or milliseconds is no measurement, and a value near 1e308
   overflows what a chart computes), or a date after the build's (its timestamp,
@@ -15,8 +16,9 @@ best marks. Every result gets one of:
 - *few samples*: fewer successful requests than `[quality] min_requests`;
 - or no flag.
 
-Invalid and unreliable results are never best and never ranked above valid
-ones; results with few samples are shown with their flag and ranked as usual.
+Invalid, unreliable and few-samples results are never best and never ranked:
+they are shown with their flag, and listed apart from the standings (a p99 of
+two requests is no measurement to rank first).
 """
 
 from __future__ import annotations
@@ -40,10 +42,6 @@ class Flag:
     kind: Validity
     reason: str  # every rule the result breaks, most serious first
 
-    @property
-    def excluded(self) -> bool:
-        """Never best, never ranked above a valid result."""
-        return self.kind in (Validity.INVALID, Validity.UNRELIABLE)
 
 
 def failure_share(result: LoadTestResult) -> float:
@@ -104,12 +102,10 @@ def judge(result: LoadTestResult, rules: QualityConfig, dated_after: str = "") -
         found.append((Validity.INVALID, f"{beyond}, beyond any real measurement (over {MAX_MEASURED:.0e})"))
     if result.successful == 0:
         found.append((Validity.INVALID, f"no successful request (of {result.total_requests:,})"))
-    elif result.completion_tokens_total == 0 or result.tokens_per_sec == 0:
-        what = (
-            "completion_tokens_total is 0 or not reported"
-            if result.completion_tokens_total == 0
-            else "tokens_per_sec is 0"
-        )
+    elif result.tokens_per_sec == 0 or (
+        result.completion_tokens_total == 0 and "completion_tokens_total" in result.model_fields_set
+    ):
+        what = "tokens_per_sec is 0" if result.tokens_per_sec == 0 else "completion_tokens_total is 0"
         found.append(
             (Validity.INVALID, f"no output token: {what}, though {result.successful:,} requests succeeded")
         )

@@ -175,7 +175,7 @@ def mark_tied_bests(table: Table) -> Table:
         if not shown:
             continue
         for r in rows:
-            flagged_out = r[0].flag in ("invalid", "unreliable", "stale")
+            flagged_out = bool(r[0].flag)
             cell = r[col]
             if type(cell) is not Cell:  # a written number: never best
                 if not flagged_out and cell[1] in shown:

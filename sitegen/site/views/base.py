@@ -51,7 +51,7 @@ MAX_LISTED_RUNS = 20
 MAX_LISTED_CHANGES = 15
 
 
-EXCLUDED_FLAGS = ("invalid", "unreliable", "stale")
+EXCLUDED_FLAGS = ("invalid", "unreliable", "stale", "few samples")
 
 
 class ResultFlags:
