@@ -142,13 +142,17 @@ def test_correctness_reports_are_kept_with_the_run(site: Path):
 def test_standings_take_the_latest_result_per_runtime_and_level(site: Path):
     catalog = catalog_of(site, with_rules=True)
     [standing] = catalog.standings["jetson-orin"]
-    picked = {(e.runtime, e.result.concurrency): run_id for run_id, e in standing.entries}
-    picked |= {(a.entry.runtime, a.entry.result.concurrency): a.run_id for a in standing.apart}
-    # All three Jetson runs measure llama.cpp at c=1: the latest run wins.
+    ranked = {(e.runtime, e.result.concurrency): run_id for run_id, e in standing.entries}
+    apart = {(a.entry.runtime, a.entry.result.concurrency): a.run_id for a in standing.apart}
+    assert len(ranked) == len(standing.entries) and len(apart) == len(standing.apart)
+    picked = ranked | apart
+    # All three Jetson runs measure llama.cpp at c=1: the latest run's result is shown.
     assert picked[("llama.cpp", 1)] == "jetson-orin/2026-03-07"
     # Only the first run measured c=4.
     assert picked[("llama.cpp", 4)] == "jetson-orin/2026-03-04"
-    assert len(standing.entries) + len(standing.apart) == len(picked)
+    # A flagged result listed apart is newer than the valid one ranked in its place, if any.
+    for key, run_id in apart.items():
+        assert key not in ranked or ranked[key] < run_id
     sources = {rt.source_file for card in standing.report.composite.values() for rt in card.runtimes}
     assert sources == {f"{run_id}/{e.source}" for run_id, e in standing.entries}
     [rtx_standing] = catalog.standings["rtx4090"]

@@ -84,3 +84,69 @@ def test_a_completion_count_not_reported_is_not_a_zero():
     )
     no_speed = judge(result_from_value(value | {"tokens_per_sec": 0.0}), QualityConfig())
     assert no_speed is not None and "tokens_per_sec is 0" in no_speed.reason
+
+
+GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
+FAILED = {"successful": 0, "failed": 40, "total_requests": 40, "error_rate": 1.0}
+
+
+def write(run: Path, name: str, runtime_name: str, c: int, stamp: str, **changes) -> None:
+    run.mkdir(parents=True, exist_ok=True)
+    data = GOOD | {"runtime_name": runtime_name, "concurrency": c, "timestamp": stamp} | changes
+    (run / name).write_text(json.dumps(data))
+
+
+@pytest.fixture
+def variants(tmp_path: Path) -> Path:
+    """One machine, three runs: a valid c=4 result, then an invalid one at the same level; two
+    variants of one runtime at c=1 in one run; a run whose results all failed."""
+    results = tmp_path / "results" / "hw"
+    write(results / "2026-03-01", "realizr-c4.json", "realizr-c4", 4, "2026-03-01T10:00:00Z")
+    write(results / "2026-03-01", "vllm-c1.json", "vllm-c1", 1, "2026-03-01T10:00:00Z")
+    write(results / "2026-03-08", "realizr-c4.json", "realizr-c4", 4, "2026-03-08T10:00:00Z", **FAILED)
+    write(results / "2026-03-08", "grid16.json", "realizr-grid16-c1", 1, "2026-03-08T10:00:00Z")
+    write(
+        results / "2026-03-08", "nograph.json", "realizr-nograph-c1", 1, "2026-03-08T11:00:00Z",
+        decode_tok_per_sec=GOOD["decode_tok_per_sec"] * 0.7,
+    )  # fmt: skip
+    for name in ("realizr", "vllm"):
+        write(results / "2026-03-15", f"{name}-c1.json", f"{name}-c1", 1, "2026-03-15T10:00:00Z", **FAILED)
+    (tmp_path / "site.toml").write_text(
+        'results = ["results"]\n[[runtime]]\nid = "realizr"\nmatch = ["realizr*"]\n'
+    )
+    return tmp_path
+
+
+def test_standings_take_the_latest_valid_result_and_list_a_newer_broken_one_apart(variants: Path):
+    catalog = build_catalog(load_config(cwd=variants))
+    [standing] = catalog.standings["hw"]
+    ranked = {(e.runtime, e.result.concurrency): run_id for run_id, e in standing.entries}
+    apart = {(a.entry.runtime, a.entry.result.concurrency, a.run_id): a.why for a in standing.apart}
+    assert ranked[("realizr", 4)] == "hw/2026-03-01"  # the older valid one, not hidden
+    assert apart[("realizr", 4, "hw/2026-03-08")] == "invalid"  # the newer broken one, said
+    assert ranked[("realizr", 1)] == "hw/2026-03-08" and ranked[("vllm", 1)] == "hw/2026-03-01"
+    assert apart[("realizr", 1, "hw/2026-03-15")] == "invalid"
+
+
+def test_two_variants_of_one_runtime_at_one_level_are_named_and_the_choice_said(variants: Path):
+    catalog = build_catalog(load_config(cwd=variants))
+    [standing] = catalog.standings["hw"]
+    chosen = next(e for _, e in standing.entries if (e.runtime, e.result.concurrency) == ("realizr", 1))
+    assert chosen.source == "nograph.json"  # the latest of the two, as the warning says
+    warnings = [d.reason for d in catalog.diagnostics if d.path == "hw/2026-03-08/nograph.json"]
+    assert (
+        "2 results of runtime realizr at c=1 in this run (realizr-grid16-c1 in grid16.json, "
+        "realizr-nograph-c1 in nograph.json): standings and history take realizr-nograph-c1, "
+        "the latest valid one" in warnings
+    )
+
+
+def test_link_previews_never_praise_a_broken_run(variants: Path):
+    config = load_config(cwd=variants)
+    catalog = build_catalog(config)
+    builder = ViewBuilder(catalog, config.site, config.contract, "")
+    broken = next(r for r in catalog.runs if r.id == "hw/2026-03-15")
+    description = builder.run_description(broken)
+    assert " at c=1" not in description and "no valid measurement" in description
+    fine = next(r for r in catalog.runs if r.id == "hw/2026-03-01")
+    assert "vllm A" in builder.run_description(fine) or " at c=1" in builder.run_description(fine)

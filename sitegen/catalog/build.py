@@ -13,7 +13,7 @@ from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, R
 from ..loader import DirectoryLoad, summarise
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
-from .checks import duplicate_warnings, parse_timestamp, result_warnings
+from .checks import duplicate_warnings, parse_timestamp, result_warnings, variant_warnings
 from .classify import FileKind, classify_file
 from .derived import derive
 from .discover import RunDir, discover, shown_path
@@ -244,6 +244,8 @@ def _read_run(
         if flag is not None:
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, f"{flag.kind}: {flag.reason}"))
     for source, warning in duplicate_warnings(load.loaded):
+        diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
+    for source, warning in variant_warnings(entries):
         diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
 
     report = score_results(load.loaded, contract, training=[step.to_input() for _, step in load.training])

@@ -77,6 +77,31 @@ def result_warnings(
         )
 
 
+def variant_warnings(entries: Sequence) -> Iterator[tuple[str, str]]:
+    """(file, warning) for each runtime that has results of several runtime_names at one level of
+    the run (variants mapped to one runtime: `realizr-4090-grid16`, `realizr-4090-nograph`):
+    standings and history take one of them, which the warning names."""
+    from .history import latest_valid  # history builds on the catalog's model, as this does
+
+    groups: dict[tuple, list] = {}
+    for e in entries:
+        groups.setdefault((e.cohort, e.runtime, e.result.concurrency), []).append(e)
+    for (_, runtime, c), group in groups.items():
+        names = {e.result.runtime_name for e in group}
+        if len(names) < 2:
+            continue
+        chosen = latest_valid(group)
+        listed = ", ".join(
+            f"{e.result.runtime_name} in {e.source}" for e in sorted(group, key=lambda e: e.source)
+        )
+        which = "the latest valid one" if not chosen.excluded else "the latest one (none is valid)"
+        yield (
+            chosen.source,
+            f"{len(group)} results of runtime {runtime} at c={c} in this run ({listed}): standings and "
+            f"history take {chosen.result.runtime_name}, {which}",
+        )
+
+
 def duplicate_warnings(results: Sequence[tuple[LoadTestResult, str]]) -> Iterator[tuple[str, str]]:
     """(file, warning) for each result sharing (runtime_name, concurrency) with another in the run."""
     counts = Counter((r.runtime_name, r.concurrency) for r, _ in results)

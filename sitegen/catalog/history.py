@@ -48,22 +48,26 @@ SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
 }
 
 
-def _latest(entries: Sequence[ResultEntry]) -> ResultEntry:
-    return max(entries, key=lambda e: (e.result.timestamp, e.source))
+def latest_valid(entries: Sequence[ResultEntry]) -> ResultEntry:
+    """Of one run's results of a runtime at one level, the one standings and history take: the
+    latest valid one, else the latest (flagged: a gap with its reason)."""
+    return max(entries, key=lambda e: (not e.excluded, e.result.timestamp, e.source))
 
 
 StandingCandidates = dict[
-    tuple[Cohort, str, int], tuple[tuple, str, ResultEntry]
-]  # (cohort, runtime, c) -> (rank, run id, entry)
+    tuple[Cohort, str, int, bool], tuple[tuple, str, ResultEntry]
+]  # (cohort, runtime, c, flagged) -> (rank, run id, entry)
 
 
 def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = None) -> StandingCandidates:
-    """The latest result of each (cohort, canonical runtime, concurrency) among `runs` (merged into `into`)."""
+    """The latest valid result and the latest flagged one of each (cohort, canonical runtime,
+    concurrency) among `runs` (merged into `into`): standings rank the latest valid result and
+    list a newer flagged one apart, never hiding the valid one behind it."""
     latest: StandingCandidates = {} if into is None else into
     for run in runs:
         sort_key, run_id = run.sort_key, run.id
         for entry in run.results:
-            key = (entry.cohort, entry.runtime, entry.result.concurrency)
+            key = (entry.cohort, entry.runtime, entry.result.concurrency, entry.flag is not None)
             rank = (sort_key, entry.result.timestamp, entry.source)
             known = latest.get(key)
             if known is None or rank > known[0]:
@@ -88,12 +92,17 @@ def standing_from(
 ) -> tuple[Standing, ...]:
     """One standing per cohort, the cohort with the most entries first.
 
-    Only valid, fresh entries are scored together: an invalid or unreliable measurement, or
-    one from a run more than `stale_after_days` before the target's newest run, is listed
-    apart and can take no best mark (nor the best-in-class bonus) from the others.
+    Only valid, fresh entries are scored together: the latest valid result of each runtime
+    and level; a flagged result newer than it, or one from a run more than
+    `stale_after_days` before the target's newest run, is listed apart and can take no best
+    mark (nor the best-in-class bonus) from the others.
     """
     by_cohort: dict[Cohort, list[tuple[tuple, str, ResultEntry]]] = {}
-    for (cohort, _, _), candidate in latest.items():
+    valid_ranks = {key[:3]: candidate[0] for key, candidate in latest.items() if not key[3]}
+    for (cohort, runtime, c, flagged), candidate in latest.items():
+        # A flagged result is shown only when it is newer than the valid one ranked in its place.
+        if flagged and candidate[0] < valid_ranks.get((cohort, runtime, c), candidate[0]):
+            continue
         by_cohort.setdefault(cohort, []).append(candidate)
     standings = []
     for cohort, candidates in by_cohort.items():
@@ -249,7 +258,7 @@ def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: 
             by_level: dict[int, list[ResultEntry]] = {}
             for entry in entries:
                 by_level.setdefault(entry.result.concurrency, []).append(entry)
-            per_level = [_latest(by_level[c]) for c in sorted(by_level)]
+            per_level = [latest_valid(by_level[c]) for c in sorted(by_level)]
             for entry in per_level:
                 collector.add(
                     runtime,

@@ -27,7 +27,7 @@ from .history import (
 )
 from .model import Catalog, Cohort, Diagnostic, ResultEntry, Run, RunSummary, Series
 
-CandidateKey = tuple[Cohort, str, int]  # (cohort, runtime, concurrency)
+CandidateKey = tuple[Cohort, str, int, bool]  # (cohort, runtime, concurrency, flagged)
 Rank = tuple  # (run sort key, timestamp, file): the latest wins
 
 

@@ -43,7 +43,6 @@ class Flag:
     reason: str  # every rule the result breaks, most serious first
 
 
-
 def failure_share(result: LoadTestResult) -> float:
     """The share of failed requests: error_rate, else failed / total when failures were counted."""
     if result.error_rate > 0:

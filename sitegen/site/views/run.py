@@ -11,6 +11,7 @@ from ...catalog.model import Run, RunSummary
 from ...scoring import (
     composite,
 )
+from ...words import count_of
 from ..cards import CardSpec
 from ..charts import Chart, Point, bar_chart, line_chart
 from ..pages import (
@@ -325,25 +326,30 @@ class RunPages(PracticeViews):
         )
 
     def run_description(self, run: Run) -> str:
+        """The run's link-preview text: each runtime's grade at c=1 and its best grade at a
+        higher level, from valid measurements only (as the preview image): a broken run is
+        never praised."""
         hw = self.hardware_names.get(run.hardware, run.hardware)
         parts = [f"{hw}, {run.date or 'undated'}"]
+        best_by_level = {c: run.best_at(c) for c in sorted(run.report.composite)}
         for runtime in run.runtimes:
             grades = []
-            c1 = run.report.composite.get(1)
-            by_source = {e.source: e.runtime for e in run.results}
-            if c1:
-                row = next((rt for rt in c1.runtimes if by_source.get(rt.source_file) == runtime), None)
-                if row:
-                    grades.append(f"{row.grade} at c=1")
-            best = None
-            for c, card in run.report.composite.items():
-                if c == 1:
-                    continue
-                for rt in card.runtimes:
-                    if by_source.get(rt.source_file) == runtime and (best is None or rt.composite > best[1]):
-                        best = (c, rt.composite, rt.grade)
-            if best:
-                grades.append(f"{best[2]} at c={best[0]}")
+            if runtime in best_by_level.get(1, {}):
+                grades.append(f"{best_by_level[1][runtime][1]} at c=1")
+            higher = [
+                (score, -c, grade)
+                for c, best in best_by_level.items()
+                if c != 1
+                for r, (score, grade, _) in best.items()
+                if r == runtime
+            ]
+            if higher:
+                score, minus_c, grade = max(higher)
+                grades.append(f"{grade} at c={-minus_c}")
             if grades:
                 parts.append(f"{self.runtime_names.get(runtime, runtime)} {' and '.join(grades)}")
+        if len(parts) == 1 and run.results:
+            parts.append(
+                f"no valid measurement: every one of its {count_of(run.n_results, 'result')} is flagged"
+            )
         return "; ".join(parts) + "."
