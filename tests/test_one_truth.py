@@ -150,3 +150,23 @@ def test_link_previews_never_praise_a_broken_run(variants: Path):
     assert " at c=1" not in description and "no valid measurement" in description
     fine = next(r for r in catalog.runs if r.id == "hw/2026-03-01")
     assert "vllm A" in builder.run_description(fine) or " at c=1" in builder.run_description(fine)
+
+
+def test_a_discarded_tpot_and_an_unreachable_reference_interactivity_are_explained(tmp_path: Path):
+    """A TPOT sitegen discards as a unit error was explained as "no p99 TPOT reported"; and the
+    chart at the reference interactivity said "no runtime reaches it" where every runtime stays
+    above it."""
+    from sitegen.site.build import build_site
+
+    run = tmp_path / "results" / "hw" / "2026-03-01"
+    write(run, "fast-c1.json", "fast-c1", 1, "2026-03-01T10:00:00Z", tpot_p50_ms=5.0, tpot_p99_ms=6.0)
+    write(run, "unit-c1.json", "unit-c1", 1, "2026-03-01T10:00:00Z", tpot_p50_ms=0.00012, tpot_p99_ms=0.0002)
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    site = build_site(load_config(cwd=tmp_path), tmp_path / "_site", workers=1).out
+    page = (site / "hardware" / "hw" / "index.html").read_text()
+    assert "p99 TPOT not used: median TPOT 0.00012 ms is over 100 times below ITL" in page
+    assert "not used: a unit error" in page  # under the cell, in the derived values
+    run_page = (site / "runs" / "hw" / "2026-03-01" / "index.html").read_text()
+    assert "not used: a unit error" in run_page
+    assert "Every runtime here stays above 20 tok/s per user at every level measured" in page
+    assert "No runtime here reaches the reference interactivity" not in page

@@ -36,11 +36,12 @@ class Derived:
     interactivity: float | None  # tok/s per user
     throughput_per_gpu: float  # output tok/s per GPU
     ttft_p99_ms: float
-    tpot_p99_ms: float | None  # None when the result reports none
+    tpot_p99_ms: float | None  # None when the result reports none, or it is not used
     joules_per_token: float | None
     energy_source: str  # ENERGY_FROM_TELEMETRY, ENERGY_FROM_POWER or ""
     cost_per_million: float | None  # in the site's currency
     meets: tuple[str, ...]  # names of the latency targets met
+    tpot_note: str = ""  # why there is no p99 TPOT: not reported, or not used (a unit error)
 
     def as_json(self) -> dict:
         return {
@@ -95,10 +96,23 @@ def meets(slo: SloConfig, ttft_p99_ms: float, tpot_p99_ms: float | None) -> bool
     return tpot_p99_ms is not None and ttft_p99_ms <= slo.ttft_p99_ms and tpot_p99_ms <= slo.tpot_p99_ms
 
 
+def tpot_note(result: LoadTestResult) -> str:
+    """Why the result's p99 TPOT is not used, or "" when it is."""
+    if tpot_unit_error(result):
+        return (
+            f"p99 TPOT not used: median TPOT {result.tpot_p50_ms:.3g} ms is over "
+            f"{TPOT_BELOW_ITL:g} times below ITL {result.itl_p50_ms:.3g} ms, a unit error"
+        )
+    if result.tpot_p99_ms <= 0:
+        return "no p99 TPOT reported"
+    return ""
+
+
 def derive(
     result: LoadTestResult, gpus: int, price_per_hour: float | None, slos: Sequence[SloConfig]
 ) -> Derived:
-    tpot_p99 = result.tpot_p99_ms if result.tpot_p99_ms > 0 and not tpot_unit_error(result) else None
+    note = tpot_note(result)
+    tpot_p99 = None if note else result.tpot_p99_ms
     joules, source = energy_per_token(result)
     return Derived(
         interactivity=interactivity(result),
@@ -109,6 +123,7 @@ def derive(
         energy_source=source,
         cost_per_million=cost_per_million(result, price_per_hour),
         meets=tuple(slo.name for slo in slos if meets(slo, result.ttft_p99_ms, tpot_p99)),
+        tpot_note=note,
     )
 
 
@@ -177,6 +192,7 @@ class SloCandidate:
     ttft_p99_ms: float
     tpot_p99_ms: float | None
     run_id: str
+    tpot_note: str = ""  # why there is no p99 TPOT (Derived.tpot_note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +233,7 @@ def _miss(c: SloCandidate, slo: SloConfig) -> str:
     if c.ttft_p99_ms > slo.ttft_p99_ms:
         reasons.append(f"p99 TTFT {c.ttft_p99_ms:,.0f} ms > {slo.ttft_p99_ms:,.0f}")
     if c.tpot_p99_ms is None:
-        reasons.append("no p99 TPOT reported")
+        reasons.append(c.tpot_note or "no p99 TPOT reported")
     elif c.tpot_p99_ms > slo.tpot_p99_ms:
         reasons.append(f"p99 TPOT {c.tpot_p99_ms:,.1f} ms > {slo.tpot_p99_ms:,.0f}")
     return "; ".join(reasons)

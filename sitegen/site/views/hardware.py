@@ -33,7 +33,7 @@ MISSING_REASONS = {
     "cold_start_ms": "No cold-start measurement in these runs.",
     "scaling_efficiency": "No runtime here was measured at more than one concurrency level.",
     "cost_per_million": "No price per hour is set for this hardware target in site.toml.",
-    "throughput_per_gpu_at_ref": "No runtime here reaches the reference interactivity.",
+    "throughput_per_gpu_at_ref": "No runtime here was measured on both sides of the reference interactivity.",
 }
 NO_VALUES = "No valid result in these runs reports this value."
 ONE_RUN_NOTE = "One run so far: its values. The history is drawn from the second run on."
@@ -103,7 +103,10 @@ class HardwarePages(PracticeViews):
             title = self.series_title(metric) + (f" (c={concurrency})" if concurrency else "")
             chart = self.series_chart(chart_id, page, chosen, metric, "runtime", title)
             if chart is None:
-                charts.append(missing_chart(chart_id, title, MISSING_REASONS.get(metric, NO_VALUES)))
+                reason = MISSING_REASONS.get(metric, NO_VALUES)
+                if metric == "throughput_per_gpu_at_ref":
+                    reason = self.reference_reason(cohorts) or reason
+                charts.append(missing_chart(chart_id, title, reason))
             elif len(runs) == 1:  # one dot per line is no history: the values, as a table
                 charts.append(replace(chart, values_only=True, note=ONE_RUN_NOTE))
             else:
@@ -135,6 +138,32 @@ class HardwarePages(PracticeViews):
             len(runs),
             self.changes_table(hardware_id, page),
         )
+
+    def reference_reason(self, cohorts) -> str:
+        """Why no runtime has a throughput at the reference interactivity, from the per-user
+        speeds its latest valid results were measured at: they may all lie above it (even the
+        highest concurrency measured leaves each user more), or all below."""
+        ref = self.site.reference_interactivity
+        speeds = [
+            e.derived.interactivity
+            for standing in cohorts
+            for _, e in standing.entries
+            if e.derived is not None and e.derived.interactivity is not None
+        ]
+        if not speeds:
+            return ""
+        if min(speeds) > ref:
+            return (
+                f"Every runtime here stays above {ref:g} tok/s per user at every level measured "
+                f"(the slowest: {min(speeds):,.0f}): its throughput at {ref:g} lies beyond the highest "
+                "concurrency measured. Set reference_interactivity in site.toml to chart another point."
+            )
+        if max(speeds) < ref:
+            return (
+                f"No runtime here reaches {ref:g} tok/s per user at any level measured "
+                f"(the fastest: {max(speeds):,.1f})."
+            )
+        return f"No runtime here was measured on both sides of {ref:g} tok/s per user."
 
     def changes_table(self, hardware_id: str, page: Page) -> Table:
         """Changes beyond noise on one target, newest first, each linked to its comparison."""

@@ -55,13 +55,26 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
     ]
 
 
+def _tpot_cell_note(note: str) -> str:
+    """Under a missing p99 TPOT, in a table cell: why, in two words (the row says more)."""
+    if not note:
+        return ""
+    return "not used: a unit error" if note.startswith("p99 TPOT not used") else "not reported"
+
+
 def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
     """A result as the latency-target leaderboards rank it (None: nothing derived from it)."""
     d = entry.derived
     if d is None:
         return None
     return SloCandidate(
-        entry.runtime, entry.result.concurrency, d.throughput_per_gpu, d.ttft_p99_ms, d.tpot_p99_ms, run_id
+        entry.runtime,
+        entry.result.concurrency,
+        d.throughput_per_gpu,
+        d.ttft_p99_ms,
+        d.tpot_p99_ms,
+        run_id,
+        d.tpot_note,
     )
 
 
@@ -162,7 +175,7 @@ class PracticeViews(ViewBase):
                     written(None if invalid else d.interactivity, "{:.1f}"),
                     written(None if invalid else d.throughput_per_gpu, "{:.1f}"),
                     written(d.ttft_p99_ms, "{:,.0f} ms"),
-                    written(d.tpot_p99_ms, "{:.1f} ms"),
+                    written(d.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(d.tpot_note)),
                     written(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
                     written(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
                     text(", ".join(d.meets) if d.meets and not invalid else "–"),
@@ -240,7 +253,7 @@ class PracticeViews(ViewBase):
                     ),
                     num(c.concurrency, "{:.0f}", note="" if row.meets else "closest"),
                     num(c.ttft_p99_ms, "{:,.0f} ms"),
-                    num(c.tpot_p99_ms, "{:.1f} ms"),
+                    num(c.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(c.tpot_note)),
                     Cell(row.miss or "meets both", "", kind=TEXT),
                     text("run", page.link(Urls.run(c.run_id))),
                 )
