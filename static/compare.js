@@ -4,32 +4,15 @@
 
   var index, form;
 
-  // Every comparable value of a scorecards.json document, keyed by scorecard, runtime and value name.
-  function values(doc, names) {
-    var out = {};
-    function canonical(name) { return names[name] || name; }
-    function add(section, runtime, key, value, noiseKey, order) {
-      if (typeof value !== "number") return;
-      out[section + "|" + runtime + "|" + key] = {
-        section: section, runtime: runtime, key: key, value: value, noiseKey: noiseKey || key,
-        order: order === undefined ? 1e9 : order
-      };
-    }
-    Object.keys(doc.composite || {}).forEach(function (c) {
-      doc.composite[c].runtimes.forEach(function (rt) {
-        var section = "composite c=" + c, runtime = canonical(rt.name);
-        add(section, runtime, "composite", rt.composite, "composite@" + c, Number(c));
-        // The history's noise of these values is that of the lowest level (c=1); other levels have none.
-        Object.keys(rt.metrics).forEach(function (m) {
-          add(section, runtime, m, rt.metrics[m].value, c === "1" ? m : m + "@" + c, Number(c));
-        });
-      });
-    });
-    [["layer", "us_per_layer"], ["memory", "tok_per_sec_per_gb"], ["cold_start", "cold_start_ms"],
-     ["power", "tok_per_watt"], ["scaling", "scaling_efficiency"], ["correctness", "pass_rate"]].forEach(function (pair) {
-      ((doc[pair[0]] || {}).runtimes || []).forEach(function (rt) {
-        add(pair[0], canonical(rt.name), pair[1], rt[pair[1]]);
-      });
+  // Every comparable value a run publishes in its metrics.json (site/compare.py), keyed by place:
+  // section, runtime and cohort (model and workload), value. Each names its result's file and flag.
+  function values(doc) {
+    var out = {}, fields = doc.compare.fields;
+    doc.compare.values.forEach(function (row) {
+      var v = {};
+      fields.forEach(function (name, i) { v[name] = row[i]; });
+      v.group = v.runtime + "|" + v.cohort;
+      out[v.section + "|" + v.group + "|" + v.key] = v;
     });
     return out;
   }
@@ -44,11 +27,12 @@
 
   function format(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4).replace(/\.?0+$/, ""); }
 
-  // Concurrency in numeric order (c=2 before c=16), then runtime, then the value's name.
+  // Concurrency in numeric order (c=2 before c=16), then section, runtime, cohort, value name.
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   function byPlace(x, y) {
     return (x.order - y.order) || collator.compare(x.section, y.section) ||
-      collator.compare(x.runtime, y.runtime) || collator.compare(x.key, y.key);
+      collator.compare(x.runtime, y.runtime) || collator.compare(x.cohort, y.cohort) ||
+      collator.compare(x.key, y.key);
   }
 
   function label(key) {
@@ -64,7 +48,7 @@
 
   function render(a, b, runtimeFilter) {
     var runA = a.run, runB = b.run;
-    var va = values(a.doc, a.names), vb = values(b.doc, b.names);
+    var va = values(a.doc), vb = values(b.doc);
     var sameMachine = runA.hardware === runB.hardware;
     var noise = sameMachine ? (index.noise[runA.hardware] || {}) : {};
     var keys = Object.keys(va).filter(function (k) { return k in vb; });
@@ -82,9 +66,13 @@
     // every value is shown, whatever the box says.
     var estimated = keys.some(function (k) {
       var x = va[k];
-      return (!select.value || x.runtime === select.value) && (noise[x.runtime] || {})[x.noiseKey] !== undefined;
+      return (!select.value || x.runtime === select.value) && (noise[x.group] || {})[x.noise] !== undefined;
     });
     var onlyBeyond = form.elements.beyond.checked && estimated;
+    // Runtimes of several models or workloads among the values: each row names its cohort.
+    var cohorts = {};
+    keys.forEach(function (k) { cohorts[va[k].cohort] = true; });
+    var severalCohorts = Object.keys(cohorts).length > 1, flaggedCount = 0;
     keys.forEach(function (k) {
       var x = va[k], y = vb[k];
       if (select.value && x.runtime !== select.value) return;
@@ -92,40 +80,47 @@
       var rel = x.value !== 0 ? delta / Math.abs(x.value) : null;
       var higher = index.higher_is_better[x.key];
       var verdict = delta === 0 ? "same" : ((delta > 0) === higher ? "better" : "worse");
-      var threshold = (noise[x.runtime] || {})[x.noiseKey];
+      // A flagged value (invalid, unreliable, few samples) is shown with its flag, never judged.
+      var flag = [["A", x], ["B", y]].filter(function (p) { return p[1].flag; })
+        .map(function (p) { return p[0] + " " + p[1].flag; }).join("; ");
+      var threshold = (noise[x.group] || {})[x.noise];
       // Beyond noise: more than the history's threshold and more than the page's relative floor
       // of A (index.noise_min_relative: the rule of the hardware pages, written by the build).
-      var beyond = threshold !== undefined && Math.abs(delta) > threshold &&
+      var beyond = !flag && threshold !== undefined && Math.abs(delta) > threshold &&
         Math.abs(delta) > index.noise_min_relative * Math.abs(x.value);
       compared += 1;
+      if (flag) flaggedCount += 1;
       if (beyond) beyondList.push({ x: x, rel: rel, verdict: verdict });
-      if (onlyBeyond && !beyond) return;
-      var noiseText = threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise");
+      if (onlyBeyond && !beyond && !flag) return;
+      var noiseText = flag || (threshold === undefined ? "no estimate" : (beyond ? "beyond noise" : "within noise"));
       var row = body.insertRow();
       row.setAttribute("data-key", k);
-      row.setAttribute("data-noise", beyond ? "beyond" : (threshold === undefined ? "unknown" : "within"));
-      cell(row, x.section, String(x.order).padStart(6, "0") + " " + x.section, "k-text");
-      cell(row, x.runtime, undefined, "k-text");
+      row.setAttribute("data-noise", flag ? "flagged" : beyond ? "beyond" : (threshold === undefined ? "unknown" : "within"));
+      cell(row, x.section, String(x.order).padStart(10, "0") + " " + x.section, "k-text");
+      cell(row, severalCohorts ? x.runtime + " (" + x.cohort + ")" : x.runtime, undefined, "k-text");
       cell(row, label(x.key), undefined, "k-text");
       cell(row, format(x.value), String(x.value));
       cell(row, format(y.value), String(y.value));
       cell(row, (delta > 0 ? "+" : delta < 0 ? "−" : "±") + format(Math.abs(delta)), String(delta));
       cell(row, percent(rel), rel === null ? "" : String(rel));
       // A verdict is coloured only when the change is beyond noise: within it, it says nothing.
-      cell(row, verdict + (beyond || threshold === undefined || verdict === "same" ? "" : " (within noise)"),
+      cell(row, flag ? "not judged" :
+        verdict + (beyond || threshold === undefined || verdict === "same" ? "" : " (within noise)"),
         undefined, "k-text" + (beyond ? " verdict-" + verdict : ""));
-      cell(row, noiseText + (threshold === undefined ? "" : " (±" + format(threshold) + ")"), undefined, "k-text");
+      cell(row, noiseText + (flag || threshold === undefined ? "" : " (±" + format(threshold) + ")"), undefined, "k-text");
     });
     document.getElementById("compare-table").hidden = false;
     var summary = beyondList.length + (beyondList.length === 1 ? " change" : " changes") + " beyond noise";
     if (beyondList.length) {
       summary += ": " + beyondList.slice(0, 5).map(function (b) {
-        return b.x.runtime + " " + label(b.x.key).split(" (")[0].toLowerCase() + " at " +
-          b.x.section.replace("composite ", "") + " " + percent(b.rel) + " (" + b.verdict + ")";
+        var level = b.x.section.split(" c=")[1];
+        return b.x.runtime + " " + label(b.x.key).split(" (")[0].toLowerCase() +
+          (level ? " at c=" + level : "") + " " + percent(b.rel) + " (" + b.verdict + ")";
       }).join("; ") + (beyondList.length > 5 ? "; …" : "");
     }
     summary += ". " + compared + " values compared" + (sameMachine ? "" : " across two machines") +
-      (estimated ? "" : ": no noise estimate for these runs, so every value is shown");
+      (estimated ? "" : ": no noise estimate for these runs, so every value is shown") +
+      (flaggedCount ? "; " + flaggedCount + " flagged (invalid, unreliable or few samples): shown, never judged" : "");
     form.elements.status.value = summary;
     var links = document.getElementById("compare-links");
     links.textContent = "";
@@ -138,9 +133,8 @@
   }
 
   function load(run) {
-    return Promise.all([fetch(run.scorecards).then(function (r) { return r.json(); }),
-                        fetch(run.runtimes).then(function (r) { return r.json(); })])
-      .then(function (parts) { return { run: run, doc: parts[0], names: parts[1] }; });
+    return fetch(run.metrics).then(function (r) { return r.json(); })
+      .then(function (doc) { return { run: run, doc: doc }; });
   }
 
   function update(push) {
@@ -157,7 +151,7 @@
     Promise.all([load(a), load(b)]).then(function (docs) {
       render(docs[0], docs[1], form.elements.runtime.value);
     }, function () {
-      form.elements.status.value = "Could not read the runs' scorecards.json (opened from the file system? serve the site).";
+      form.elements.status.value = "Could not read the runs' metrics.json (opened from the file system? serve the site).";
     });
   }
 

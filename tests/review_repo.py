@@ -81,7 +81,9 @@ def copy_last_run(results: Path) -> Path:
     shutil.copytree(results / LAST_RUN, new)
     for path in new.glob("*.json"):
         path.write_text(path.read_text().replace("2026-02-23T", "2026-03-02T"), encoding="utf-8")
-    (new / "run.toml").write_text('title = "Nightly sweep #9 on l4"\n', encoding="utf-8")
+    (new / "run.toml").write_text(
+        'title = "Nightly sweep #9 on l4"\nmodel = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"\n', encoding="utf-8"
+    )  # the same model as the runs before it: only results of one model are compared
     return new
 
 

@@ -170,3 +170,65 @@ def test_a_discarded_tpot_and_an_unreachable_reference_interactivity_are_explain
     assert "not used: a unit error" in run_page
     assert "Every runtime here stays above 20 tok/s per user at every level measured" in page
     assert "No runtime here reaches the reference interactivity" not in page
+
+
+def figure_and_table(page: str, chart_id: str) -> tuple[dict, str]:
+    import re
+
+    figure = re.search(rf'<script type="application/json" id="{chart_id}-figure">(.*?)</script>', page, re.S)
+    table = re.search(rf'<table[^>]*id="{chart_id}-data".*?</table>', page, re.S)
+    return json.loads(figure.group(1)), table.group(0)
+
+
+def test_history_never_joins_two_levels_and_lists_every_run_of_a_date(tmp_path: Path):
+    """On the RTX 4060 one run measured c=1 and the next c=128: "Decode speed" fell 148 -> 56
+    tok/s as if it were a trend. And two runs on one date were drawn, but tabulated once."""
+    from sitegen.site.build import build_site
+
+    results = tmp_path / "results" / "hw"
+    write(results / "2026-03-01", "a-c1.json", "a-c1", 1, "2026-03-01T10:00:00Z", decode_tok_per_sec=148.0)
+    write(
+        results / "2026-03-08", "a-c128.json", "a-c128", 128, "2026-03-08T10:00:00Z", decode_tok_per_sec=56.0
+    )
+    write(results / "2026-03-15-a", "a-c1.json", "a-c1", 1, "2026-03-15T10:00:00Z", decode_tok_per_sec=150.0)
+    write(results / "2026-03-15-b", "a-c1.json", "a-c1", 1, "2026-03-15T12:00:00Z", decode_tok_per_sec=152.0)
+    for run in ("2026-03-15-a", "2026-03-15-b"):
+        (results / run / "run.toml").write_text("date = 2026-03-15\n")
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    site = build_site(load_config(cwd=tmp_path), tmp_path / "_site", workers=1).out
+    page = (site / "hardware" / "hw" / "index.html").read_text()
+    assert "Decode speed (c=1)" in page
+    figure, table = figure_and_table(page, "chart-decode")
+    drawn = [y for trace in figure["data"] for y in trace["y"]]
+    assert 56.0 not in drawn and sorted(drawn) == [148.0, 150.0, 152.0]
+    assert "2026-03-15 · 2026-03-15-a" in table and "2026-03-15 · 2026-03-15-b" in table
+
+
+def test_compare_never_counts_a_broken_result_nor_matches_two_models(tmp_path: Path):
+    """Two Jetson runs: realizr's composite 13 -> 64 "+392 % better" for a run that produced no
+    token; on gb10, the 32B model "+296 % decode" against the 7B."""
+    from sitegen.review.compare import compare_runs
+
+    results = tmp_path / "results" / "hw"
+    for day in ("2026-03-01", "2026-03-08"):
+        stamp = f"{day}T10:00:00Z"
+        write(results / day, "small-c1.json", "small-c1", 1, stamp, model="Qwen 7B")
+        write(results / day, "big-c1.json", "big-c1", 1, stamp, model="Qwen 32B", decode_tok_per_sec=20.0)
+    write(results / "2026-03-01", "realizr-c1.json", "realizr-c1", 1, "2026-03-01T10:00:00Z")
+    write(
+        results / "2026-03-08", "realizr-c1.json", "realizr-c1", 1, "2026-03-08T10:00:00Z",
+        completion_tokens_total=0, tokens_per_sec=0.0, itl_p50_ms=0.0, ttft_p50_ms=0.0,
+    )  # fmt: skip
+    (tmp_path / "site.toml").write_text(
+        'results = ["results"]\n[[runtime]]\nid = "qwen"\nmatch = ["small*", "big*"]\n'
+    )
+    config = load_config(cwd=tmp_path)
+    catalog = build_catalog(config)
+    a, b = (next(r for r in catalog.runs if r.id == f"hw/{d}") for d in ("2026-03-01", "2026-03-08"))
+    comparison = compare_runs(catalog, config.contract.thresholds, a, b)
+    realizr = [d for d in comparison.deltas if d.runtime == "realizr"]
+    assert realizr and all(d.flag.startswith("B invalid: no output token") for d in realizr)
+    assert not any(d.beyond for d in realizr) and "flagged" in comparison.summary()
+    qwen = [d for d in comparison.deltas if d.runtime == "qwen" and d.key == "decode_tok_s"]
+    assert {d.cohort for d in qwen} == {"qwen-7b", "qwen-32b"}
+    assert all(d.before == d.after for d in qwen)  # 7B against 7B, 32B against 32B

@@ -90,7 +90,11 @@ def test_compare_prints_the_summary_line_first_then_the_changes_beyond_noise():
     rows = [re.split(r"  +", line) for line in lines[5:]]
     decode = next(r for r in rows if r[:3] == ["composite c=1", "realizr", "Decode speed (tok/s)"])
     assert decode[7] == "better" and decode[8].startswith("beyond noise (±")
-    assert all(r[8].startswith("beyond noise") for r in rows)  # only those, by default
+    # Only those by default, and the flagged values, shown with their flag and never judged.
+    assert all(
+        r[8].startswith("beyond noise") or re.match(r"[AB] (invalid|unreliable|few samples): ", r[8])
+        for r in rows
+    )
 
 
 def test_compare_json_matches_the_published_scorecards(example_site: Path):
@@ -142,10 +146,8 @@ def test_compare_takes_run_folders_and_names_a_missing_run(regression: Path):
 def test_across_two_machines_every_value_is_shown_without_a_verdict_on_noise():
     done = sitegen("compare", EXAMPLE_A, "synthetic/l4/2026-02-24", "--format", "json", cwd=ROOT)
     doc = json.loads(done.output)
-    assert doc["summary"].endswith(
-        "across two machines: no noise estimate for these runs, so every value is shown"
-    )
-    assert doc["values"] and {v["noise"] for v in doc["values"]} == {"unknown"}
+    assert "across two machines: no noise estimate for these runs, so every value is shown" in doc["summary"]
+    assert doc["values"] and {v["noise"] for v in doc["values"]} == {"unknown", "flagged"}
 
 
 def test_numbers_are_written_as_the_compare_view_writes_them():
@@ -188,7 +190,9 @@ def test_report_of_a_pull_request_with_a_regression(regression: Path, tmp_path: 
     row = next(r for r in changes if r[:3] == ["composite c=1", "realizr", "Decode speed (tok/s)"])
     assert row[6] == "−30.0%" and row[7] == "worse" and row[8].startswith("beyond noise")
     assert "<td><strong>worse</strong></td>" in markdown_html(text)  # what a reviewer looks for first
-    assert "**3 changes beyond noise for the worse**" in text
+    # Composite, decode, ITL and memory efficiency (decode per GB) at c=1, each beyond its own
+    # level's noise.
+    assert "**4 changes beyond noise for the worse**" in text
     assert "changes beyond noise: realizr composite score at c=1 −" in markdown_html(text)
     # Every link is absolute, under the base URL, and leads to a page the site will have.
     site = build_site(load_config(cwd=regression), tmp_path / "site", workers=1).out
@@ -390,7 +394,8 @@ def test_the_command_line_and_the_compare_view_say_the_same(page, example_site, 
     )
     doc = json.loads(done.output)
     assert shown == doc["summary"]
-    assert rows == [f"{v['section']}|{v['runtime']}|{v['key']}" for v in doc["values"]] or not doc["values"]
+    keys = [f"{v['section']}|{v['runtime']}|{v['cohort']}|{v['key']}" for v in doc["values"]]
+    assert rows == keys or not doc["values"]
 
 
 def test_report_of_a_pull_request_that_removes_a_run(history: Path):

@@ -36,9 +36,7 @@ MAX_DEPTH = 32
 MAX_RUN_FILES = 2000
 # Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
 # a run directory of that name would collide with them, so its id gets a suffix.
-RESERVED_NAMES = frozenset(
-    {"index.html", "scorecards.json", "scorecards.md", "runtimes.json", "metrics.json"}
-)
+RESERVED_NAMES = frozenset({"index.html", "scorecards.json", "scorecards.md", "metrics.json"})
 # Folders of a run's scorecard link-preview pages (site/views/run.py share_folder).
 SHARE_FOLDER = re.compile(r"composite-c\d+")
 # The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.

@@ -6,10 +6,12 @@ Series: one value per run for each (hardware, cohort, runtime, metric[,
 concurrency]), in run order, each point naming its run (an invalid
 measurement is a point without a value).
 
-Per run and runtime, a per-level value comes from the runtime's latest result
-at that level; single-valued metrics come from its lowest measured level
-(usually c=1), except aggregate tok/s (the peak over levels) and scaling
-efficiency (the run's scaling scorecard).
+Per run and runtime, a value comes from the runtime's latest valid result at
+each level, in that level's series (a run measured at c=1 and the next at
+c=128 are two series); aggregate tok/s (the peak over levels), scaling
+efficiency (the run's scaling scorecard), throughput at the reference
+interactivity, energy and cost per token (at the peak-throughput level) are
+one value per run.
 """
 
 from __future__ import annotations
@@ -167,9 +169,14 @@ class _Collector:
         run: Run,
         entry: ResultEntry,
         value: float | None,
+        absent_is_gap: bool = True,
     ) -> None:
-        """A point for the entry; an invalid measurement gives a gap (no value) with its reason."""
+        """A point for the entry; an invalid measurement gives a gap (no value) with its reason.
+        `absent_is_gap`: off for values few results have (telemetry, cold start): an invalid
+        result without one adds no point at all."""
         flag = f"{entry.flag.kind}: {entry.flag.reason}" if entry.excluded else ""
+        if value is None and not absent_is_gap:
+            return
         if entry.flag is not None and entry.flag.kind is Validity.INVALID:
             value = None
         elif value is None:
@@ -177,17 +184,6 @@ class _Collector:
         self.points.setdefault((entry.cohort.key, runtime, metric, concurrency), []).append(
             SeriesPoint(run.id, run.date, value, entry.result.runtime_name, entry.source, flag)
         )
-
-
-def _first(
-    entries: Sequence[ResultEntry], value: Callable[[ResultEntry], float | None]
-) -> tuple[ResultEntry, float] | None:
-    """The first entry (lowest level first) with a value."""
-    for entry in entries:
-        v = value(entry)
-        if v is not None:
-            return entry, v
-    return None
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -221,6 +217,16 @@ def _cold_start(entry: ResultEntry) -> float | None:
 def _pass_rate(entry: ResultEntry) -> float | None:
     q = entry.result.quality
     return q.pass_rate * 100.0 if q is not None and q.total_validated > 0 else None
+
+
+# Values of a result that some results have (telemetry, cold start, inline validation), each a
+# series per concurrency level.
+LEVEL_METRICS: tuple[tuple[str, Callable[[ResultEntry], float | None]], ...] = (
+    ("power_tok_s_per_w", _power),
+    ("memory_tok_s_per_gb", _memory),
+    ("cold_start_ms", _cold_start),
+    ("correctness_pass_rate", _pass_rate),
+)
 
 
 def _add_practitioner_series(
@@ -259,37 +265,32 @@ def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: 
             for entry in entries:
                 by_level.setdefault(entry.result.concurrency, []).append(entry)
             per_level = [latest_valid(by_level[c]) for c in sorted(by_level)]
+            # A value measured at a concurrency level belongs to that level's series: a run at c=1
+            # and the next at c=128 are two series, never one line that reads as a trend.
             for entry in per_level:
-                collector.add(
-                    runtime,
-                    "composite",
-                    entry.result.concurrency,
-                    run,
-                    entry,
-                    composite_by_source.get(entry.source),
-                )
+                c, r = entry.result.concurrency, entry.result
+                collector.add(runtime, "composite", c, run, entry, composite_by_source.get(entry.source))
+                collector.add(runtime, "decode_tok_s", c, run, entry, r.decode_tok_per_sec)
+                collector.add(runtime, "ttft_p50_ms", c, run, entry, r.ttft_p50_ms)
+                collector.add(runtime, "itl_p50_ms", c, run, entry, r.itl_p50_ms)
+                for metric, getter in LEVEL_METRICS:
+                    collector.add(runtime, metric, c, run, entry, getter(entry), absent_is_gap=False)
             lowest = per_level[0]
-            collector.add(runtime, "decode_tok_s", None, run, lowest, lowest.result.decode_tok_per_sec)
-            collector.add(runtime, "ttft_p50_ms", None, run, lowest, lowest.result.ttft_p50_ms)
-            collector.add(runtime, "itl_p50_ms", None, run, lowest, lowest.result.itl_p50_ms)
             peak = max(per_level, key=lambda e: (not e.excluded, e.result.tokens_per_sec))
             collector.add(runtime, "aggregate_tok_s", None, run, peak, peak.result.tokens_per_sec)
             base = strip_concurrency_suffix(lowest.result.runtime_name)
             collector.add(runtime, "scaling_efficiency", None, run, lowest, scaling_by_base.get(base))
             _add_practitioner_series(collector, runtime, run, per_level, reference_interactivity)
-            for metric, getter in (
-                ("power_tok_s_per_w", _power),
-                ("memory_tok_s_per_gb", _memory),
-                ("cold_start_ms", _cold_start),
-                ("correctness_pass_rate", _pass_rate),
-            ):
-                found = _first(per_level, getter)
-                if found:
-                    collector.add(runtime, metric, None, run, found[0], found[1])
-        # A correctness-tester report stands in for a runtime without inline validation in this run.
-        cohorts = {e.runtime: e.cohort.key for e in run.results}
+        # A correctness-tester report stands in for a runtime without inline validation in this run
+        # (at the runtime's lowest level, where the inline rate of such a run would be).
+        lowest_of = {}
+        for e in run.results:
+            known = lowest_of.get(e.runtime)
+            if known is None or e.result.concurrency < known[1]:
+                lowest_of[e.runtime] = (e.cohort.key, e.result.concurrency)
         for (name, report), runtime in zip(run.correctness, run.correctness_runtimes, strict=False):
-            key = (cohorts.get(runtime, Cohort().key), runtime, "correctness_pass_rate", None)
+            cohort, level = lowest_of.get(runtime, (Cohort().key, 1))
+            key = (cohort, runtime, "correctness_pass_rate", level)
             if report.total and not any(p.run_id == run.id for p in collector.points.get(key, [])):
                 collector.points.setdefault(key, []).append(
                     SeriesPoint(run.id, run.date, report.pass_rate * 100.0, report.runtime_name, name)

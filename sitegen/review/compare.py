@@ -1,13 +1,16 @@
 """Two runs compared value by value: the site's compare view (static/compare.js), in Python.
 
-Both read the same inputs, the two runs' scorecards.json documents and their
-runtime name maps (runtimes.json), and the noise thresholds of the catalog's
-history (site/compare.py), and apply the same rules: a value is compared when
-both runs have it; a change is beyond noise when it exceeds the history's
-threshold for that machine, runtime and value, and MIN_RELATIVE of the first
-run's value; across two machines there is no noise estimate. The summary line
-is word for word the one the compare view shows, so a number quoted from the
-command line and one read off the page agree.
+Both read the same inputs, the values each run publishes in its metrics.json
+(site/compare.py: each with its result's file, model and workload, and
+validity flag), and the noise thresholds of the catalog's history, and apply
+the same rules: a value is compared when both runs have it for the same
+runtime, cohort (model and workload) and place; a flagged value (invalid,
+unreliable, few samples) is shown with its flag, never as a change; a change
+is beyond noise when it exceeds the history's threshold for that machine,
+runtime, cohort and value, and MIN_RELATIVE of the first run's value; across
+two machines there is no noise estimate. The summary line is word for word
+the one the compare view shows, so a number quoted from the command line and
+one read off the page agree.
 """
 
 from __future__ import annotations
@@ -22,30 +25,9 @@ from typing import Any
 from ..catalog.changes import MIN_RELATIVE
 from ..catalog.model import Catalog, Run
 from ..site import exports
-from ..site.compare import COMPARE_LABELS, compare_directions, compare_noise
+from ..site.compare import COMPARE_LABELS, Comparable, compare_directions, compare_noise
 
-# Sections besides the composite scorecards: (scorecards.json key, the value each runtime has there).
-OTHER_SECTIONS = (
-    ("layer", "us_per_layer"),
-    ("memory", "tok_per_sec_per_gb"),
-    ("cold_start", "cold_start_ms"),
-    ("power", "tok_per_watt"),
-    ("scaling", "scaling_efficiency"),
-    ("correctness", "pass_rate"),
-)
 SUMMARY_NAMED = 5  # changes the summary line names; more are "…"
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    """One comparable value of a scorecards.json document."""
-
-    section: str  # "composite c=4", "memory", ...
-    runtime: str  # canonical runtime id
-    key: str  # "decode_tok_s", "composite", ...
-    value: float
-    noise_key: str  # where its noise threshold is kept ("composite@4", "ttft_p50_ms@8", ...)
-    order: int  # concurrency of a composite section; other sections sort after them
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +36,7 @@ class Delta:
 
     section: str
     runtime: str
+    cohort: str  # the model and workload both values were measured with (Cohort.key)
     key: str
     label: str  # "Decode speed (tok/s)"
     before: float
@@ -62,6 +45,7 @@ class Delta:
     verdict: str  # "better", "worse" or "same"
     threshold: float | None  # the smallest change beyond noise; None: no estimate
     beyond: bool
+    flag: str = ""  # "A invalid: ..." when either value is flagged: shown, never judged
 
     @property
     def delta(self) -> float:
@@ -69,6 +53,8 @@ class Delta:
 
     @property
     def noise(self) -> str:
+        if self.flag:
+            return "flagged"
         return "unknown" if self.threshold is None else ("beyond" if self.beyond else "within")
 
     @property
@@ -95,9 +81,11 @@ class Comparison:
         return [d for d in self.deltas if d.regression]
 
     def shown(self, everything: bool = False) -> list[Delta]:
-        """The rows the compare view shows: beyond noise only, unless asked for every value or
-        nothing has a noise estimate."""
-        return list(self.deltas) if everything or not self.estimated else self.beyond
+        """The rows the compare view shows: beyond noise and flagged only, unless asked for every
+        value or nothing has a noise estimate."""
+        if everything or not self.estimated:
+            return list(self.deltas)
+        return [d for d in self.deltas if d.beyond or d.flag]
 
     def summary(self) -> str:
         """The compare view's status line."""
@@ -105,7 +93,7 @@ class Comparison:
         line = f"{len(beyond)} {'change' if len(beyond) == 1 else 'changes'} beyond noise"
         if beyond:
             named = [
-                f"{d.runtime} {d.label.split(' (')[0].lower()} at {d.section.replace('composite ', '')} "
+                f"{d.runtime} {d.label.split(' (')[0].lower()}{_at_level(d.section)} "
                 f"{percent(d.relative)} ({d.verdict})"
                 for d in beyond[:SUMMARY_NAMED]
             ]
@@ -115,6 +103,9 @@ class Comparison:
         )
         if not self.estimated:
             line += ": no noise estimate for these runs, so every value is shown"
+        flagged = sum(1 for d in self.deltas if d.flag)
+        if flagged:
+            line += f"; {flagged} flagged (invalid, unreliable or few samples): shown, never judged"
         return line
 
     def as_json(self, everything: bool = True) -> dict[str, Any]:
@@ -129,6 +120,7 @@ class Comparison:
                 {
                     "section": d.section,
                     "runtime": d.runtime,
+                    "cohort": d.cohort,
                     "key": d.key,
                     "label": d.label,
                     "a": d.before,
@@ -138,6 +130,7 @@ class Comparison:
                     "verdict": d.verdict,
                     "noise": d.noise,
                     "threshold": d.threshold,
+                    "flag": d.flag or None,
                 }
                 for d in self.shown(everything)
             ],
@@ -146,22 +139,30 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class RunDocuments:
-    """What the compare view loads for a run: its scorecards.json and runtimes.json, parsed."""
+    """What the compare view loads for a run: its metrics.json's compared values (and its
+    scorecards.json, which the pull-request report reads), parsed."""
 
     id: str
     hardware: str
     scorecards: Mapping[str, Any]
-    names: Mapping[str, str]
+    values: tuple[Comparable, ...]
 
     @classmethod
     def of(cls, run: Run) -> RunDocuments:
         # The published files themselves, parsed back: the comparison reads exactly what the site serves.
+        metrics = json.loads(exports.metrics_json(run))
         return cls(
             run.id,
             run.hardware,
             json.loads(exports.scorecards_json(run)),
-            json.loads(exports.runtimes_json(run)),
+            tuple(exports.comparable_from_metrics(metrics)),
         )
+
+
+def _at_level(section: str) -> str:
+    """ " at c=4" for a section of one level ("composite c=4", "memory c=4"), "" for a whole run's."""
+    _, _, level = section.partition(" c=")
+    return f" at c={level}" if level else ""
 
 
 def label(key: str) -> str:
@@ -169,28 +170,9 @@ def label(key: str) -> str:
     return f"{known[0]} ({known[1]})" if known else key
 
 
-def values(doc: Mapping[str, Any], names: Mapping[str, str]) -> dict[tuple[str, str, str], Value]:
-    """Every comparable value of a scorecards.json document, keyed by section, runtime and value."""
-    out: dict[tuple[str, str, str], Value] = {}
-
-    def add(section: str, runtime: str, key: str, value: Any, noise_key: str, order: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return
-        out[(section, runtime, key)] = Value(section, runtime, key, float(value), noise_key, order)
-
-    for level, card in (doc.get("composite") or {}).items():
-        section = f"composite c={level}"
-        for rt in card.get("runtimes", ()):
-            runtime = names.get(rt["name"], rt["name"])
-            add(section, runtime, "composite", rt.get("composite"), f"composite@{level}", int(level))
-            # The history's noise of these values is that of the lowest level (c=1); other levels have none.
-            for metric, scored in (rt.get("metrics") or {}).items():
-                noise_key = metric if level == "1" else f"{metric}@{level}"
-                add(section, runtime, metric, scored.get("value"), noise_key, int(level))
-    for section, key in OTHER_SECTIONS:
-        for rt in (doc.get(section) or {}).get("runtimes", ()):
-            add(section, names.get(rt["name"], rt["name"]), key, rt.get(key), key, 10**9)
-    return out
+def keyed(values: tuple[Comparable, ...]) -> dict[tuple[str, str, str], Comparable]:
+    """A run's values by place: section, runtime and cohort, value."""
+    return {(v.section, v.group, v.key): v for v in values}
 
 
 def compare_documents(
@@ -201,7 +183,7 @@ def compare_documents(
     runtimes: Collection[str] | None = None,
 ) -> Comparison:
     """A against B as the compare view does it; `runtimes`: only these (None: every runtime)."""
-    va, vb = values(a.scorecards, a.names), values(b.scorecards, b.names)
+    va, vb = keyed(a.values), keyed(b.values)
     same_machine = a.hardware == b.hardware
     thresholds = noise.get(a.hardware, {}) if same_machine else {}
     keys = [k for k in va if k in vb and (runtimes is None or va[k].runtime in runtimes)]
@@ -213,12 +195,19 @@ def compare_documents(
         relative = delta / abs(x.value) if x.value != 0 else None
         higher = higher_is_better.get(x.key, True)
         verdict = "same" if delta == 0 else ("better" if (delta > 0) == higher else "worse")
-        threshold = thresholds.get(x.runtime, {}).get(x.noise_key)
-        beyond = threshold is not None and abs(delta) > threshold and abs(delta) > MIN_RELATIVE * abs(x.value)
+        flag = "; ".join(f"{side} {v.flag}" for side, v in (("A", x), ("B", y)) if v.flag)
+        threshold = thresholds.get(x.group, {}).get(x.noise_key)
+        beyond = (
+            not flag
+            and threshold is not None
+            and abs(delta) > threshold
+            and abs(delta) > MIN_RELATIVE * abs(x.value)
+        )
         deltas.append(
             Delta(
                 x.section,
                 x.runtime,
+                x.cohort,
                 x.key,
                 label(x.key),
                 x.value,
@@ -227,6 +216,7 @@ def compare_documents(
                 verdict,
                 threshold,
                 beyond,
+                flag,
             )
         )
     estimated = any(d.threshold is not None for d in deltas)
@@ -242,10 +232,16 @@ def natural_key(text: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text))
 
 
-def _place(v: Value) -> tuple:
-    # Concurrency in numeric order (c=2 before c=16), then section, runtime and value name, each
-    # compared as the compare view's collator does (numbers inside names by value, case aside).
-    return (v.order, natural_key(v.section), natural_key(v.runtime), natural_key(v.key))
+def _place(v: Comparable) -> tuple:
+    # Concurrency in numeric order (c=2 before c=16), then section, runtime, cohort and value
+    # name, each compared as the compare view's collator does (numbers by value, case aside).
+    return (
+        v.order,
+        natural_key(v.section),
+        natural_key(v.runtime),
+        natural_key(v.cohort),
+        natural_key(v.key),
+    )
 
 
 def compare_runs(

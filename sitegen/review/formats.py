@@ -10,21 +10,32 @@ HEADER = ["Scorecard", "Runtime", "Value", "A", "B", "Change", "%", "Verdict", "
 
 
 def verdict_text(d: Delta) -> str:
-    """The verdict as the compare view words it: a change within noise says so."""
+    """The verdict as the compare view words it: a change within noise says so; a flagged value
+    is not judged."""
+    if d.flag:
+        return "not judged"
     hedge = d.threshold is not None and not d.beyond and d.verdict != "same"
     return d.verdict + (" (within noise)" if hedge else "")
 
 
 def noise_text(d: Delta) -> str:
+    if d.flag:
+        return d.flag
     if d.threshold is None:
         return "no estimate"
     return ("beyond noise" if d.beyond else "within noise") + f" (±{number(d.threshold)})"
 
 
-def cells(d: Delta) -> list[str]:
+def runtime_text(d: Delta, with_cohort: bool) -> str:
+    """The runtime, with its model and workload where the rows hold several (values of two
+    models are never matched: the model says which was compared)."""
+    return f"{d.runtime} ({d.cohort})" if with_cohort else d.runtime
+
+
+def cells(d: Delta, with_cohort: bool = False) -> list[str]:
     return [
         d.section,
-        d.runtime,
+        runtime_text(d, with_cohort),
         d.label,
         number(d.before),
         number(d.after),
@@ -37,7 +48,9 @@ def cells(d: Delta) -> list[str]:
 
 def as_table(comparison: Comparison, everything: bool = False) -> str:
     """The summary line, A and B, then the rows in aligned columns."""
-    rows = [HEADER] + [[printable(c) for c in cells(d)] for d in comparison.shown(everything)]
+    shown = comparison.shown(everything)
+    several = len({d.cohort for d in shown}) > 1
+    rows = [HEADER] + [[printable(c) for c in cells(d, several)] for d in shown]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     right = {3, 4, 5, 6}
     lines = [comparison.summary(), f"A: {printable(comparison.a)}", f"B: {printable(comparison.b)}", ""]
@@ -54,8 +67,9 @@ def as_table(comparison: Comparison, everything: bool = False) -> str:
 def markdown_table(deltas: list[Delta], header: list[str] = HEADER) -> str:
     """The rows as a GFM table; a change beyond noise for the worse has its verdict in bold."""
     rows = []
+    several = len({d.cohort for d in deltas}) > 1
     for d in deltas:
-        row = cells(d)
+        row = cells(d, several)
         row[:3] = [plain(c) for c in row[:3]]  # scorecard and runtime names come from result files
         if d.regression:
             row[7] = f"**{row[7]}**"

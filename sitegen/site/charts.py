@@ -330,7 +330,11 @@ def _labels_above_x(line: Line) -> tuple[str, list[str] | None]:
 
 
 def _pivot(chart_id: str, lines: list[Line], x_title: str, x_format: str, y_format: str) -> Table:
-    """One row per x value, one column per line."""
+    """One row per x value, one column per line. Where a line has two points at one x (two runs
+    on one date), rows are per x and point label, so that both are listed."""
+    shared = any(len({p.x for p in line.points}) < len(line.points) for line in lines)
+    if shared:
+        return _pivot_by_label(chart_id, lines, x_title, y_format)
     xs = sorted({p.x for line in lines for p in line.points}, key=lambda x: (isinstance(x, str), x))
     values = [{p.x: p.y for p in line.points} for line in lines]
     notes = [{p.x: p.note for p in line.points if p.note} for line in lines]
@@ -343,6 +347,30 @@ def _pivot(chart_id: str, lines: list[Line], x_title: str, x_format: str, y_form
         (num(x, x_fmt) if numeric_x else text(str(x)),)
         + tuple(num(v.get(x), y_fmt, note=n.get(x, "")) for v, n in zip(values, notes, strict=True))
         for x in xs
+    )
+    return Table(f"{chart_id}-data", columns, rows)
+
+
+def _pivot_by_label(chart_id: str, lines: list[Line], x_title: str, y_format: str) -> Table:
+    """`_pivot` with a row per (x, label): the x cell names the point too ("2026-03-01 · run b")."""
+
+    def key(p: Point) -> tuple:
+        return (str(p.x), p.label.split("\n", 1)[0])
+
+    keys = sorted({key(p) for line in lines for p in line.points})
+    values = [{key(p): p.y for p in line.points} for line in lines]
+    notes = [{key(p): p.note for p in line.points if p.note} for line in lines]
+    columns = (Column("x", x_title, TEXT),) + tuple(
+        Column(f"s{i}", line.name) for i, line in enumerate(lines)
+    )
+    y_fmt = "{:" + y_format + "}"
+    rows = tuple(
+        (text(f"{x} · {label}" if label and label != x else x),)
+        + tuple(
+            num(v.get((x, label)), y_fmt, note=n.get((x, label), ""))
+            for v, n in zip(values, notes, strict=True)
+        )
+        for x, label in keys
     )
     return Table(f"{chart_id}-data", columns, rows)
 

@@ -1,16 +1,23 @@
-"""What the compare view needs from the catalog: value directions and noise thresholds.
+"""What the compare view needs from the catalog: each run's comparable values, value directions
+and noise thresholds.
 
-The comparison itself runs in the browser (static/compare.js) on the two
-runs' scorecards.json; this module gives it, per machine and runtime, the
-smallest difference that is beyond that machine's run-to-run noise.
+Every value a comparison can show is taken here, once, from a run's scorecards and results:
+each with the result it comes from (its file), that result's model and workload (cohort) and
+validity flag, and the key of the history series whose noise judges it. A run publishes them
+in its metrics.json; the comparison itself runs in the browser (static/compare.js) and in
+`sitegen compare` and `sitegen report` (review/compare.py), with the same rules: values of
+different cohorts are never matched, and a flagged value is shown with its flag, never as a
+change beyond noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ..catalog.changes import estimate_noise
-from ..catalog.model import Series, trusted_points
+from ..catalog.history import latest_valid
+from ..catalog.model import ResultEntry, Run, Series, trusted_points
 from ..scoring.contract import MetricThreshold
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.
@@ -60,21 +67,109 @@ def compare_directions(contract_thresholds: Mapping[str, MetricThreshold]) -> di
     return {m: t.higher_is_better for m, t in contract_thresholds.items()} | COMPARE_DIRECTIONS
 
 
-def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]]:
-    """hardware -> runtime -> value key -> smallest difference beyond noise, in the scorecard's unit.
+def group_of(runtime: str, cohort: str) -> str:
+    """How values and noise of one runtime and cohort are keyed: "vllm|qwen-7b~chat"."""
+    return f"{runtime}|{cohort}"
 
-    Composite scores are keyed per level ("composite@4"); other values use the series of the
-    runtime's lowest level, as the history charts do.
-    """
+
+def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]]:
+    """hardware -> runtime|cohort -> noise key -> smallest difference beyond noise, in the
+    scorecard's unit. A value measured at a level is keyed with it ("composite@4",
+    "decode_tok_s@1"); a value of a whole run without ("scaling_efficiency")."""
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.metric, s.concurrency or 0)):
+    for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.cohort, s.metric, s.concurrency or 0)):
         noise = estimate_noise([p.value for p in trusted_points(s.points)])
         if noise is None:
             continue
-        target = out.setdefault(s.hardware, {}).setdefault(s.runtime, {})
+        target = out.setdefault(s.hardware, {}).setdefault(group_of(s.runtime, s.cohort), {})
+        at = f"@{s.concurrency}" if s.concurrency is not None else ""
         if s.metric == "composite":
-            target[f"composite@{s.concurrency}"] = round(noise.threshold, 6)
+            target[f"composite{at}"] = round(noise.threshold, 6)
         for key, (series_metric, factor) in COMPARE_SERIES.items():
             if series_metric == s.metric:
-                target[key] = round(noise.threshold / factor, 6)
+                target[f"{key}{at}"] = round(noise.threshold / factor, 6)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """One value a comparison can show, with the result it comes from."""
+
+    section: str  # "composite c=4", "memory c=1", "scaling"
+    order: int  # the section's concurrency level (whole-run sections after every level)
+    runtime: str  # canonical runtime id
+    cohort: str  # Cohort.key: values of different cohorts are never matched
+    key: str  # "decode_tok_s", "composite", ...
+    value: float
+    noise_key: str  # where its noise threshold is kept ("composite@4", "scaling_efficiency")
+    file: str  # the result's file in its run ("sweep.json#c4"); a scaling row names its first
+    flag: str  # "" or "invalid: <reason>": a flagged value is shown, never judged
+
+    @property
+    def group(self) -> str:
+        return group_of(self.runtime, self.cohort)
+
+    def as_row(self) -> list:
+        """The value as a row of metrics.json's "compare" table (COMPARABLE_FIELDS)."""
+        return [
+            self.section, self.order, self.runtime, self.cohort, self.key, self.value, self.noise_key,
+            self.file, self.flag,
+        ]  # fmt: skip
+
+
+COMPARABLE_FIELDS = ("section", "order", "runtime", "cohort", "key", "value", "noise", "file", "flag")
+WHOLE_RUN = 10**9  # the order of sections that are not one level's
+# Single-table sections: (scorecard key, its value, the series metric its noise comes from).
+LEVEL_SECTIONS = (
+    ("layer", "us_per_layer"),
+    ("memory", "tok_per_sec_per_gb"),
+    ("cold_start", "cold_start_ms"),
+    ("power", "tok_per_watt"),
+    ("correctness", "pass_rate"),
+)
+
+
+def _flag_text(entry: ResultEntry) -> str:
+    return f"{entry.flag.kind}: {entry.flag.reason}" if entry.flag is not None else ""
+
+
+def comparable_values(run: Run) -> list[Comparable]:
+    """Every value of a run a comparison can show, found by each row's result (never by the
+    name it shows). Where one run holds several results for one place (variants of a runtime
+    at one level), the latest valid one is taken, as standings and history take it."""
+    by_source = {e.source: e for e in run.results}
+    candidates: dict[tuple, list[tuple[ResultEntry, Comparable]]] = {}
+
+    def add(section: str, order: int, entry: ResultEntry, key: str, value, noise_key: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return
+        found = Comparable(
+            section, order, entry.runtime, entry.cohort.key, key, float(value), noise_key, entry.source,
+            _flag_text(entry),
+        )  # fmt: skip
+        candidates.setdefault((section, found.group, key), []).append((entry, found))
+
+    for level, card in sorted(run.report.composite.items()):
+        for rt in card.runtimes:
+            entry = by_source[rt.source_file]
+            add(f"composite c={level}", level, entry, "composite", rt.composite, f"composite@{level}")
+            for metric, scored in rt.metrics.items():
+                add(f"composite c={level}", level, entry, metric, scored.value, f"{metric}@{level}")
+    for section, key in LEVEL_SECTIONS:
+        for row in getattr(run.report, section).runtimes:
+            entry = by_source.get(row.sources[0]) if row.sources else None
+            if entry is not None:
+                c = entry.result.concurrency
+                add(f"{section} c={c}", c, entry, key, getattr(row, key), f"{key}@{c}")
+    for row in run.report.scaling.runtimes:
+        entries = [by_source[source] for source in row.sources if source in by_source]
+        if not entries or len({(e.runtime, e.cohort.key) for e in entries}) != 1:
+            continue  # a scaling row over two models compares nothing
+        flagged = [e for e in entries if e.flag is not None]
+        first = flagged[0] if flagged else entries[0]
+        add("scaling", WHOLE_RUN, first, "scaling_efficiency", row.scaling_efficiency, "scaling_efficiency")
+    out = []
+    for found in candidates.values():
+        chosen = latest_valid([entry for entry, _ in found])
+        out.append(next(value for entry, value in found if entry is chosen))
     return out

@@ -6,7 +6,6 @@ All of them are text built from the catalog, deterministic, with no clock in the
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -14,7 +13,7 @@ from urllib.parse import quote
 from ..catalog.model import Catalog, Run
 from ..document import score_document, score_json, score_markdown
 from ..safetext import compact_json, xml_attr, xml_element_text, xml_escape, xml_text
-from ..scoring.composite import strip_concurrency_suffix
+from .compare import COMPARABLE_FIELDS, Comparable, comparable_values
 from .urls import Urls
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#3f7d20", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
@@ -33,7 +32,8 @@ def scorecards_md(run: Run) -> str:
 
 def metrics_json(run: Run) -> str:
     """The derived values of every result of a run (catalog/derived.py), beside scorecards.json,
-    which stays exactly the reference's document."""
+    which stays exactly the reference's document; and every value a comparison can show
+    (site/compare.py), each with its result's file, cohort and flag: the compare view's input."""
     results = []
     for e in run.results:
         entry = {
@@ -49,20 +49,19 @@ def metrics_json(run: Run) -> str:
         if e.derived is not None:
             entry |= e.derived.as_json()
         results.append(entry)
-    # One result per line: readable and diffable, and written compact (an indented document goes
-    # through the json module's pure-Python encoder, several times slower).
+    # One result (and one compared value) per line: readable and diffable, and written compact (an
+    # indented document goes through the json module's pure-Python encoder, several times slower).
     lines = ",\n".join(compact_json(r) for r in results)
+    values = ",\n".join(compact_json(v.as_row()) for v in comparable_values(run))
     head = compact_json(run.id)
-    return f'{{"run":{head},"results":[\n{lines}\n]}}\n' if results else f'{{"run":{head},"results":[]}}\n'
+    hardware = compact_json(run.hardware)
+    compare = f'"compare":{{"fields":{compact_json(list(COMPARABLE_FIELDS))},"values":[\n{values}\n]}}'
+    return f'{{"run":{head},"hardware":{hardware},"results":[\n{lines}\n],\n{compare}}}\n'
 
 
-def runtimes_json(run: Run) -> str:
-    """runtime_name (and its base name without -c<digits>) -> canonical runtime, for the compare view."""
-    names: dict[str, str] = {}
-    for e in run.results:
-        names[e.result.runtime_name] = e.runtime
-        names.setdefault(strip_concurrency_suffix(e.result.runtime_name), e.runtime)
-    return json.dumps(names, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+def comparable_from_metrics(document: dict) -> list[Comparable]:
+    """The compared values of a run, read back from its metrics.json (as compare.js reads them)."""
+    return [Comparable(*row) for row in document["compare"]["values"]]
 
 
 def badge_svg(label: str, grade: str, score: float | None) -> str:

@@ -21,7 +21,6 @@ SHARE_TEMPLATE = "scorecard.html"
 RUN_EXPORTS = (
     ("scorecards.json", exports.scorecards_json),
     ("scorecards.md", exports.scorecards_md),
-    ("runtimes.json", exports.runtimes_json),
     ("metrics.json", exports.metrics_json),
 )
 

@@ -49,6 +49,8 @@ MAX_HISTORY_RUNS = 30
 MAX_LISTED_RUNS = 20
 # Hardware pages list this many of the latest changes beyond noise.
 MAX_LISTED_CHANGES = 15
+# Stands for "the concurrency level a history chart draws" (ViewBase.at_one_level).
+LEVEL = -1
 
 
 EXCLUDED_FLAGS = ("invalid", "unreliable", "stale", "few samples")
@@ -418,6 +420,23 @@ class ViewBase:
         return line_chart(
             chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
         )
+
+    @staticmethod
+    def at_one_level(series: list[Series], metric: str, level: int | None) -> tuple[list[Series], int | None]:
+        """The series of `metric` a history chart draws, and their concurrency level: `level`
+        itself (None for values of a whole run), or, for LEVEL, c=1 where any runtime was measured
+        there, else the level measured in most runs (the lowest of equals). A chart draws one
+        level: a run at c=1 and the next at c=128 are never one line."""
+        of_metric = [s for s in series if s.metric == metric]
+        if level == LEVEL:
+            runs_at: dict[int, set[str]] = {}
+            for s in of_metric:
+                if s.concurrency is not None:
+                    runs_at.setdefault(s.concurrency, set()).update(p.run_id for p in s.points)
+            if not runs_at:
+                return [], None
+            level = 1 if 1 in runs_at else min(runs_at, key=lambda c: (-len(runs_at[c]), c))
+        return [s for s in of_metric if s.concurrency == level], level
 
     def point_label(self, run_id: str) -> str:
         """How a chart's hover names a run: its title from run.toml, else its folder's name."""

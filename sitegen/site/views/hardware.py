@@ -23,7 +23,7 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
+from .base import LEVEL, MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
 from .practice import PRACTICE_SERIES, PracticeViews
 
 # Why a history chart of a target has nothing to draw, by metric.
@@ -91,16 +91,16 @@ class HardwarePages(PracticeViews):
         series = [s for s in self.catalog.series if s.hardware == hardware_id]
         charts = []
         for metric, concurrency, chart_id in (
-            ("composite", 1, "chart-composite"),
-            ("decode_tok_s", None, "chart-decode"),
+            ("composite", LEVEL, "chart-composite"),
+            ("decode_tok_s", LEVEL, "chart-decode"),
             ("scaling_efficiency", None, "chart-scaling"),
-            ("power_tok_s_per_w", None, "chart-power"),
-            ("cold_start_ms", None, "chart-cold-start"),
-            ("ttft_p50_ms", None, "chart-ttft"),
+            ("power_tok_s_per_w", LEVEL, "chart-power"),
+            ("cold_start_ms", LEVEL, "chart-cold-start"),
+            ("ttft_p50_ms", LEVEL, "chart-ttft"),
             *PRACTICE_SERIES,
         ):
-            chosen = [s for s in series if s.metric == metric and s.concurrency == concurrency]
-            title = self.series_title(metric) + (f" (c={concurrency})" if concurrency else "")
+            chosen, level = self.at_one_level(series, metric, concurrency)
+            title = self.series_title(metric) + (f" (c={level})" if level is not None else "")
             chart = self.series_chart(chart_id, page, chosen, metric, "runtime", title)
             if chart is None:
                 reason = MISSING_REASONS.get(metric, NO_VALUES)

@@ -260,8 +260,7 @@ class IndexPages(ViewBase):
                     "hardware": r.hardware,
                     "title": r.title,
                     "label": f"{r.date or '–'} · {self.hardware_names.get(r.hardware, r.hardware)} · {r.title}",
-                    "scorecards": page.link(Urls.run(r.id) + "scorecards.json"),
-                    "runtimes": page.link(Urls.run(r.id) + "runtimes.json"),
+                    "metrics": page.link(Urls.run(r.id) + "metrics.json"),
                     "page": page.link(Urls.run(r.id)),
                 }
                 for r in runs

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from ...catalog.model import Series
 from ...safetext import safe_url
 from .. import exports
+from ..charts import Chart
 from ..pages import (
     BadgeView,
     KeyValue,
@@ -23,7 +25,7 @@ from ..tables import (
     text,
 )
 from ..urls import Urls
-from .base import MAX_LISTED_RUNS, ViewBase
+from .base import LEVEL, MAX_LISTED_RUNS, ViewBase
 from .practice import PRACTICE_SERIES
 
 
@@ -94,27 +96,19 @@ class RuntimePages(ViewBase):
             text(c1[2], page.link(Urls.run(c1[2]))),
         )
 
+    def level_chart(self, chart_id: str, page: Page, series: list[Series], metric: str) -> Chart | None:
+        """A runtime's history of a per-level value, one line per hardware, at one level."""
+        chosen, level = self.at_one_level(series, metric, LEVEL)
+        title = f"{self.series_title(metric)} (c={level}) by hardware"
+        return self.series_chart(chart_id, page, chosen, metric, "hardware", title)
+
     def _runtime_view(self, info, runtime_id: str, page: Page, latest: Table) -> RuntimeView:
         series = [s for s in self.catalog.series if s.runtime == runtime_id]
         charts = [
             c
             for c in (
-                self.series_chart(
-                    "chart-composite",
-                    page,
-                    [s for s in series if s.metric == "composite" and s.concurrency == 1],
-                    "composite",
-                    "hardware",
-                    "Composite score (c=1) by hardware",
-                ),
-                self.series_chart(
-                    "chart-decode",
-                    page,
-                    [s for s in series if s.metric == "decode_tok_s"],
-                    "decode_tok_s",
-                    "hardware",
-                    "Decode speed by hardware",
-                ),
+                self.level_chart("chart-composite", page, series, "composite"),
+                self.level_chart("chart-decode", page, series, "decode_tok_s"),
                 self.series_chart(
                     "chart-aggregate",
                     page,
