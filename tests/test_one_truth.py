@@ -232,3 +232,51 @@ def test_compare_never_counts_a_broken_result_nor_matches_two_models(tmp_path: P
     qwen = [d for d in comparison.deltas if d.runtime == "qwen" and d.key == "decode_tok_s"]
     assert {d.cohort for d in qwen} == {"qwen-7b", "qwen-32b"}
     assert all(d.before == d.after for d in qwen)  # 7B against 7B, 32B against 32B
+
+
+@pytest.fixture
+def two_models(tmp_path: Path) -> Path:
+    """gb10: a 7B and a 32B model on one machine, each at c=1 and c=4, in two runs."""
+    results = tmp_path / "results" / "gb10"
+    for day in ("2026-03-01", "2026-03-08"):
+        for c in (1, 4):
+            stamp = f"{day}T10:00:0{c}Z"
+            write(results / day, f"small-c{c}.json", f"small-c{c}", c, stamp, model="Qwen 7B")
+            write(
+                results / day, f"big-c{c}.json", f"big-c{c}", c, stamp, model="Qwen 32B",
+                decode_tok_per_sec=GOOD["decode_tok_per_sec"] / 4, tokens_per_sec=GOOD["tokens_per_sec"] / 4 * c,
+            )  # fmt: skip
+    (tmp_path / "site.toml").write_text(
+        'results = ["results"]\n[[runtime]]\nid = "qwen"\nmatch = ["small*", "big*"]\n'
+    )
+    return tmp_path
+
+
+def test_a_run_of_two_models_draws_a_line_per_model_and_reports_a_row_per_model(two_models: Path):
+    from sitegen.review.changed import named_runs
+    from sitegen.review.report import ReportWriter
+    from sitegen.site.build import build_site
+
+    config = load_config(cwd=two_models)
+    site = build_site(config, two_models / "_site", workers=1).out
+    page = (site / "runs" / "gb10" / "2026-03-08" / "index.html").read_text()
+    for chart in ("chart-frontier", "chart-latency-throughput", "chart-scaling", "chart-latency"):
+        figure, _ = figure_and_table(page, chart)
+        names = {trace["name"] for trace in figure["data"]}
+        assert names >= {"qwen (model Qwen 7B)", "qwen (model Qwen 32B)"}, (chart, names)
+        dashes = {trace["name"]: trace["line"]["dash"] for trace in figure["data"] if "line" in trace}
+        assert dashes["qwen (model Qwen 7B)"] != dashes["qwen (model Qwen 32B)"]
+    assert "This run measured 2 models or workloads" in page
+    hardware = (site / "hardware" / "gb10" / "index.html").read_text()
+    figure, _ = figure_and_table(hardware, "chart-decode")
+    styles = {trace["name"]: trace["line"]["dash"] for trace in figure["data"]}
+    assert len(styles) == 2 and len(set(styles.values())) == 2  # two series, told apart
+    catalog = build_catalog(config)
+    report = ReportWriter(catalog, config.contract.thresholds, config.site.slo, "").report(
+        named_runs(catalog, ["gb10/2026-03-08"])
+    )
+    rows = [line for line in report.markdown.splitlines() if line.startswith("| qwen")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| qwen \\(model Qwen 32B\\)",
+        "| qwen \\(model Qwen 7B\\)",
+    ]

@@ -380,13 +380,15 @@ def test_the_headline_charts_tabulate_each_point_with_the_result_it_stands_for(s
             [value for _, value in cells] for attrs, cells in parsed.rows if attrs["table"] == chart and cells
         ]
         assert rows, chart
-        for runtime, result, x, y in rows:
+        for line, result, x, y in rows:
+            # The run measured two models: each line names its model ("alpha (model Qwen2.5 7B)").
+            runtime = line.split(" (model ")[0]
             level = result.split(" ")[0].removeprefix("c=")
             assert result == f"c={level} · {runtime}-c{level}"
             values = derived[(runtime, level)]
             assert (x, y) == (values[x_column].removesuffix(" ms"), values[3]), (chart, runtime, level)
         # Every drawn result once: the invalid ones are not drawn.
-        drawn = {(r[0], r[1]) for r in rows}
+        drawn = {(r[0].split(" (model ")[0], r[1]) for r in rows}
         assert len(drawn) == len(rows)
         assert {runtime for runtime, _ in drawn} >= {"alpha", "beta", "halffail", "tworeq"}
         assert not {runtime for runtime, _ in drawn} & {"zero", "allfail"}

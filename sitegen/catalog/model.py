@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..config import HardwareConfig, RuntimeConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
@@ -153,18 +153,19 @@ class Run(_RunIdentity):
     def _c1_best(self) -> dict[str, tuple[float, str, str]]:
         return self.best_at(1)
 
-    def best_at(self, level: int) -> dict[str, tuple[float, str, str]]:
-        """Per canonical runtime, the best composite at `level`, its grade and its result file,
-        valid measurements only."""
+    def best_at(self, level: int, by: Callable[[ResultEntry], Any] | None = None) -> dict:
+        """Per canonical runtime (or per `by(entry)`: runtime and cohort, say), the best
+        composite at `level`, its grade and its result file, valid measurements only."""
         by_source = {e.source: e for e in self.results}
         card = self.report.composite.get(level)
-        out: dict[str, tuple[float, str, str]] = {}
+        out: dict = {}
         for rt in card.runtimes if card else ():
             entry = by_source[rt.source_file]
             if entry.excluded:
                 continue
-            if entry.runtime not in out or rt.composite > out[entry.runtime][0]:
-                out[entry.runtime] = (rt.composite, rt.grade, rt.source_file)
+            key = entry.runtime if by is None else by(entry)
+            if key not in out or rt.composite > out[key][0]:
+                out[key] = (rt.composite, rt.grade, rt.source_file)
         return out
 
     @property
@@ -182,6 +183,7 @@ class Run(_RunIdentity):
                 e.result.runtime_name,
                 e.source,
                 f"{e.flag.kind}: {e.flag.reason}" if e.flag and e.flag.kind is Validity.INVALID else "",
+                e.cohort.label,
             )
             for e in self.results
         )
@@ -216,6 +218,7 @@ class CurvePoint(NamedTuple):
     runtime_name: str
     source: str
     invalid: str = ""  # "invalid: <reason>" for an invalid measurement: drawn as a gap
+    cohort: str = ""  # Cohort.label: a run of two models draws a line per model
 
 
 @dataclass(frozen=True, slots=True)

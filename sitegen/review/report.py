@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .. import __version__
-from ..catalog.derived import SloCandidate, slo_board
+from ..catalog.derived import slo_board
 from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
 from ..loader import NOT_A_LOAD_TEST_RESULT
@@ -239,12 +239,18 @@ class ReportWriter:
         return Section("\n".join(lines) + "\n", line, regressions, invalid)
 
     def headline_table(self, run: Run) -> str:
-        """Per runtime: the composite at each level, decode speed at c=1, and the best throughput
-        per GPU within each latency target (valid measurements only)."""
-        levels = sorted(run.composite_by_level)
-        composite = run.composite_by_level
-        decode = self.decode_c1(run)
-        boards = [self.slo_rows(run, slo) for slo in self.slos]
+        """Per runtime (and model, where the run measured several: never one row of two models):
+        the composite at each level, decode speed at c=1, and the best throughput per GPU within
+        each latency target (valid measurements only)."""
+        several = len({e.cohort.label for e in run.results}) > 1
+
+        def group(e) -> tuple[str, str]:
+            return (e.runtime, e.cohort.label if several else "")
+
+        levels = sorted(run.report.composite)
+        composite = {level: run.best_at(level, group) for level in levels}
+        decode = self.decode_c1(run, group)
+        boards = [self.slo_rows(run, slo, group) for slo in self.slos]
         header = ["Runtime"]
         for level in levels:
             name = f"Composite c={level}"
@@ -254,14 +260,20 @@ class ReportWriter:
         header.append("Decode c=1 (tok/s)")
         header += [f"Best tok/s per GPU, {plain(slo.name)}" for slo in self.slos]
         rows = []
-        for runtime in sorted(run.runtimes, key=lambda r: self.runtime_names.get(r, r).casefold()):
-            row = [plain(self.runtime_names.get(runtime, runtime))]
+        groups = sorted(
+            {group(e) for e in run.results},
+            key=lambda g: (self.runtime_names.get(g[0], g[0]).casefold(), g[1]),
+        )
+        for key in groups:
+            runtime, cohort = key
+            name = self.runtime_names.get(runtime, runtime)
+            row = [plain(f"{name} ({cohort})" if cohort else name)]
             for level in levels:
-                score = composite[level].get(runtime)
+                score = composite[level].get(key)
                 row.append(f"{score[0]:.1f} {score[1]}" if score else "–")
-            row.append(number(decode[runtime]) if runtime in decode else "–")
+            row.append(number(decode[key]) if key in decode else "–")
             for board in boards:
-                met = board.get(runtime)
+                met = board.get(key)
                 row.append(f"{number(met.throughput_per_gpu)} at c={met.concurrency}" if met else "not met")
             rows.append(row)
         targets = "; ".join(
@@ -275,22 +287,27 @@ class ReportWriter:
         )
         return table(header, rows, "l" + "r" * (len(header) - 1)) + note
 
-    def decode_c1(self, run: Run) -> dict[str, float]:
-        """Decode speed of the result behind each runtime's c=1 composite (its scorecard's value)."""
+    def decode_c1(self, run: Run, group) -> dict:
+        """Decode speed of the result behind each row's c=1 composite (its scorecard's value)."""
         card = self.docs(run).scorecards.get("composite", {}).get("1", {})
         by_source = {rt["source_file"]: rt for rt in card.get("runtimes", ())}
         out = {}
-        for runtime, (_, _, source) in run.best_at(1).items():
+        for key, (_, _, source) in run.best_at(1, group).items():
             value = by_source.get(source, {}).get("metrics", {}).get("decode_tok_s", {}).get("value")
             if isinstance(value, int | float):
-                out[runtime] = float(value)
+                out[key] = float(value)
         return out
 
-    def slo_rows(self, run: Run, slo: SloConfig) -> dict[str, SloCandidate]:
-        """Per runtime, the best level of the run within `slo`; runtimes that never meet it are absent."""
-        valid = [slo_candidate(run.id, e) for e in run.results if not e.excluded]
-        board = slo_board([c for c in valid if c is not None], slo)
-        return {row.runtime: row.best for row in board if row.meets}
+    def slo_rows(self, run: Run, slo: SloConfig, group) -> dict:
+        """Per row (runtime and model), the best level of the run within `slo`; rows that never
+        meet it are absent."""
+        out = {}
+        for key in {group(e) for e in run.results}:
+            valid = [slo_candidate(run.id, e) for e in run.results if not e.excluded and group(e) == key]
+            for row in slo_board([c for c in valid if c is not None], slo):
+                if row.meets:
+                    out[key] = row.best
+        return out
 
     def previous_runs(self, run: Run) -> tuple[list[tuple[Run, tuple[str, ...]]], list[str]]:
         """The previous run of each runtime on this machine (runs shared by runtimes grouped), and

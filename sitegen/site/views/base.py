@@ -51,6 +51,8 @@ MAX_LISTED_RUNS = 20
 MAX_LISTED_CHANGES = 15
 # Stands for "the concurrency level a history chart draws" (ViewBase.at_one_level).
 LEVEL = -1
+# The lines of a second (third, ...) model or workload on one chart: the runtime's colour, dashed.
+COHORT_DASHES = ("solid", "dash", "dot", "dashdot")
 
 
 EXCLUDED_FLAGS = ("invalid", "unreliable", "stale", "few samples")
@@ -267,12 +269,20 @@ class ViewBase:
             "so a score within a run can differ)."
         )
 
-    def run_scope(self) -> str:
-        return (
+    def run_scope(self, run: Run | None = None) -> str:
+        scope = (
             "Scored within this run, as sitegen score scores its directory (best marks and the "
             f"+{self.contract.best_in_class_bonus} bonus among this run's own results); hardware pages "
             "score the latest results of every run together."
         )
+        labels = sorted({e.cohort.label for e in run.results}) if run is not None else []
+        if len(labels) > 1:
+            scope += (
+                f" This run measured {len(labels)} models or workloads ({'; '.join(labels)}): its scorecards, "
+                "like sitegen score's, score them together, so their best marks compare across them; the "
+                "charts draw a line per model, and the hardware page ranks each model apart."
+            )
+        return scope
 
     def cohorts_note(self, cohorts: Sequence[Standing], runs: Sequence = ()) -> str:
         """What the standings below hold: nothing yet (and why), or several cohorts ranked apart."""
@@ -376,10 +386,20 @@ class ViewBase:
         return SERIES_METRICS[metric][0]
 
     def style_of(self, by: str) -> Callable[[Series], Style]:
-        """A chart line's colour, dash and legend position: its runtime's (or hardware's), site-wide."""
-        if by == "runtime":
-            return lambda s: self.styles.runtime(s.runtime)
-        return lambda s: self.styles.hardware(s.hardware)
+        """A chart line's colour, dash and legend position: its runtime's (or hardware's), site-wide;
+        the series of a target's second (third, ...) model or workload are dashed."""
+        index = {
+            (hw, st.cohort.key): i
+            for hw, cohorts in self.catalog.standings.items()
+            for i, st in enumerate(cohorts)
+        }
+
+        def style(s: Series) -> Style:
+            base = self.styles.runtime(s.runtime) if by == "runtime" else self.styles.hardware(s.hardware)
+            i = index.get((s.hardware, s.cohort), 0)
+            return replace(base, dash=COHORT_DASHES[i % len(COHORT_DASHES)]) if i else base
+
+        return style
 
     def series_chart(
         self,
@@ -442,15 +462,33 @@ class ViewBase:
         """How a chart's hover names a run: its title from run.toml, else its folder's name."""
         return self.runs_by_id[run_id].metadata.title or run_label(run_id)
 
-    def runtime_line(self, runtime: str, points: tuple[Point, ...]) -> Line:
-        """A chart line for one runtime, in its colour and legend position."""
+    def runtime_line(self, runtime: str, points: tuple[Point, ...], cohort: str = "", index: int = 0) -> Line:
+        """A chart line for one runtime, in its colour and legend position. `cohort`: the model
+        (and workload) of its points, where a chart holds several (a line each, never one
+        zig-zag between two models), named and dashed by its `index` among them."""
         style = self.styles.runtime(runtime)
-        return Line(self.runtime_names.get(runtime, runtime), points, style.colour, style.dash, style.order)
+        name = self.runtime_names.get(runtime, runtime)
+        if not cohort:
+            return Line(name, points, style.colour, style.dash, style.order)
+        dash = COHORT_DASHES[index % len(COHORT_DASHES)]
+        return Line(f"{name} ({cohort})", points, style.colour, dash, style.order)
+
+    @staticmethod
+    def cohort_order(labels: Iterable[str]) -> dict[str, int]:
+        """Each cohort label of a chart by the number of its points, most first: its line dash.
+        Empty when the chart holds one cohort (its lines are named by runtime alone)."""
+        counts: dict[str, int] = {}
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+        if len(counts) < 2:
+            return {}
+        return {label: i for i, label in enumerate(sorted(counts, key=lambda lb: (-counts[lb], lb)))}
 
     def scaling_curve(self, chart_id: str, page: Page, run: Run, title: str) -> Chart | None:
-        by_runtime: dict[str, dict[int, Point]] = {}
+        cohorts = self.cohort_order(p.cohort for p in run.curve)
+        by_runtime: dict[tuple[str, str], dict[int, Point]] = {}
         for p in run.curve:
-            pts = by_runtime.setdefault(p.runtime, {})
+            pts = by_runtime.setdefault((p.runtime, p.cohort if cohorts else ""), {})
             known = pts.get(p.concurrency)
             value = None if p.invalid else p.tokens_per_sec
             if known is None or (value is not None and (known.y is None or value > known.y)):
@@ -462,8 +500,8 @@ class ViewBase:
                     note=p.invalid,
                 )
         lines = [
-            self.runtime_line(runtime, tuple(pts[c] for c in sorted(pts)))
-            for runtime, pts in sorted(by_runtime.items())
+            self.runtime_line(runtime, tuple(pts[c] for c in sorted(pts)), cohort, cohorts.get(cohort, 0))
+            for (runtime, cohort), pts in sorted(by_runtime.items())
             if any(c > 0 for c in pts)
         ]
         if not any(len(line.points) > 1 for line in lines):

@@ -91,11 +91,12 @@ class PracticeViews(ViewBase):
     ) -> tuple[Chart, ...]:
         """Throughput per GPU against interactivity (with the frontier), and against p99 TTFT."""
         usable = drawable(measured)
-        by_runtime: dict[str, list[Measured]] = {}
+        cohorts = self.cohort_order(m.entry.cohort.label for m in usable)
+        by_runtime: dict[tuple[str, str], list[Measured]] = {}
         for m in sorted(usable, key=lambda m: m.entry.result.concurrency):
-            by_runtime.setdefault(m.entry.runtime, []).append(m)
+            by_runtime.setdefault((m.entry.runtime, m.entry.cohort.label if cohorts else ""), []).append(m)
         interactive, latency, curve = [], [], []
-        for runtime, items in sorted(by_runtime.items()):
+        for (runtime, cohort), items in sorted(by_runtime.items()):
             points, lat_points = [], []
             for m in items:
                 d, r = m.entry.derived, m.entry.result
@@ -110,13 +111,21 @@ class PracticeViews(ViewBase):
                 if d.interactivity is not None:
                     points.append(Point(d.interactivity, d.throughput_per_gpu, label, href, flag))
                     curve.append(CurvePoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
+            index = cohorts.get(cohort, 0)
             if points:
-                interactive.append(self.runtime_line(runtime, tuple(points)))
-            latency.append(self.runtime_line(runtime, tuple(sorted(lat_points, key=lambda p: p.x))))
+                interactive.append(self.runtime_line(runtime, tuple(points), cohort, index))
+            latency.append(
+                self.runtime_line(runtime, tuple(sorted(lat_points, key=lambda p: p.x)), cohort, index)
+            )
         charts = []
         if interactive:
-            frontier = pareto_frontier(curve)
+            # A frontier across two models is no frontier: drawn only where the points are one model's.
+            frontier = [] if cohorts else pareto_frontier(curve)
             summary = frontier_summary(frontier, lambda rt: self.runtime_names.get(rt, rt))
+            if cohorts:
+                summary = (
+                    f"Results of {len(cohorts)} models or workloads: a line each, and no frontier across them"
+                )
             charts.append(
                 line_chart(
                     f"{prefix}chart-frontier",

@@ -106,9 +106,10 @@ class RunPages(PracticeViews):
                 if bars
                 else None
             )
-        by_runtime: dict[str, dict[int, Point]] = {}
+        cohorts = self.cohort_order(e.cohort.label for e in run.results)
+        by_runtime: dict[tuple[str, str], dict[int, Point]] = {}
         for e in run.results:
-            pts = by_runtime.setdefault(e.runtime, {})
+            pts = by_runtime.setdefault((e.runtime, e.cohort.label if cohorts else ""), {})
             c = e.result.concurrency
             pts[c] = Point(
                 c,
@@ -117,8 +118,8 @@ class RunPages(PracticeViews):
                 "#composite-c" + str(c),
             )
         lines = [
-            self.runtime_line(rt, tuple(pts[c] for c in sorted(pts)))
-            for rt, pts in sorted(by_runtime.items())
+            self.runtime_line(rt, tuple(pts[c] for c in sorted(pts)), cohort, cohorts.get(cohort, 0))
+            for (rt, cohort), pts in sorted(by_runtime.items())
         ]
         return line_chart(
             chart_id,
@@ -268,7 +269,7 @@ class RunPages(PracticeViews):
             tuple(facts),
             tuple(resolution),
             meta.notes_html,
-            self.run_scope(),
+            self.run_scope(run),
             self.headline_charts([Measured(run.id, e) for e in run.results], page),
             self.derived_table([Measured(run.id, e) for e in run.results], page, "derived"),
             sections,
