@@ -523,6 +523,9 @@ def parse_result_fast_with_value(raw: bytes) -> tuple[LoadTestResult, dict] | No
 
 
 def declared_text(value: object, key: str, limit: int = 200) -> str:
-    """A short string field the reference does not read (`model`, `workload`), or ""."""
+    """A short string (or whole number) field the reference does not read (`model`, `workload`,
+    `tensor_parallel`, ...), as text, or ""."""
     found = value.get(key) if isinstance(value, dict) else None
+    if isinstance(found, int) and not isinstance(found, bool):
+        return str(found)
     return found.strip()[:limit] if isinstance(found, str) and not _lone_surrogate(found) else ""

@@ -17,6 +17,25 @@
     return out;
   }
 
+  // Runtimes both runs measured but never under one cohort (another model, other settings).
+  function apartText(va, vb, only) {
+    function cohorts(values) {
+      var out = {};
+      Object.keys(values).forEach(function (k) {
+        var v = values[k];
+        if (only && v.runtime !== only) return;
+        (out[v.runtime] = out[v.runtime] || {})[v.cohort] = true;
+      });
+      return out;
+    }
+    var ca = cohorts(va), cb = cohorts(vb), parts = [];
+    Object.keys(ca).filter(function (r) { return r in cb; }).sort(collator.compare).forEach(function (r) {
+      var a = Object.keys(ca[r]).sort(), b = Object.keys(cb[r]).sort();
+      if (!a.some(function (c) { return b.indexOf(c) >= 0; })) parts.push(r + " " + a.join("/") + " vs " + b.join("/"));
+    });
+    return parts.length ? "; not compared, other model or settings: " + parts.join(", ") : "";
+  }
+
   function cell(row, text, sort, className) {
     var td = row.insertCell();
     td.textContent = text;
@@ -83,6 +102,7 @@
       // A flagged value (invalid, unreliable, few samples) is shown with its flag, never judged.
       var flag = [["A", x], ["B", y]].filter(function (p) { return p[1].flag; })
         .map(function (p) { return p[0] + " " + p[1].flag; }).join("; ");
+      var note = x.engine && y.engine && x.engine !== y.engine ? "engine " + x.engine + " → " + y.engine : "";
       var threshold = (noise[x.group] || {})[x.noise];
       // Beyond noise: more than the history's threshold and more than the page's relative floor
       // of A (index.noise_min_relative: the rule of the hardware pages, written by the build).
@@ -107,7 +127,8 @@
       cell(row, flag ? "not judged" :
         verdict + (beyond || threshold === undefined || verdict === "same" ? "" : " (within noise)"),
         undefined, "k-text" + (beyond ? " verdict-" + verdict : ""));
-      cell(row, noiseText + (flag || threshold === undefined ? "" : " (±" + format(threshold) + ")"), undefined, "k-text");
+      cell(row, noiseText + (flag || threshold === undefined ? "" : " (±" + format(threshold) + ")") +
+        (note ? " · " + note : ""), undefined, "k-text");
     });
     document.getElementById("compare-table").hidden = false;
     var summary = beyondList.length + (beyondList.length === 1 ? " change" : " changes") + " beyond noise";
@@ -120,7 +141,8 @@
     }
     summary += ". " + compared + " values compared" + (sameMachine ? "" : " across two machines") +
       (estimated ? "" : ": no noise estimate for these runs, so every value is shown") +
-      (flaggedCount ? "; " + flaggedCount + " flagged (invalid, unreliable or few samples): shown, never judged" : "");
+      (flaggedCount ? "; " + flaggedCount + " flagged (invalid, unreliable or few samples): shown, never judged" : "") +
+      apartText(va, vb, select.value);
     form.elements.status.value = summary;
     var links = document.getElementById("compare-links");
     links.textContent = "";

@@ -280,3 +280,51 @@ def test_a_run_of_two_models_draws_a_line_per_model_and_reports_a_row_per_model(
         "| qwen \\(model Qwen 32B\\)",
         "| qwen \\(model Qwen 7B\\)",
     ]
+
+
+def test_results_of_other_settings_are_never_compared_and_an_engine_change_is_said(tmp_path: Path):
+    """precision, tensor_parallel, dataset, load_generator (from run.toml or the result file) set
+    results apart; a change of engine_version is compared, and said."""
+    from typer.testing import CliRunner
+
+    from sitegen.cli import app
+    from sitegen.review.compare import compare_runs
+    from sitegen.site.exports import metrics_json
+
+    results = tmp_path / "results" / "hw"
+    write(results / "2026-03-01", "vllm-c1.json", "vllm-c1", 1, "2026-03-01T10:00:00Z")
+    (results / "2026-03-01" / "run.toml").write_text('precision = "bf16"\nengine_version = "0.6.3"\n')
+    write(results / "2026-03-08", "vllm-c1.json", "vllm-c1", 1, "2026-03-08T10:00:00Z", precision="fp8")
+    write(
+        results / "2026-03-15", "vllm-c1.json", "vllm-c1", 1, "2026-03-15T10:00:00Z",
+        precision="bf16", engine_version="0.6.4",
+    )  # fmt: skip
+    write(results / "2026-03-22", "vllm-c1.json", "vllm-c1", 1, "2026-03-22T10:00:00Z", tensor_parallel=2)
+    (results / "2026-03-22" / "run.toml").write_text('precision = "bf16"\n')
+    (tmp_path / "site.toml").write_text('results = ["results"]\n')
+    config = load_config(cwd=tmp_path)
+    catalog = build_catalog(config)
+    runs = {r.id: r for r in catalog.runs}
+    cohorts = {r.id: r.results[0].cohort.key for r in catalog.runs}
+    assert cohorts == {
+        "hw/2026-03-01": "unspecified~p-bf16",
+        "hw/2026-03-08": "unspecified~p-fp8",
+        "hw/2026-03-15": "unspecified~p-bf16",
+        "hw/2026-03-22": "unspecified~p-bf16~tp-2",
+    }
+    fp8 = compare_runs(catalog, config.contract.thresholds, runs["hw/2026-03-01"], runs["hw/2026-03-08"])
+    assert fp8.deltas == ()
+    assert (
+        "not compared, other model or settings: vllm unspecified~p-bf16 vs unspecified~p-fp8" in fp8.summary()
+    )
+    tp = compare_runs(catalog, config.contract.thresholds, runs["hw/2026-03-15"], runs["hw/2026-03-22"])
+    assert tp.deltas == () and "unspecified~p-bf16~tp-2" in tp.summary()
+    upgrade = compare_runs(catalog, config.contract.thresholds, runs["hw/2026-03-01"], runs["hw/2026-03-15"])
+    assert upgrade.deltas and all(d.note == "engine 0.6.3 → 0.6.4" for d in upgrade.deltas)
+    done = CliRunner().invoke(app, ["check", "--config", str(tmp_path / "site.toml")])
+    assert (
+        "precision bf16: set in run.toml" in done.stdout
+        and "precision fp8: the result's field" in done.stdout
+    )
+    metrics = json.loads(metrics_json(runs["hw/2026-03-15"]))
+    assert metrics["results"][0]["precision"] == "bf16" and metrics["results"][0]["engine_version"] == "0.6.4"

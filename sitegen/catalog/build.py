@@ -18,13 +18,14 @@ from .classify import FileKind, classify_file
 from .derived import derive
 from .discover import RunDir, discover, shown_path
 from .metadata import date_in_path, read_metadata
-from .model import Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
+from .model import SETTINGS, Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
 from .resolve import (
     hardware_words,
     lookalike_warning,
     resolve_hardware,
     resolve_model,
     resolve_runtime,
+    resolve_settings,
     resolve_workload,
 )
 from .validity import judge
@@ -117,6 +118,8 @@ def series_order(s) -> tuple:
     return (s.hardware, s.runtime, s.metric, s.cohort, s.concurrency or 0)
 
 
+SETTING_NAMES = tuple(name for name, _, _ in SETTINGS)
+
 # One object per distinct cohort: a run's results share theirs, so its record pickles it once (a
 # cached build unpickles every record on every rebuild).
 _cohort = lru_cache(maxsize=4096)(Cohort)
@@ -202,7 +205,7 @@ def _read_run(
     warned: set[str] = set()
     words = hardware_words(hw.id, targets.get(hw.id))
     entries = []
-    in_result = {source: (model, workload) for item in files for source, model, workload in item.declared}
+    in_result = {source: dict(fields) for item in files for source, fields in item.declared}
     for result, source in load.loaded:
         runtime = resolve_runtime(result.runtime_name, source, runtime_cfg, words)
         if result.runtime_name not in warned:
@@ -210,11 +213,16 @@ def _read_run(
             warning = lookalike_warning("runtime_name", result.runtime_name, f"runtime {runtime.id}")
             if warning:
                 diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
-        model_of, workload_of = in_result.get(source, ("", ""))
-        model = resolve_model(run_dir.id, metadata.model, model_of, result.runtime_name, quality.models)
-        workload = resolve_workload(
-            metadata.workload, workload_of, result.dataset_stats.source if result.dataset_stats else ""
+        said = in_result.get(source, {})  # what the result file itself declares
+        model = resolve_model(
+            run_dir.id, metadata.model, said.get("model", ""), result.runtime_name, quality.models, source
         )
+        workload = resolve_workload(
+            metadata.workload,
+            said.get("workload", ""),
+            result.dataset_stats.source if result.dataset_stats else "",
+        )
+        settings, settings_reasons = resolve_settings(metadata.settings, said, SETTING_NAMES)
         at = measured[source]
         ahead = run_ahead
         if not ahead and at is not None and at.date() > latest_day:
@@ -234,9 +242,10 @@ def _read_run(
                 runtime.reason,
                 measured[source],
                 flag,
-                _cohort(model.id, workload.id, model.name, workload.name),
-                f"{model.reason}; {workload.reason}",
+                _cohort(model.id, workload.id, model.name, workload.name, settings),
+                "; ".join([model.reason, workload.reason, *settings_reasons]),
                 derive(result, gpus, price, quality.slos),
+                metadata.engine_version or said.get("engine_version", ""),
             )
         )
         for warning in result_warnings(result, measured[source], run_date, declared):

@@ -77,12 +77,25 @@ class Classified:
     training: TrainingStepResult | None = None
     size: int = 0
     # (source name, model, workload) that a result file declares itself (newer writers add them)
-    declared: tuple[tuple[str, str, str], ...] = ()
+    declared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (source, cohort fields it declares)
 
 
-def _declared(source: str, value: object) -> tuple[tuple[str, str, str], ...]:
-    model, workload = declared_text(value, "model"), declared_text(value, "workload")
-    return ((source, model, workload),) if model or workload else ()
+# Fields of a result file the reference does not read but the catalog resolves cohorts from.
+DECLARED_FIELDS = (
+    "model",
+    "workload",
+    "precision",
+    "tensor_parallel",
+    "dataset",
+    "load_generator",
+    "engine_version",
+)
+
+
+def _declared(source: str, value: object) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """(source, ((field, text), ...)) for the cohort fields a result file declares, if any."""
+    found = tuple((name, text) for name in DECLARED_FIELDS if (text := declared_text(value, name)))
+    return ((source, found),) if found else ()
 
 
 def read_limited(path: str | Path, max_bytes: int, real_dir: str | None = None) -> bytes:

@@ -182,7 +182,9 @@ class _Collector:
         elif value is None:
             return
         self.points.setdefault((entry.cohort.key, runtime, metric, concurrency), []).append(
-            SeriesPoint(run.id, run.date, value, entry.result.runtime_name, entry.source, flag)
+            SeriesPoint(
+                run.id, run.date, value, entry.result.runtime_name, entry.source, flag, entry.engine_version
+            )
         )
 
 

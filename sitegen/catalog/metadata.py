@@ -26,6 +26,8 @@ from ..safetext import MAX_SHOWN, safe_url, shorten
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+# The comparability settings run.toml may give (catalog/model.py SETTINGS, in that order).
+SETTING_FIELDS = ("precision", "tensor_parallel", "dataset", "load_generator")
 MAX_NOTES_BYTES = 1024 * 1024
 MAX_RUN_TOML_BYTES = 256 * 1024
 MAX_LINK = 2000
@@ -43,6 +45,11 @@ class RunToml(BaseModel):
     link: str = ""
     model: str = ""
     workload: str = ""
+    precision: str = ""
+    tensor_parallel: int | str = ""
+    dataset: str = ""
+    load_generator: str = ""
+    engine_version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +62,8 @@ class RunMetadata:
     link: str = ""
     model: str = ""
     workload: str = ""
+    settings: tuple[tuple[str, str], ...] = ()  # comparability settings of run.toml (model.SETTINGS)
+    engine_version: str = ""
     fields: tuple[tuple[str, str], ...] = ()  # free fields of run.toml, as text
     notes_html: str = ""
     problems: tuple[str, ...] = field(default=())  # (file name: reason) lines
@@ -150,6 +159,12 @@ def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "READ
         link=link,
         model=shown("model", toml.model),
         workload=shown("workload", toml.workload),
+        settings=tuple(
+            (name, shown(name, str(getattr(toml, name)).strip()))
+            for name in SETTING_FIELDS
+            if str(getattr(toml, name)).strip()
+        ),
+        engine_version=shown("engine_version", toml.engine_version.strip()),
         fields=extra,
         notes_html=notes,
         problems=tuple(problems),

@@ -35,26 +35,43 @@ class Diagnostic(NamedTuple):
     reason: str
 
 
+# Settings that make two results incomparable when they differ (read from run.toml or the result
+# file): (field, its short name in a cohort's key, its words in a label).
+SETTINGS = (
+    ("precision", "p", "precision"),
+    ("tensor_parallel", "tp", "tensor parallel"),
+    ("dataset", "ds", "dataset"),
+    ("load_generator", "lg", "load generator"),
+)
+
+
 class Cohort(NamedTuple):
-    """The model and workload a result was measured with: only results of one cohort are ranked
-    together (on one hardware target). A named tuple: cohorts key the standings' candidates,
-    and a tuple hashes in C (a frozen dataclass called Python for every lookup)."""
+    """What a result was measured with: model, workload and the settings that make results
+    incomparable (precision, tensor parallelism, dataset, load generator). Only results of one
+    cohort are ranked, drawn as one series or compared together. A named tuple: cohorts key the
+    standings' candidates, and a tuple hashes in C (a frozen dataclass called Python for every
+    lookup)."""
 
     model: str = "unspecified"  # id
     workload: str = "unspecified"  # id
     model_name: str = "unspecified"
     workload_name: str = "unspecified"
+    settings: tuple[tuple[str, str, str], ...] = ()  # (field, id, as written) of each one reported
 
     @property
     def key(self) -> str:
-        """A stable, URL-safe key: `model` or `model~workload`."""
-        return self.model if self.workload == "unspecified" else f"{self.model}~{self.workload}"
+        """A stable, URL-safe key: `model`, `model~workload`, then `~p-fp8~tp-2` for settings."""
+        key = self.model if self.workload == "unspecified" else f"{self.model}~{self.workload}"
+        short = {name: abbr for name, abbr, _ in SETTINGS}
+        return key + "".join(f"~{short[name]}-{value}" for name, value, _ in self.settings)
 
     @property
     def label(self) -> str:
-        if self.workload == "unspecified":
-            return f"model {self.model_name}"
-        return f"model {self.model_name}, workload {self.workload_name}"
+        label = f"model {self.model_name}"
+        if self.workload != "unspecified":
+            label += f", workload {self.workload_name}"
+        words = {name: said for name, _, said in SETTINGS}
+        return label + "".join(f", {words[name]} {shown}" for name, _, shown in self.settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,7 @@ class ResultEntry:
     cohort: Cohort = Cohort()
     cohort_reason: str = ""  # how its model and workload were resolved
     derived: Derived | None = None  # interactivity, throughput per GPU, energy, cost, targets met
+    engine_version: str = ""  # the runtime's version, where reported: a change of it is said, not split
 
     @property
     def excluded(self) -> bool:
@@ -279,6 +297,7 @@ class SeriesPoint(NamedTuple):
     runtime_name: str  # original runtime_name of the result the value comes from
     source: str
     flag: str = ""  # "invalid: ..." or "unreliable: ...": never compared, never best
+    engine: str = ""  # the runtime's version, where reported: its hover says it
 
 
 def trusted_points(points: Iterable[SeriesPoint]) -> list[SeriesPoint]:

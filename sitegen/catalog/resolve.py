@@ -241,16 +241,26 @@ def _resolve_runtime(
 
 
 def resolve_model(
-    run_id: str, in_run_toml: str, in_result: str, runtime_name: str, models: Sequence[ModelConfig]
+    run_id: str,
+    in_run_toml: str,
+    in_result: str,
+    runtime_name: str,
+    models: Sequence[ModelConfig],
+    file_name: str = "",
 ) -> NamedResolution:
     """A result's model: run.toml, then the result's own `model` field, then site.toml rules on
-    the run path, then on its runtime_name; else unspecified."""
+    the run path, then on its runtime_name (on its file name, without `.json`, when the name says
+    nothing: `unknown`, as the runtime is named then); else unspecified."""
+    name_said = f"runtime_name `{runtime_name}`"
+    if runtime_name.strip().lower() in UNNAMED_RUNTIMES and file_name:
+        runtime_name = file_name.split("#")[0].removesuffix(".json")
+        name_said = f"file name `{file_name}`, as runtime_name is `{name_said[14:-1]}`"
     for declared, where in ((in_run_toml, "set in run.toml"), (in_result, "the result's model field")):
         if declared:
             known = next((m for m in models if m.id == slug(declared)), None)
             name = known.display_name if known else declared
             return NamedResolution(slug(declared), name, f"model {name}: {where}")
-    for subject, what in ((run_id, "the run path"), (runtime_name, f"runtime_name `{runtime_name}`")):
+    for subject, what in ((run_id, "the run path"), (runtime_name, name_said)):
         for model in models:
             for pattern in model.match:
                 if subject and _matches(pattern, subject):
@@ -274,3 +284,23 @@ def resolve_workload(in_run_toml: str, in_result: str, dataset_source: str) -> N
 
 def replace_reason(resolution: NamedResolution, reason: str) -> NamedResolution:
     return NamedResolution(resolution.id, resolution.name, reason)
+
+
+def resolve_settings(
+    in_run_toml: Sequence[tuple[str, str]], in_result: dict[str, str], fields: Sequence[str]
+) -> tuple[tuple[tuple[str, str, str], ...], list[str]]:
+    """A result's comparability settings (model.SETTINGS): each from run.toml, else the result
+    file; a setting reported by neither is left out (not reported, never a default). Returns
+    ((field, id, as written), ...) in `fields` order, and how each was resolved."""
+    toml = dict(in_run_toml)
+    found, reasons = [], []
+    for name in fields:
+        for value, where in (
+            (toml.get(name, ""), "set in run.toml"),
+            (in_result.get(name, ""), "the result's field"),
+        ):
+            if value:
+                found.append((name, slug(value), value))
+                reasons.append(f"{name.replace('_', ' ')} {value}: {where}")
+                break
+    return tuple(found), reasons

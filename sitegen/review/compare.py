@@ -46,6 +46,7 @@ class Delta:
     threshold: float | None  # the smallest change beyond noise; None: no estimate
     beyond: bool
     flag: str = ""  # "A invalid: ..." when either value is flagged: shown, never judged
+    note: str = ""  # "engine 0.6.3 → 0.6.4": a setting that changed between the two, said
 
     @property
     def delta(self) -> float:
@@ -71,6 +72,7 @@ class Comparison:
     same_machine: bool
     estimated: bool  # some compared value has a noise estimate
     deltas: tuple[Delta, ...]  # every value in both runs, in the compare view's order
+    apart: tuple[str, ...] = ()  # "qwen-7b~p-bf16 vs qwen-7b~p-fp8": cohorts not compared, by runtime
 
     @property
     def beyond(self) -> list[Delta]:
@@ -106,6 +108,8 @@ class Comparison:
         flagged = sum(1 for d in self.deltas if d.flag)
         if flagged:
             line += f"; {flagged} flagged (invalid, unreliable or few samples): shown, never judged"
+        if self.apart:
+            line += "; not compared, other model or settings: " + ", ".join(self.apart)
         return line
 
     def as_json(self, everything: bool = True) -> dict[str, Any]:
@@ -115,6 +119,7 @@ class Comparison:
             "summary": self.summary(),
             "same_machine": self.same_machine,
             "changes_beyond_noise": len(self.beyond),
+            "not_compared": list(self.apart),
             "regressions": len(self.regressions),
             "values": [
                 {
@@ -131,6 +136,7 @@ class Comparison:
                     "noise": d.noise,
                     "threshold": d.threshold,
                     "flag": d.flag or None,
+                    "note": d.note or None,
                 }
                 for d in self.shown(everything)
             ],
@@ -196,6 +202,7 @@ def compare_documents(
         higher = higher_is_better.get(x.key, True)
         verdict = "same" if delta == 0 else ("better" if (delta > 0) == higher else "worse")
         flag = "; ".join(f"{side} {v.flag}" for side, v in (("A", x), ("B", y)) if v.flag)
+        note = f"engine {x.engine} → {y.engine}" if x.engine and y.engine and x.engine != y.engine else ""
         threshold = thresholds.get(x.group, {}).get(x.noise_key)
         beyond = (
             not flag
@@ -217,10 +224,30 @@ def compare_documents(
                 threshold,
                 beyond,
                 flag,
+                note,
             )
         )
     estimated = any(d.threshold is not None for d in deltas)
-    return Comparison(a.id, b.id, same_machine, estimated, tuple(deltas))
+    return Comparison(a.id, b.id, same_machine, estimated, tuple(deltas), apart_cohorts(va, vb, runtimes))
+
+
+def apart_cohorts(va: Mapping, vb: Mapping, runtimes: Collection[str] | None) -> tuple[str, ...]:
+    """For each runtime that both runs measured but never under one cohort (another model, or
+    other settings: precision, tensor parallelism, ...), its cohorts in A and in B."""
+
+    def cohorts(values: Mapping) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for v in values.values():
+            if runtimes is None or v.runtime in runtimes:
+                out.setdefault(v.runtime, set()).add(v.cohort)
+        return out
+
+    ca, cb = cohorts(va), cohorts(vb)
+    return tuple(
+        f"{runtime} {'/'.join(sorted(ca[runtime]))} vs {'/'.join(sorted(cb[runtime]))}"
+        for runtime in sorted(ca.keys() & cb.keys(), key=natural_key)
+        if not ca[runtime] & cb[runtime]
+    )
 
 
 _DIGITS = re.compile(r"(\d+)")

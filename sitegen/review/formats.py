@@ -20,10 +20,12 @@ def verdict_text(d: Delta) -> str:
 
 def noise_text(d: Delta) -> str:
     if d.flag:
-        return d.flag
-    if d.threshold is None:
-        return "no estimate"
-    return ("beyond noise" if d.beyond else "within noise") + f" (±{number(d.threshold)})"
+        text = d.flag
+    elif d.threshold is None:
+        text = "no estimate"
+    else:
+        text = ("beyond noise" if d.beyond else "within noise") + f" (±{number(d.threshold)})"
+    return f"{text} · {d.note}" if d.note else text
 
 
 def runtime_text(d: Delta, with_cohort: bool) -> str:

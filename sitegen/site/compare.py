@@ -104,6 +104,7 @@ class Comparable:
     noise_key: str  # where its noise threshold is kept ("composite@4", "scaling_efficiency")
     file: str  # the result's file in its run ("sweep.json#c4"); a scaling row names its first
     flag: str  # "" or "invalid: <reason>": a flagged value is shown, never judged
+    engine: str = ""  # the runtime's version, where reported: a comparison across two says so
 
     @property
     def group(self) -> str:
@@ -113,11 +114,22 @@ class Comparable:
         """The value as a row of metrics.json's "compare" table (COMPARABLE_FIELDS)."""
         return [
             self.section, self.order, self.runtime, self.cohort, self.key, self.value, self.noise_key,
-            self.file, self.flag,
+            self.file, self.flag, self.engine,
         ]  # fmt: skip
 
 
-COMPARABLE_FIELDS = ("section", "order", "runtime", "cohort", "key", "value", "noise", "file", "flag")
+COMPARABLE_FIELDS = (
+    "section",
+    "order",
+    "runtime",
+    "cohort",
+    "key",
+    "value",
+    "noise",
+    "file",
+    "flag",
+    "engine",
+)
 WHOLE_RUN = 10**9  # the order of sections that are not one level's
 # Single-table sections: (scorecard key, its value, the series metric its noise comes from).
 LEVEL_SECTIONS = (
@@ -145,7 +157,7 @@ def comparable_values(run: Run) -> list[Comparable]:
             return
         found = Comparable(
             section, order, entry.runtime, entry.cohort.key, key, float(value), noise_key, entry.source,
-            _flag_text(entry),
+            _flag_text(entry), entry.engine_version,
         )  # fmt: skip
         candidates.setdefault((section, found.group, key), []).append((entry, found))
 

@@ -43,6 +43,8 @@ def metrics_json(run: Run) -> str:
             "concurrency": e.result.concurrency,
             "model": e.cohort.model,
             "workload": e.cohort.workload,
+            **{name: shown for name, _, shown in e.cohort.settings},
+            **({"engine_version": e.engine_version} if e.engine_version else {}),
             "validity": str(e.flag.kind) if e.flag else "valid",
             "validity_reason": e.flag.reason if e.flag else None,
         }

@@ -424,7 +424,9 @@ class ViewBase:
                 Point(
                     p.date.isoformat() if p.date else "",
                     p.value,
-                    self.point_label(p.run_id) + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
+                    self.point_label(p.run_id)
+                    + (f" · engine {p.engine}" if p.engine else "")
+                    + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
                     page.link(Urls.run(p.run_id)),
                     note=p.flag,
                 )
