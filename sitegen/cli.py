@@ -84,8 +84,8 @@ def score(
     ] = None,
 ) -> None:
     """Score one directory of results and print every scorecard."""
+    from .catalog.directory import load_directory
     from .document import score_document, score_json
-    from .loader import load_directory
     from .scoring.contract import DEFAULT_CONTRACT
     from .scoring.report import render_text, score_results
 

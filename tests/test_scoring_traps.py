@@ -254,7 +254,7 @@ def test_half_sum_fixture_really_lands_on_a_half():
     """The golden half-sums fixture exercises the .5 case: exact sum 92.5, published 93."""
     from pathlib import Path
 
-    from sitegen.loader import load_directory
+    from sitegen.catalog.directory import load_directory
     from sitegen.scoring.report import score_results
 
     load = load_directory(Path(__file__).parent / "fixtures" / "scorecards" / "half-sums")

@@ -9,16 +9,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import HardwareConfig, LoadedConfig, ModelConfig, QualityConfig, RuntimeConfig, SloConfig
-from ..loader import DirectoryLoad, summarise
+from ..config import LoadedConfig, ModelConfig, QualityConfig, SloConfig
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings, variant_warnings
 from .classify import FileKind, classify_file
 from .derived import derive
-from .discover import RunDir, discover, shown_path
+from .directory import DirectoryLoad, summarise
+from .discover import RunDir, discover
 from .metadata import date_in_path, read_metadata
-from .model import SETTINGS, Catalog, Cohort, Diagnostic, HardwareTarget, Level, ResultEntry, Run, RuntimeInfo
+from .model import SETTINGS, Catalog, Cohort, Diagnostic, Level, ResultEntry, Run
+from .records import assemble, record_of
 from .resolve import (
     hardware_words,
     lookalike_warning,
@@ -49,9 +50,6 @@ def build_catalog(
 
 
 def _build_catalog(config: LoadedConfig, progress: Progress | None, exclude: tuple[Path, ...]) -> Catalog:
-    # records.py builds on this module's helpers; it assembles every kind of build's catalog.
-    from .records import assemble, record_of
-
     run_dirs, notes = discover(
         config.result_roots, [config.output_dir, *exclude], config.base_dir, config.site.allow_results_outside
     )
@@ -98,24 +96,6 @@ def read_run(
     return _read_run(
         run_dir, site.hardware, targets, site.runtime, max_bytes, config.contract, quality, contents or {}
     )
-
-
-def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[HardwareTarget]:
-    """The targets of site.toml, in its order, then those only the runs name, by id."""
-    known = {h.id for h in declared}
-    return [HardwareTarget(h.id, h, True) for h in declared] + [
-        HardwareTarget(hw_id, HardwareConfig(id=hw_id), False) for hw_id in sorted(found - known)
-    ]
-
-
-def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
-    """Walk notes as diagnostics, with paths relative to site.toml's folder: the site must not
-    depend on where the repository was checked out."""
-    return [Diagnostic(shown_path(note, base_dir), Level(note.level), note.reason) for note in notes]
-
-
-def series_order(s) -> tuple:
-    return (s.hardware, s.runtime, s.metric, s.cohort, s.concurrency or 0)
 
 
 SETTING_NAMES = tuple(name for name, _, _ in SETTINGS)
@@ -317,21 +297,3 @@ def _run_date(run_id: str, declared: dt.date | None, measured) -> tuple[dt.date 
     if times:
         return times[0].astimezone(dt.UTC).date(), "date of the earliest result timestamp", False
     return None, "no date: no run.toml date, no date in the path, no valid timestamp", False
-
-
-def spellings_of(runs) -> dict[str, set[str]]:
-    spellings: dict[str, set[str]] = {}
-    for run in runs:
-        for entry in run.results:
-            spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
-    return spellings
-
-
-def runtimes_from(spellings: dict[str, set[str]], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
-    out = [RuntimeInfo(r.id, r, True, tuple(sorted(spellings.get(r.id, ())))) for r in declared]
-    known = {r.id for r in declared}
-    for runtime_id in sorted(set(spellings) - known):
-        out.append(
-            RuntimeInfo(runtime_id, RuntimeConfig(id=runtime_id), False, tuple(sorted(spellings[runtime_id])))
-        )
-    return tuple(out)

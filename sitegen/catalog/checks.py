@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from ..results import LoadTestResult
 from .derived import tpot_unit_error
+from .history import latest_valid
 
 # A result timestamp this far from its run's date is suspicious (real files can be off by a day).
 FAR_OFF = dt.timedelta(days=7)
@@ -81,8 +82,6 @@ def variant_warnings(entries: Sequence) -> Iterator[tuple[str, str]]:
     """(file, warning) for each runtime that has results of several runtime_names at one level of
     the run (variants mapped to one runtime: `realizr-4090-grid16`, `realizr-4090-nograph`):
     standings and history take one of them, which the warning names."""
-    from .history import latest_valid  # history builds on the catalog's model, as this does
-
     groups: dict[tuple, list] = {}
     for e in entries:
         groups.setdefault((e.cohort, e.runtime, e.result.concurrency), []).append(e)

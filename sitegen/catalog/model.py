@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..config import HardwareConfig, RuntimeConfig
-from ..loader import NOT_A_LOAD_TEST_RESULT
 from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
 from .classify import Classified, CorrectnessReport
 from .derived import Derived
+from .directory import NOT_A_LOAD_TEST_RESULT
 from .metadata import RunMetadata
 from .validity import Flag, Validity
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..config import LoadedConfig
-from .build import hardware_targets, runtimes_from, series_order, spellings_of, walk_diagnostics
-from .discover import WalkNote
+from ..config import HardwareConfig, LoadedConfig, RuntimeConfig
+from .discover import WalkNote, shown_path
 from .history import (
     StandingCandidates,
     compute_series,
@@ -25,7 +25,18 @@ from .history import (
     standing_candidates,
     standing_from,
 )
-from .model import Catalog, Cohort, Diagnostic, ResultEntry, Run, RunSummary, Series
+from .model import (
+    Catalog,
+    Cohort,
+    Diagnostic,
+    HardwareTarget,
+    Level,
+    ResultEntry,
+    Run,
+    RunSummary,
+    RuntimeInfo,
+    Series,
+)
 
 CandidateKey = tuple[Cohort, str, int, bool]  # (cohort, runtime, concurrency, flagged)
 Rank = tuple  # (run sort key, timestamp, file): the latest wins
@@ -110,3 +121,39 @@ def assemble(
         tuple(series),
         tuple(diagnostics),
     )
+
+
+def hardware_targets(declared: list[HardwareConfig], found: set[str]) -> list[HardwareTarget]:
+    """The targets of site.toml, in its order, then those only the runs name, by id."""
+    known = {h.id for h in declared}
+    return [HardwareTarget(h.id, h, True) for h in declared] + [
+        HardwareTarget(hw_id, HardwareConfig(id=hw_id), False) for hw_id in sorted(found - known)
+    ]
+
+
+def walk_diagnostics(notes, base_dir: Path) -> list[Diagnostic]:
+    """Walk notes as diagnostics, with paths relative to site.toml's folder: the site must not
+    depend on where the repository was checked out."""
+    return [Diagnostic(shown_path(note, base_dir), Level(note.level), note.reason) for note in notes]
+
+
+def series_order(s) -> tuple:
+    return (s.hardware, s.runtime, s.metric, s.cohort, s.concurrency or 0)
+
+
+def spellings_of(runs) -> dict[str, set[str]]:
+    spellings: dict[str, set[str]] = {}
+    for run in runs:
+        for entry in run.results:
+            spellings.setdefault(entry.runtime, set()).add(entry.result.runtime_name)
+    return spellings
+
+
+def runtimes_from(spellings: dict[str, set[str]], declared: list[RuntimeConfig]) -> tuple[RuntimeInfo, ...]:
+    out = [RuntimeInfo(r.id, r, True, tuple(sorted(spellings.get(r.id, ())))) for r in declared]
+    known = {r.id for r in declared}
+    for runtime_id in sorted(set(spellings) - known):
+        out.append(
+            RuntimeInfo(runtime_id, RuntimeConfig(id=runtime_id), False, tuple(sorted(spellings[runtime_id])))
+        )
+    return tuple(out)

@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 from .. import __version__
 from ..catalog.derived import slo_board
+from ..catalog.directory import NOT_A_LOAD_TEST_RESULT
 from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
-from ..loader import NOT_A_LOAD_TEST_RESULT
 from ..safefs import display
 from ..site.compare import compare_directions, compare_noise
 from ..site.urls import Urls

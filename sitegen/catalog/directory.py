@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .catalog.classify import Classified, CorrectnessReport, FileKind, classify_file
-from .catalog.discover import is_json_name
-from .errors import ResultError
-from .safefs import display
-from .scoring.composite import Loaded
-from .scoring.report import order_results
-from .training import TrainingStepResult
+from ..errors import ResultError
+from ..safefs import display
+from ..scoring.composite import Loaded
+from ..scoring.report import order_results
+from ..training import TrainingStepResult
+from .classify import Classified, CorrectnessReport, FileKind, classify_file
+from .discover import is_json_name
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -80,7 +80,7 @@ def summarise(files: Sequence[Classified]) -> DirectoryLoad:
 def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DirectoryLoad:
     """The `*.json` files directly in `directory`, the directory standing as the results root:
     links leaving it, special files and undecodable names are skipped with their reason."""
-    from .catalog.discover import list_directory
+    from .discover import list_directory
 
     try:
         listing = list_directory(directory, os.path.realpath(directory))
