@@ -156,7 +156,14 @@ def test_copy_buttons_put_the_expected_text_on_the_clipboard(page, linked_site: 
     expected_md = (linked_site / "runs" / "jetson-orin" / "2026-03-04" / "scorecards.md").read_text()
     section_md = expected_md[expected_md.index("## Concurrency Scaling Efficiency") :].rstrip("\n")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f"{section_md}\n\n[Concurrency scaling]({BASE}runs/jetson-orin/2026-03-04/#scaling)\n"
+    # The reference's table, then the flag of its flagged row, which the table cannot say.
+    flagged = (
+        "Flagged by sitegen, never ranked:\n- realizr-jetson-cpu: invalid, realizr-jetson-cpu-load-20260304.json: "
+        "no successful request (of 377,086); 100% of requests failed, over the 5% limit"
+    )
+    assert copied == (
+        f"{section_md}\n\n{flagged}\n\n[Concurrency scaling]({BASE}runs/jetson-orin/2026-03-04/#scaling)\n"
+    )
     # A composite scorecard is shared by the address of its own link-preview page.
     page.locator("#composite-c4 .permalink").click()
     shared = f"{BASE}runs/jetson-orin/2026-03-04/composite-c4/"

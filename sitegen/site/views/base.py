@@ -81,6 +81,21 @@ class ResultFlags:
         return kind, f"{source.rsplit('/', 1)[-1]}: {reason}"
 
 
+def flagged_note(table: Table, flags: Sequence[RowFlag | None], sources: Sequence[Sequence[str]]) -> str:
+    """The copy-as-Markdown text's last lines: the flag of each flagged row, with its file (the
+    reference's table cannot say it), so a table pasted into a discussion carries it."""
+    lines = [
+        f"- {row[0].text}"
+        + (
+            f" ({row_sources[0].rsplit('/', 1)[-1]})" if len(row_sources) == 1 else ""
+        )  # else the reason names it
+        + f": {flag[0]}, {flag[1]}"
+        for row, flag, row_sources in zip(table.rows, flags, sources, strict=True)
+        if flag is not None
+    ]
+    return "\n\nFlagged by sitegen, never ranked:\n" + "\n".join(lines) if lines else ""
+
+
 def run_label(run_id: str) -> str:
     """A short hover label for a run: its directory name (often just its date, then left out)."""
     return run_id.rsplit("/", 1)[-1]
@@ -219,11 +234,12 @@ class ViewBase:
         rule = page.link(Urls.methodology) + "#validity"
         out = []
         for card in scorecard_tables(report, anchor_prefix, Links(link_name, link_source), self.contract):
-            table = card.table
+            table, markdown = card.table, card.markdown
             if flags is not None:
                 row_flags = [flags.of_sources(sources) for sources in card.sources]
                 excluded = [f is not None and f[0] in EXCLUDED_FLAGS for f in row_flags]
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
+                markdown += flagged_note(table, row_flags, card.sources)
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)
@@ -232,7 +248,7 @@ class ViewBase:
                     anchor_prefix + card.id,
                     card.title,
                     table,
-                    markdown_without_html(card.markdown),
+                    markdown_without_html(markdown),
                     sources=card.sources,
                 )
             )
