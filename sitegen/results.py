@@ -10,8 +10,9 @@ The models accept what the reference deserializer (serde_json, no
 - unknown fields are ignored; a known field given twice is an error;
 - a top-level JSON array is read as the fields in declaration order.
 
-`parse_result` never raises: it returns a result or a one-line reason that
-names the field, e.g. ``concurrency: expected a non-negative integer, got 4.5``.
+A file that is not a valid result gets a one-line reason that names the field,
+e.g. ``concurrency: expected a non-negative integer, got 4.5`` (`ParseFailure`;
+catalog/classify.py turns every file into a result or such a reason).
 """
 
 from __future__ import annotations
@@ -486,31 +487,14 @@ def result_from_value(value: Any) -> LoadTestResult:
         raise ParseFailure(_reason_from(exc.errors(include_url=False)[0])) from None
 
 
-def parse_result(raw: bytes) -> LoadTestResult | str:
-    """Parse the bytes of one file: the result, or a one-line reason it is not one."""
-    fast = parse_result_fast(raw)
-    if fast is not None:
-        return fast
-    try:
-        return result_from_value(decode_json(raw))
-    except ParseFailure as failure:
-        return failure.reason
-
-
-def parse_result_fast(raw: bytes) -> LoadTestResult | None:
-    """The common case in one step: the bytes parsed and validated as a result.
-
-    Returns None when the file needs the exact path: text the fast parser would
-    read more leniently than serde_json (a BOM, `-0`, a repeated key, a lone
-    surrogate escape) or anything it rejects (the exact path then words the
-    reason, or accepts the array form).
-    """
-    found = parse_result_fast_with_value(raw)
-    return found[0] if found else None
-
-
 def parse_result_fast_with_value(raw: bytes) -> tuple[LoadTestResult, dict] | None:
-    """`parse_result_fast`, with the decoded object (for fields the reference does not read)."""
+    """The common case in one step: the bytes parsed and validated as a result, with the
+    decoded object (for fields the reference does not read).
+
+    Returns None when the file needs the exact path (`decode_json`, then `result_from_value`):
+    text the fast parser would read more leniently than serde_json (a BOM, `-0`, a repeated
+    key, a lone surrogate escape) or anything it rejects (the exact path then words the
+    reason, or accepts the array form)."""
     if raw.startswith(b"\xef\xbb\xbf") or _needs_exact_decoder(raw):
         return None
     try:

@@ -82,19 +82,25 @@ class _QuietHandler(SiteHandler):
 @pytest.fixture(scope="session")
 def serve_dir():
     """Serve a directory on 127.0.0.1 (optionally under a path prefix); yields the base URL."""
-    servers = []
+    servers: dict[tuple, ThreadingHTTPServer] = {}
 
     def start(directory: Path, prefix: str = "", not_found: Path | None = None) -> str:
-        """`not_found`: serve this page for missing paths, as GitHub Pages serves 404.html."""
-        handler = type("Handler", (_QuietHandler,), {"prefix": prefix, "not_found": not_found})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}{prefix}/"
+        """`not_found`: serve this page for missing paths, as GitHub Pages serves 404.html. A
+        directory served the same way twice is served by the same server."""
+        key = (str(directory), prefix, str(not_found))
+        if key not in servers:
+            handler = type("Handler", (_QuietHandler,), {"prefix": prefix, "not_found": not_found})
+            server = ThreadingHTTPServer(
+                ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+            )
+            server.daemon_threads = True
+            # A short poll: shutting the session's servers down waits one poll each.
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+            servers[key] = server
+        return f"http://127.0.0.1:{servers[key].server_address[1]}{prefix}/"
 
     yield start
-    for server in servers:
+    for server in servers.values():
         server.shutdown()
         server.server_close()
 

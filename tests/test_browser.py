@@ -45,7 +45,8 @@ def open_page(page, url: str) -> tuple[list[str], list[str]]:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
     page.wait_for_load_state("load")
-    return errors, outside
+    assert errors == [] and outside == [], (url, errors, outside)  # every caller: a clean load
+    return errors, outside  # the same lists, filled on: a caller checks them after its clicks too
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -68,7 +69,7 @@ def test_every_chart_draws_its_points(page, example_site: Path, serve_dir):
         "runs/synthetic/l4/2026-01-06/index.html",
         "runtimes/realizr/index.html",
     ):
-        open_page(page, base + path)
+        errors, outside = open_page(page, base + path)
         figures = page.locator("figure.chart")
         assert figures.count() >= 2, path
         for i in range(figures.count()):
@@ -80,6 +81,7 @@ def test_every_chart_draws_its_points(page, example_site: Path, serve_dir):
             expected = int(figure.locator(".plot").get_attribute("data-points"))
             drawn = figure.locator(".scatterlayer .point, .bars .point").count()
             assert drawn == expected > 0, (path, figure.get_attribute("id"))
+        assert errors == [] and outside == [], path  # drawing them logged nothing, fetched nothing
 
 
 def column_values(page, table_id: str, index: int) -> list[str]:

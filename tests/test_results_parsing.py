@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.results import LoadTestResult, parse_result
+from sitegen.catalog.classify import classify_file
+from sitegen.results import LoadTestResult
 
 EDGE = Path(__file__).resolve().parent / "fixtures" / "oracle" / "edge"
 
@@ -26,6 +27,12 @@ MINIMAL = {
     "elapsed_secs": 10.0,
     "concurrency": 1,
 }
+
+
+def parse_result(raw: bytes) -> LoadTestResult | str:
+    """The file's bytes as the catalog and `sitegen score` read them: the result, or the reason."""
+    item = classify_file("result.json", 1 << 30, raw=raw)
+    return item.results[0][0] if item.results else item.reason
 
 
 def parse(obj: object) -> LoadTestResult | str:
@@ -85,8 +92,9 @@ def test_missing_required_field():
         (b'{"runtime_name": "\xff"}', "not UTF-8 text (invalid byte at offset 18)"),
         (b'{"a": 1', "invalid JSON: Expecting ',' delimiter at line 1 column 8"),
         (b"[" * 100_000 + b"]" * 100_000, "invalid JSON: nested too deeply"),
-        (b'"just a string"', 'expected a JSON object, got "just a string"'),
-        (b"42", "expected a JSON object, got 42"),
+        # Valid JSON that is not a result at all: listed with the run as another file.
+        (b'"just a string"', "not a result: a JSON string"),
+        (b"42", "not a result: a JSON int"),
     ],
 )
 def test_unreadable_json(raw, reason):
@@ -166,10 +174,10 @@ def test_edge_fixtures_split_like_the_reference():
 
 def test_realistic_results_take_the_fast_path():
     """Files with quality, telemetry, tail and request details must not fall back to the slow decoder."""
-    from sitegen.results import parse_result_fast
+    from sitegen.results import parse_result_fast_with_value
 
     directory = Path(__file__).resolve().parent / "fixtures" / "scorecards" / "full-sweep"
     files = sorted(directory.glob("*-c*.json"))
     assert len(files) >= 16
     for path in files:
-        assert parse_result_fast(path.read_bytes()) is not None, path.name
+        assert parse_result_fast_with_value(path.read_bytes()) is not None, path.name

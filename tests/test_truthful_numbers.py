@@ -431,3 +431,21 @@ def test_a_date_after_the_build_is_an_error_and_moves_no_staleness(
     monkeypatch.chdir(tmp_path)
     strict = CliRunner().invoke(app, ["check", "--strict"])
     assert strict.exit_code == 1 and "after this build" in strict.stdout
+
+
+def test_the_home_page_counts_what_it_does_not_rank_and_each_flag_has_its_css_class(site: Path):
+    """The "Not ranked" count is the number of rows listed apart; a flag's CSS class is one class
+    ("flag-few-samples", which the stylesheet colours), never two ("flag-few samples")."""
+    parsed = cells_of(site / "index.html")
+    home = (site / "index.html").read_text()
+    for summary, table in re.findall(
+        r"<summary>Not ranked: (\d+) [^<]*</summary>.*?<table[^>]*id=\"([^\"]+)\"", home, re.S
+    ):
+        rows = [cells for attrs, cells in parsed.rows if attrs["table"] == table and cells]
+        assert int(summary) == len(rows) > 0, table
+    assert re.findall(r"Not ranked: (\d+)", home)
+    hardware = (site / "hardware" / "hw-a" / "index.html").read_text()
+    classes = set(re.findall(r'<small class="flag ([^"]+)"', hardware))
+    assert {"flag-invalid", "flag-unreliable", "flag-stale", "flag-few-samples"} <= classes
+    css = (site / "assets" / "site.css").read_text()
+    assert all(f"small.{c}" in css for c in classes)

@@ -319,7 +319,8 @@ class ViewBase:
         )
 
     def apart_table(self, standing: Standing, page: Page, table_id: str) -> Table | None:
-        """The latest entries that are not ranked: invalid, unreliable or stale, with the reason."""
+        """The entries that are not ranked: flagged (invalid, unreliable, few samples) or stale,
+        with the reason."""
         if not standing.apart:
             return None
         rule = page.link(Urls.methodology) + "#validity"
