@@ -377,3 +377,18 @@ def test_files_read_again_only_for_their_change_time_are_not_read_a_third_time(
     read.clear()
     assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
     assert read == []
+
+
+def test_a_deleted_run_nested_in_an_unchanged_one_leaves_nothing_behind(project: Path):
+    """A run's folder may hold another run's folder (ids l4/x and l4/x/sub). The unchanged outer
+    run's files stay in place; the deleted inner run's page and source files must go."""
+    outer = sorted((project / "results" / "l4").iterdir())[0]
+    nested = outer / "sub"
+    shutil.copytree(sorted((project / "results" / "l4").iterdir())[1], nested)
+    build_site(load_config(cwd=project), project / "_site", workers=1)
+    site = project / "_site"
+    assert (site / "runs" / "l4" / outer.name / "sub" / "index.html").is_file()
+    shutil.rmtree(nested)
+    rebuild_and_compare(project)
+    assert not (site / "runs" / "l4" / outer.name / "sub").exists()
+    assert not (site / "raw" / "l4" / outer.name / "sub").exists()
