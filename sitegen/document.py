@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .safetext import compact_json, dumps_finite
 from .scoring.composite import Loaded
 from .scoring.report import ScoreReport, render_text, report_to_json
+
+if TYPE_CHECKING:
+    from .catalog.model import Run
 
 
 def score_document(
@@ -25,6 +28,13 @@ def score_document(
         "training_files": list(training_files),
         **report_to_json(report, stamp),
     }
+
+
+def run_score_document(run: Run) -> dict[str, Any]:
+    """The document `sitegen score --format json` prints for a run's directory: the site publishes
+    it as the run's scorecards.json and the pull-request report reads the same."""
+    loaded = [(e.result, e.source) for e in run.results]
+    return score_document(loaded, run.skipped, [name for name, _ in run.training], run.report)
 
 
 def score_json(document: dict[str, Any], *, pretty: bool = True) -> str:

@@ -12,6 +12,7 @@ measures a level no other run does.
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -25,6 +26,7 @@ from sitegen.catalog.build import build_catalog
 from sitegen.cli import app
 from sitegen.config import load_config
 from sitegen.review.changed import named_runs
+from sitegen.review.compare import RunDocuments
 from sitegen.review.report import ReportWriter
 from sitegen.site.build import build_site
 
@@ -193,3 +195,28 @@ def test_every_anchor_the_readme_names_exists_on_the_example_site(example_site: 
     for page in example_site.rglob("index.html"):
         ids.update(re.findall(r' id="([^"]+)"', page.read_text()))
     assert anchors <= ids, anchors - ids
+
+
+def test_the_pull_request_tools_read_the_values_metrics_json_publishes(history: Path, site: Path):
+    # The review tools compute a run's compared values from the catalog; the compare view reads
+    # them from metrics.json. Both must be the same rows, or a comment and the page disagree.
+    catalog = build_catalog(load_config(cwd=history))
+    for run in catalog.runs:
+        published = json.loads((site / "runs" / run.id / "metrics.json").read_text())["compare"]
+        rows = [dict(zip(published["fields"], row, strict=True)) for row in published["values"]]
+        computed = RunDocuments.of(run)
+        assert rows == [dict(zip(published["fields"], v.as_row(), strict=True)) for v in computed.values]
+        assert computed.scorecards == json.loads((site / "runs" / run.id / "scorecards.json").read_text())
+
+
+def test_the_catalog_and_review_tools_never_import_page_builders():
+    # What both the site and the pull-request tools need lives below both: a page change must
+    # not be able to change a pull-request comment by accident.
+    package = Path(__file__).resolve().parents[1] / "sitegen"
+    for layer in ("catalog", "review", "scoring"):
+        for module in sorted((package / layer).glob("*.py")):
+            for node in ast.walk(ast.parse(module.read_text())):
+                if isinstance(node, ast.ImportFrom):
+                    name = "." * node.level + (node.module or "")
+                    assert not re.match(r"\.\.(site|theme)\b", name), f"{layer}/{module.name} imports {name}"
+                    assert not (node.module or "").startswith("sitegen.site"), module.name

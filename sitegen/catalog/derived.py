@@ -19,9 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..config import SloConfig
 from ..results import LoadTestResult
+
+if TYPE_CHECKING:
+    from .model import ResultEntry
 
 ENERGY_FROM_TELEMETRY = "telemetry's energy per token"
 ENERGY_FROM_POWER = "mean power × elapsed time ÷ completion tokens"
@@ -237,3 +241,19 @@ def _miss(c: SloCandidate, slo: SloConfig) -> str:
     elif c.tpot_p99_ms > slo.tpot_p99_ms:
         reasons.append(f"p99 TPOT {c.tpot_p99_ms:,.1f} ms > {slo.tpot_p99_ms:,.0f}")
     return "; ".join(reasons)
+
+
+def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
+    """A result as the latency-target leaderboards rank it (None: nothing derived from it)."""
+    d = entry.derived
+    if d is None:
+        return None
+    return SloCandidate(
+        entry.runtime,
+        entry.result.concurrency,
+        d.throughput_per_gpu,
+        d.ttft_p99_ms,
+        d.tpot_p99_ms,
+        run_id,
+        d.tpot_note,
+    )

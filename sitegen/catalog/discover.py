@@ -34,10 +34,10 @@ MAX_DEPTH = 32
 # many runtimes and levels some hundreds. A million tiny files would otherwise make a run page of
 # hundreds of megabytes and a build of gigabytes.
 MAX_RUN_FILES = 2000
-# Files the site writes inside every run's folder and the runs index (site/urls.py, site/views):
+# Files the site writes inside every run's folder and the runs index (urls.py, site/views):
 # a run directory of that name would collide with them, so its id gets a suffix.
 RESERVED_NAMES = frozenset({"index.html", "scorecards.json", "scorecards.md", "metrics.json"})
-# Folders of a run's scorecard link-preview pages (site/views/run.py share_folder).
+# Folders of a run's scorecard link-preview pages (urls.share_folder).
 SHARE_FOLDER = re.compile(r"composite-c\d+")
 # The folder of the run at a results root itself (id "."): a directory of that name gets a suffix too.
 ROOT_RUN_FOLDER = "_root"

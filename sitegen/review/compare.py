@@ -1,7 +1,7 @@
 """Two runs compared value by value: the site's compare view (static/compare.js), in Python.
 
 Both read the same inputs, the values each run publishes in its metrics.json
-(site/compare.py: each with its result's file, model and workload, and
+(catalog/comparison.py: each with its result's file, model and workload, and
 validity flag), and the noise thresholds of the catalog's history, and apply
 the same rules: a value is compared when both runs have it for the same
 runtime, cohort (model and workload) and place; a flagged value (invalid,
@@ -23,9 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.changes import MIN_RELATIVE
+from ..catalog.comparison import (
+    COMPARE_LABELS,
+    Comparable,
+    comparable_values,
+    compare_directions,
+    compare_noise,
+)
 from ..catalog.model import Catalog, Run
-from ..site import exports
-from ..site.compare import COMPARE_LABELS, Comparable, compare_directions, compare_noise
+from ..document import run_score_document, score_json
 
 SUMMARY_NAMED = 5  # changes the summary line names; more are "…"
 
@@ -145,8 +151,8 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class RunDocuments:
-    """What the compare view loads for a run: its metrics.json's compared values (and its
-    scorecards.json, which the pull-request report reads), parsed."""
+    """What the compare view loads for a run: the compared values its metrics.json publishes,
+    and its scorecards.json document, which the pull-request report reads."""
 
     id: str
     hardware: str
@@ -155,13 +161,13 @@ class RunDocuments:
 
     @classmethod
     def of(cls, run: Run) -> RunDocuments:
-        # The published files themselves, parsed back: the comparison reads exactly what the site serves.
-        metrics = json.loads(exports.metrics_json(run))
+        # The scorecards as published (written, then parsed: a rate that cannot be computed is
+        # null there too); the compared values are the ones metrics.json publishes (a test ties them).
         return cls(
             run.id,
             run.hardware,
-            json.loads(exports.scorecards_json(run)),
-            tuple(exports.comparable_from_metrics(metrics)),
+            json.loads(score_json(run_score_document(run), pretty=False)),
+            tuple(comparable_values(run)),
         )
 
 

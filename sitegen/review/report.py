@@ -17,15 +17,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .. import __version__
-from ..catalog.derived import slo_board
+from ..catalog.comparison import compare_directions, compare_noise
+from ..catalog.derived import slo_board, slo_candidate
 from ..catalog.directory import NOT_A_LOAD_TEST_RESULT
 from ..catalog.model import Catalog, Diagnostic, Level, Run
 from ..config import SloConfig
 from ..safefs import display
-from ..site.compare import compare_directions, compare_noise
-from ..site.urls import Urls
-from ..site.views.practice import slo_candidate
-from ..site.views.run import share_folder
+from ..urls import Urls, share_folder
 from ..words import count_of
 from .changed import ChangeSet, RunChange, diagnostic_file, previous_run, where
 from .compare import Comparison, RunDocuments, compare_documents, number

@@ -29,6 +29,7 @@ from ..catalog.discover import SITE_MARKER, SITE_UPDATING_MARKER, discover
 from ..errors import BuildError
 from ..safefs import Refused, display, inside, read_regular
 from ..safetext import xml_element_text
+from ..urls import Urls, disk_path
 from ..worktree import tracked_files
 from .cache_store import CacheHome, cache_home
 from .incremental import (
@@ -45,7 +46,6 @@ from .incremental import (
     site_key,
     theme_hash,
 )
-from .urls import Urls, disk_path
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig

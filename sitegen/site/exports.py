@@ -10,20 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..catalog.comparison import COMPARABLE_FIELDS, comparable_values
 from ..catalog.model import Catalog, Run
-from ..document import score_document, score_json, score_markdown
+from ..document import run_score_document, score_json, score_markdown
 from ..safetext import compact_json, xml_attr, xml_element_text, xml_escape, xml_text
-from .compare import COMPARABLE_FIELDS, Comparable, comparable_values
-from .urls import Urls
+from ..urls import Urls
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#3f7d20", "C": "#9a6700", "D": "#bc4c00", "F": "#cf222e"}
 
 
 def scorecards_json(run: Run) -> str:
     """The document `sitegen score --format json` prints for the run's directory, compact."""
-    loaded = [(e.result, e.source) for e in run.results]
-    document = score_document(loaded, run.skipped, [name for name, _ in run.training], run.report)
-    return score_json(document, pretty=False)
+    return score_json(run_score_document(run), pretty=False)
 
 
 def scorecards_md(run: Run) -> str:
@@ -33,7 +31,7 @@ def scorecards_md(run: Run) -> str:
 def metrics_json(run: Run) -> str:
     """The derived values of every result of a run (catalog/derived.py), beside scorecards.json,
     which stays exactly the reference's document; and every value a comparison can show
-    (site/compare.py), each with its result's file, cohort and flag: the compare view's input."""
+    (catalog/comparison.py), each with its result's file, cohort and flag: the compare view's input."""
     results = []
     for e in run.results:
         entry = {
@@ -59,11 +57,6 @@ def metrics_json(run: Run) -> str:
     hardware = compact_json(run.hardware)
     compare = f'"compare":{{"fields":{compact_json(list(COMPARABLE_FIELDS))},"values":[\n{values}\n]}}'
     return f'{{"run":{head},"hardware":{hardware},"results":[\n{lines}\n],\n{compare}}}\n'
-
-
-def comparable_from_metrics(document: dict) -> list[Comparable]:
-    """The compared values of a run, read back from its metrics.json (as compare.js reads them)."""
-    return [Comparable(*row) for row in document["compare"]["values"]]
 
 
 def badge_svg(label: str, grade: str, score: float | None) -> str:

@@ -388,9 +388,9 @@ def build_incremental(
     """Build in this process into `tmp`, reading only what changed since `cache` (everything, for
     an empty cache). `in_place`: the previous site is to be updated, not replaced; the unchanged
     runs' files stay there (Built.kept names their folders) and only the rest is written."""
+    from ..urls import Urls, disk_path
     from .raw import link_source_files
     from .render import render_jobs
-    from .urls import Urls, disk_path
     from .views import ViewBuilder
 
     reading = Reading(config, {rd.id: rd for rd in run_dirs})

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..urls import relative
 from .charts import Chart
 from .tables import Table
-from .urls import relative
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..catalog.classify import FileKind
 from ..catalog.model import Run
 from ..safefs import inside, real_path_in
-from .urls import Urls, disk_path
+from ..urls import Urls, disk_path
 
 
 def link_source_files(runs: Iterable[Run], out: Path) -> int:

@@ -26,10 +26,10 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from ..theme import default_dir
+from ..urls import disk_path
 from .cache_store import CacheHome
 from .pages import PageJob
 from .rows import data_table_html, table_html
-from .urls import disk_path
 
 
 def template_dirs(theme: Path | None) -> list[Path]:

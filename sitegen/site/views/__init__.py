@@ -7,13 +7,13 @@ from collections.abc import Collection
 from functools import cached_property, partial
 
 from ...catalog.model import Run
+from ...urls import Urls, share_folder
 from .. import exports
 from ..pages import PageJob
-from ..urls import Urls
 from .hardware import HardwarePages
 from .home import HomePages
 from .indexes import IndexPages
-from .run import RunPages, share_folder
+from .run import RunPages
 from .runtime import RuntimePages
 
 SHARE_TEMPLATE = "scorecard.html"

@@ -16,6 +16,7 @@ from ...scoring.contract import (
     ScoringContract,
 )
 from ...scoring.report import ScoreReport
+from ...urls import Urls, relative, root_prefix
 from ...words import count_of
 from .. import exports
 from ..cards import Cards, CardSpec
@@ -41,7 +42,6 @@ from ..tables import (
     stamp_scored,
     text,
 )
-from ..urls import Urls, relative, root_prefix
 
 # History charts draw at most this many runs, so that pages stay small however long the history.
 MAX_HISTORY_RUNS = 30

@@ -6,6 +6,7 @@ from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from ...catalog.history import SERIES_METRICS
+from ...urls import Urls
 from ..charts import missing_chart
 from ..pages import (
     CohortSections,
@@ -22,7 +23,6 @@ from ..tables import (
     sort_key,
     text,
 )
-from ..urls import Urls
 from .base import LEVEL, MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
 from .practice import PRACTICE_SERIES, PracticeViews
 

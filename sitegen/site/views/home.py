@@ -7,6 +7,7 @@ from dataclasses import replace
 from ...catalog.derived import slo_board
 from ...catalog.model import Standing, trusted_points
 from ...config import SloConfig
+from ...urls import Urls
 from ..pages import (
     CohortTable,
     HardwareSummary,
@@ -25,7 +26,6 @@ from ..tables import (
     sort_key,
     text,
 )
-from ..urls import Urls
 from .base import ViewBase
 from .practice import slo_candidates
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
+from ...catalog.comparison import COMPARE_LABELS, compare_directions, compare_noise
 from ...catalog.derived import TPOT_BELOW_ITL
 from ...catalog.model import Level
 from ...catalog.validity import MAX_MEASURED
@@ -27,7 +28,7 @@ from ...scoring.contract import (
     SCORE_BEYOND_GOOD_CAP,
     TRAINING_THRESHOLD,
 )
-from ..compare import COMPARE_LABELS, compare_directions, compare_noise
+from ...urls import Urls
 from ..pages import (
     CompareView,
     KeyValue,
@@ -49,7 +50,6 @@ from ..tables import (
     text,
     threshold_table,
 )
-from ..urls import Urls
 from .base import ViewBase
 
 # The runs page lists this many of the newest runs; every run is on its month's page.

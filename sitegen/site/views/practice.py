@@ -19,13 +19,14 @@ from ...catalog.derived import (
     frontier_summary,
     pareto_frontier,
     slo_board,
+    slo_candidate,
 )
 from ...catalog.model import ResultEntry, Standing
 from ...safetext import script_json
+from ...urls import Urls
 from ..charts import Chart, Point, line_chart
 from ..pages import Leaderboard, Page, SloTable
 from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text, written
-from ..urls import Urls
 from .base import ViewBase
 
 # Series over time of what practitioners decide by: (metric, concurrency, chart id).
@@ -60,22 +61,6 @@ def _tpot_cell_note(note: str) -> str:
     if not note:
         return ""
     return "not used: a unit error" if note.startswith("p99 TPOT not used") else "not reported"
-
-
-def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
-    """A result as the latency-target leaderboards rank it (None: nothing derived from it)."""
-    d = entry.derived
-    if d is None:
-        return None
-    return SloCandidate(
-        entry.runtime,
-        entry.result.concurrency,
-        d.throughput_per_gpu,
-        d.ttft_p99_ms,
-        d.tpot_p99_ms,
-        run_id,
-        d.tpot_note,
-    )
 
 
 def slo_candidates(standing: Standing) -> list[SloCandidate]:

@@ -11,6 +11,7 @@ from ...catalog.model import Run, RunSummary
 from ...scoring import (
     composite,
 )
+from ...urls import Urls, share_folder
 from ...words import count_of
 from ..cards import CardSpec
 from ..charts import Chart, Point, bar_chart, line_chart
@@ -31,7 +32,6 @@ from ..tables import (
     text,
     written,
 )
-from ..urls import Urls
 from .base import ResultFlags
 from .practice import Measured, PracticeViews
 
@@ -42,12 +42,6 @@ OTHER_FILE_KINDS = {
     "run.toml": ("run metadata", "read into the facts above; not published"),
     "README.md": ("notes", "shown as the run's notes; not published"),
 }
-
-
-def share_folder(level: int) -> str:
-    """The folder, inside its run's, of the link-preview page of the composite scorecard at
-    `level` (named like its anchor: discover.py gives a run folder of that name a suffix)."""
-    return f"composite-c{level}"
 
 
 RunLike = Run | RunSummary

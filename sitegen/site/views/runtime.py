@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 
 from ...catalog.model import Series
 from ...safetext import safe_url
+from ...urls import Urls
 from .. import exports
 from ..charts import Chart
 from ..pages import (
@@ -24,7 +25,6 @@ from ..tables import (
     sort_key,
     text,
 )
-from ..urls import Urls
 from .base import LEVEL, MAX_LISTED_RUNS, ViewBase
 from .practice import PRACTICE_SERIES
 

@@ -25,6 +25,12 @@ def quote_path(path: str) -> str:
     return "/".join(quote(part, safe="") for part in path.split("/"))
 
 
+def share_folder(level: int) -> str:
+    """The folder, inside its run's, of the link-preview page of the composite scorecard at
+    `level` (named like its anchor: discover.py gives a run folder of that name a suffix)."""
+    return f"composite-c{level}"
+
+
 class Urls:
     """Site-relative paths (no leading slash). Directories end with '/', served as index.html."""
 

@@ -1,5 +1,6 @@
-"""What the compare view needs from the catalog: each run's comparable values, value directions
-and noise thresholds.
+"""What a comparison of two runs needs from the catalog: each run's comparable values, value
+directions and noise thresholds. The site's compare view and the pull-request tools both stand
+on it.
 
 Every value a comparison can show is taken here, once, from a run's scorecards and results:
 each with the result it comes from (its file), that result's model and workload (cohort) and
@@ -15,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..catalog.changes import estimate_noise
-from ..catalog.history import latest_valid
-from ..catalog.model import ResultEntry, Run, Series, trusted_points
 from ..scoring.contract import MetricThreshold
+from .changes import estimate_noise
+from .history import latest_valid
+from .model import ResultEntry, Run, Series, trusted_points
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.
 COMPARE_DIRECTIONS = {
