@@ -34,6 +34,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict, is_typeddict
 
+from . import memo
 from .errors import format_location
 
 U32_MAX = 2**32 - 1
@@ -194,7 +195,7 @@ class LoadTestResult(_Record):
 
 
 FIELD_ORDER: tuple[str, ...] = tuple(LoadTestResult.model_fields)
-_KNOWN_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+_KNOWN_FIELDS: dict[type[BaseModel], frozenset[str]] = memo.registered({})
 
 
 class ParseFailure(ValueError):

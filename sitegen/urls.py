@@ -7,12 +7,13 @@ the run directory names as they are; links percent-encode them.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import quote as _quote
+
+from . import memo
 
 # Links are built for every cell that names a runtime or a file: a 10,000-result build asks for
 # the same few hundred names hundreds of thousands of times.
-quote = lru_cache(maxsize=65536)(_quote)
+quote = memo.memoised(maxsize=65536)(_quote)
 
 
 def _run_path(run_id: str) -> str:
@@ -20,7 +21,7 @@ def _run_path(run_id: str) -> str:
     return "_root" if run_id == "." else run_id
 
 
-@lru_cache(maxsize=65536)
+@memo.memoised(maxsize=65536)
 def quote_path(path: str) -> str:
     return "/".join(quote(part, safe="") for part in path.split("/"))
 

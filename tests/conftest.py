@@ -47,13 +47,13 @@ def _build_cache_in_tmp(tmp_path_factory):
         os.environ["SITEGEN_CACHE_DIR"] = old
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collector_paused():
-    """The test session builds sites as commands do: with the collector paused (gcpause.py)."""
-    from sitegen.gcpause import collector_paused
+@pytest.fixture
+def forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds asked for several workers fork them even for a handful of runs (plan.py forks one
+    only for a few dozen), so that a test's small tree goes through the forked workers."""
+    from sitegen.site import plan
 
-    with collector_paused():
-        yield
+    monkeypatch.setattr(plan, "MIN_RUNS_PER_WORKER", 1)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from helpers import make_test_result
 
-from sitegen.catalog.derived import CurvePoint, at_interactivity, meets, pareto_frontier, tpot_unit_error
+from sitegen.catalog.derived import TradeoffPoint, at_interactivity, meets, pareto_frontier, tpot_unit_error
 from sitegen.catalog.validity import Validity, judge
 from sitegen.config import QualityConfig, SloConfig
 from sitegen.safefs import inside
@@ -56,9 +56,9 @@ def test_a_latency_target_is_met_at_its_limit():
 
 def test_the_frontier_keeps_one_point_of_equal_throughput_the_one_with_more_interactivity():
     points = [
-        CurvePoint("a", 1, 10.0, 100.0),
-        CurvePoint("b", 1, 20.0, 100.0),
-        CurvePoint("c", 4, 5.0, 150.0),
+        TradeoffPoint("a", 1, 10.0, 100.0),
+        TradeoffPoint("b", 1, 20.0, 100.0),
+        TradeoffPoint("c", 4, 5.0, 150.0),
     ]
     frontier = pareto_frontier(points)
     assert [(p.runtime, p.x) for p in frontier] == [("c", 5.0), ("b", 20.0)]
@@ -66,15 +66,15 @@ def test_the_frontier_keeps_one_point_of_equal_throughput_the_one_with_more_inte
 
 def test_throughput_at_an_interactivity_is_read_at_the_curve_s_ends_too():
     curve = [
-        CurvePoint("a", 1, 40.0, 100.0),
-        CurvePoint("a", 4, 20.0, 300.0),
-        CurvePoint("a", 8, 10.0, 500.0),
+        TradeoffPoint("a", 1, 40.0, 100.0),
+        TradeoffPoint("a", 4, 20.0, 300.0),
+        TradeoffPoint("a", 8, 10.0, 500.0),
     ]
     assert at_interactivity(curve, 10.0) == 500.0  # the lowest point
     assert at_interactivity(curve, 40.0) == 100.0  # the highest
     assert at_interactivity(curve, 30.0) == 200.0  # between two levels
     assert at_interactivity(curve, 9.99) is None and at_interactivity(curve, 40.01) is None
-    assert at_interactivity([CurvePoint("a", 1, 20.0, 7.0)], 20.0) == 7.0  # one level, at it
+    assert at_interactivity([TradeoffPoint("a", 1, 20.0, 7.0)], 20.0) == 7.0  # one level, at it
 
 
 def test_a_folder_beside_the_root_with_the_root_s_name_as_prefix_is_not_inside_it():

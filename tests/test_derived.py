@@ -9,8 +9,8 @@ from helpers import TELEMETRY, make_test_result
 from sitegen.catalog.derived import (
     ENERGY_FROM_POWER,
     ENERGY_FROM_TELEMETRY,
-    CurvePoint,
     SloCandidate,
+    TradeoffPoint,
     at_interactivity,
     derive,
     frontier_summary,
@@ -92,13 +92,13 @@ def test_latency_targets_need_both_p99s_within():
 
 def test_pareto_frontier_and_who_leads_where():
     points = [
-        CurvePoint("vllm", 1, 80.0, 100.0),
-        CurvePoint("vllm", 8, 40.0, 700.0),
-        CurvePoint("vllm", 32, 10.0, 1500.0),
-        CurvePoint("sglang", 1, 90.0, 95.0),
-        CurvePoint("sglang", 8, 50.0, 600.0),
-        CurvePoint("sglang", 32, 12.0, 1200.0),
-        CurvePoint("other", 4, 30.0, 300.0),  # beaten on both axes
+        TradeoffPoint("vllm", 1, 80.0, 100.0),
+        TradeoffPoint("vllm", 8, 40.0, 700.0),
+        TradeoffPoint("vllm", 32, 10.0, 1500.0),
+        TradeoffPoint("sglang", 1, 90.0, 95.0),
+        TradeoffPoint("sglang", 8, 50.0, 600.0),
+        TradeoffPoint("sglang", 32, 12.0, 1200.0),
+        TradeoffPoint("other", 4, 30.0, 300.0),  # beaten on both axes
     ]
     frontier = pareto_frontier(points)
     assert [(p.runtime, p.concurrency) for p in frontier] == [
@@ -119,9 +119,9 @@ def test_pareto_frontier_and_who_leads_where():
 
 def test_throughput_at_an_interactivity_is_interpolated_and_absent_outside_the_curve():
     curve = [
-        CurvePoint("rt", 1, 80.0, 100.0),
-        CurvePoint("rt", 8, 40.0, 700.0),
-        CurvePoint("rt", 32, 10.0, 1500.0),
+        TradeoffPoint("rt", 1, 80.0, 100.0),
+        TradeoffPoint("rt", 8, 40.0, 700.0),
+        TradeoffPoint("rt", 32, 10.0, 1500.0),
     ]
     assert at_interactivity(curve, 20.0) == pytest.approx(1500.0 + (700.0 - 1500.0) * (10.0 / 30.0))
     assert at_interactivity(curve, 40.0) == pytest.approx(700.0)

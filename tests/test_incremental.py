@@ -15,8 +15,8 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.site.build import build_site
+from sitegen.site.cache import RECORDS_FILE, STATE_FILE
 from sitegen.site.cache_store import cache_home
-from sitegen.site.incremental import RECORDS_FILE, STATE_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "examples" / "results" / "synthetic"
@@ -31,7 +31,7 @@ def digest(site: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, forked_workers: None) -> Path:
     """Two synthetic targets, four weekly runs each, a theme folder and a site.toml."""
     for target in ("l4", "jetson-agx-orin"):
         for run in sorted((SYNTHETIC / target).iterdir())[:4]:
@@ -263,12 +263,12 @@ def test_a_build_does_not_read_unchanged_files_again_after_linking_them(
 ):
     """Hard-linking a source file into the site changes its change time: the next build must
     not take that for an edit (it would read every file of the site again)."""
-    from sitegen.site import incremental
+    from sitegen.catalog import fingerprints
 
     build_site(load_config(cwd=project), project / "_site", workers=2)
     read: list[str] = []
-    real_open = incremental.open_regular
-    monkeypatch.setattr(incremental, "open_regular", lambda path: read.append(str(path)) or real_open(path))
+    real_open = fingerprints.open_regular
+    monkeypatch.setattr(fingerprints, "open_regular", lambda path: read.append(str(path)) or real_open(path))
     assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
     assert read == []
 
@@ -364,14 +364,14 @@ def test_files_read_again_only_for_their_change_time_are_not_read_a_third_time(
 ):
     """Another checkout hard-linking the same sources (or a chmod) moves every change time: the
     next check reads every file once, finds nothing changed, and keeps the new stats."""
-    from sitegen.site import incremental
+    from sitegen.catalog import fingerprints
 
     build_site(load_config(cwd=project), project / "_site", workers=1)
     for path in (project / "results").rglob("*.json"):
         os.chmod(path, path.stat().st_mode)  # the same mode: only the change time moves
     read: list[str] = []
-    real_open = incremental.open_regular
-    monkeypatch.setattr(incremental, "open_regular", lambda path: read.append(str(path)) or real_open(path))
+    real_open = fingerprints.open_regular
+    monkeypatch.setattr(fingerprints, "open_regular", lambda path: read.append(str(path)) or real_open(path))
     assert build_site(load_config(cwd=project), project / "_site", workers=1).up_to_date
     assert read  # read once, to see that nothing changed
     read.clear()

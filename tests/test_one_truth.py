@@ -53,10 +53,9 @@ def test_every_run_page_row_wears_its_own_file_s_flag(tmp_path: Path, results: P
     catalog = build_catalog(config)
     builder = ViewBuilder(catalog, config.site, config.contract, "")
     checked = wrong = 0
-    previous: dict[str, object] = {}
+    pages = builder.run_pages()
     for run in catalog.runs:
-        view = builder.run(run, previous.get(run.hardware))
-        previous[run.hardware] = run
+        view = pages[run.id].run(run)
         for section in view.sections:
             for row, sources in zip(section.table.rows, section.sources, strict=True):
                 if not sources:
@@ -146,10 +145,12 @@ def test_link_previews_never_praise_a_broken_run(variants: Path):
     catalog = build_catalog(config)
     builder = ViewBuilder(catalog, config.site, config.contract, "")
     broken = next(r for r in catalog.runs if r.id == "hw/2026-03-15")
-    description = builder.run_description(broken)
+    pages = builder.run_pages()
+    description = pages[broken.id].run_description(broken)
     assert " at c=1" not in description and "no valid measurement" in description
     fine = next(r for r in catalog.runs if r.id == "hw/2026-03-01")
-    assert "vllm A" in builder.run_description(fine) or " at c=1" in builder.run_description(fine)
+    fine_description = pages[fine.id].run_description(fine)
+    assert "vllm A" in fine_description or " at c=1" in fine_description
 
 
 def test_a_discarded_tpot_and_an_unreachable_reference_interactivity_are_explained(tmp_path: Path):

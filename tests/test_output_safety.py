@@ -20,7 +20,8 @@ import pytest
 from sitegen.catalog.build import build_catalog
 from sitegen.config import load_config
 from sitegen.errors import BuildError
-from sitegen.site.build import MARKER, build_site, lock_path, recover_output
+from sitegen.site.build import MARKER, build_site
+from sitegen.site.output import lock_path, recover_output
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = json.loads((FIXTURES / "scorecards" / "full-sweep" / "realizr-4090-c1.json").read_text())
@@ -74,12 +75,13 @@ def test_a_second_build_into_the_same_output_refuses_while_the_first_runs(projec
 
 
 def test_inputs_are_hashed_before_they_are_read(project: Path):
-    """A change made while a build reads must make the next build rebuild, never 'up to date'."""
+    """A change made while a build runs (after its file was read) must make the next build
+    rebuild, never 'up to date': each file is hashed from the bytes that were parsed."""
     out = project / "_site"
     changed = project / "results" / "hw-a" / "2026-03-02" / "alpha-c1.json"
 
     def progress(message: str) -> None:
-        if "found" in message and "runs" in message:
+        if " s  read " in message:
             changed.write_text(json.dumps(GOOD | {"runtime_name": "changed-c1"}))
 
     for force in (True, False):
@@ -109,7 +111,10 @@ def test_build_workers_exit_when_their_parent_is_killed(project: Path, tmp_path:
         import os, signal, multiprocessing
         from pathlib import Path
         from sitegen.config import load_config
+        from sitegen.site import plan
         from sitegen.site.build import build_site
+
+        plan.MIN_RUNS_PER_WORKER = 1  # a worker for a handful of runs
 
         def progress(message):
             if " s  read " in message:
@@ -162,14 +167,13 @@ def test_serve_answers_a_nul_byte_with_400_and_lists_no_directory(project: Path)
         server.server_close()
 
 
-def test_a_worker_failing_before_the_catalog_arrives_says_why(project: Path, monkeypatch):
-    """A worker that fails while writing its runs' files (before the parent sends the catalog)
-    is reported with its own reason, never as a broken pipe, and the old site is kept."""
+def test_a_worker_failing_while_the_catalog_is_assembled_says_why(project: Path, monkeypatch, forked_workers):
+    """A worker that fails while writing its runs' files (while the parent puts the catalog
+    together and then sends it more work) is reported with its own reason, never as a broken
+    pipe, and the old site is kept."""
     import errno
-    from dataclasses import replace
 
-    from sitegen.catalog.model import Diagnostic, Level
-    from sitegen.site import sharded
+    from sitegen.site import shards
 
     out = project / "_site"
     build_site(load_config(cwd=project), out, workers=1)
@@ -178,13 +182,8 @@ def test_a_worker_failing_before_the_catalog_arrives_says_why(project: Path, mon
     def full_disk(runs, target):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    def heavy(catalog):  # more than a pipe holds: the parent's send waits for the failed worker
-        padding = tuple(Diagnostic(f"padding/{i}", Level.WARNING, "x") for i in range(100_000))
-        return replace(catalog, diagnostics=catalog.diagnostics + padding)
-
-    monkeypatch.setattr(sharded, "link_source_files", full_disk)  # the forked workers have it too
-    monkeypatch.setattr(sharded, "for_run_pages", heavy)
-    with pytest.raises(BuildError, match="No space left on device") as failed:
+    monkeypatch.setattr(shards, "link_source_files", full_disk)  # the forked workers have it too
+    with pytest.raises(BuildError, match="a build worker failed: .*No space left on device") as failed:
         build_site(load_config(cwd=project), out, workers=2, force=True)
     assert "pipe" not in str(failed.value).lower()
     assert (out / "index.html").read_bytes() == page

@@ -173,7 +173,7 @@ def test_sitemap_lists_every_page(example_site: Path):
     assert "runs/synthetic/h100-sxm/2026-01-05/" in locs
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path):
+def test_two_builds_are_byte_identical(tmp_path: Path, forked_workers: None):
     small_tree(tmp_path)
     config = load_config(cwd=tmp_path)
     first = digest(build_site(config, tmp_path / "a", workers=1).out)

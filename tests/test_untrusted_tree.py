@@ -243,19 +243,19 @@ def test_skipped_directory_names_are_reported(project: Path):
 
 def test_huge_files_are_hashed_without_reading_them_whole(project: Path, monkeypatch):
     """Deciding what changed must not read a file over max_file_mb (nor a special file)."""
-    import sitegen.site.incremental as incremental
+    from sitegen.catalog import fingerprints
 
     (project / "site.toml").write_text('results = ["results"]\nmax_file_mb = 0.01\n')
     (project / RUN / "big.json").write_bytes(b" " * 50_000)
     (project / RUN / "README.md").write_bytes(b"# notes\n" * 10_000)
     opened = []
-    original = incremental.open_regular
+    original = fingerprints.open_regular
 
     def spy(path):
         opened.append(Path(path).name)
         return original(path)
 
-    monkeypatch.setattr(incremental, "open_regular", spy)
+    monkeypatch.setattr(fingerprints, "open_regular", spy)
     build_site(load_config(cwd=project), project / "site", workers=1)
     build_site(load_config(cwd=project), project / "site", workers=1)
     assert "alpha-c1.json" in opened  # small files are hashed by content

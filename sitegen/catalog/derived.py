@@ -132,7 +132,7 @@ def derive(
 
 
 @dataclass(frozen=True, slots=True)
-class CurvePoint:
+class TradeoffPoint:
     """One (runtime, level) on the throughput-interactivity plane."""
 
     runtime: str
@@ -141,7 +141,7 @@ class CurvePoint:
     y: float  # throughput per GPU
 
 
-def pareto_frontier(points: Iterable[CurvePoint]) -> list[CurvePoint]:
+def pareto_frontier(points: Iterable[TradeoffPoint]) -> list[TradeoffPoint]:
     """The points no other point beats on both axes, by rising interactivity."""
     best_y = -math.inf
     frontier = []
@@ -152,7 +152,7 @@ def pareto_frontier(points: Iterable[CurvePoint]) -> list[CurvePoint]:
     return sorted(frontier, key=lambda p: (p.x, -p.y))
 
 
-def frontier_summary(frontier: Sequence[CurvePoint], name_of: Callable[[str], str]) -> str:
+def frontier_summary(frontier: Sequence[TradeoffPoint], name_of: Callable[[str], str]) -> str:
     """Who leads where, in words: "vLLM leads above 40 tok/s per user, SGLang below"."""
     if not frontier:
         return ""
@@ -172,7 +172,7 @@ def frontier_summary(frontier: Sequence[CurvePoint], name_of: Callable[[str], st
     return "Along the frontier, by rising tok/s per user: " + ", then ".join(parts)
 
 
-def at_interactivity(curve: Sequence[CurvePoint], x: float) -> float | None:
+def at_interactivity(curve: Sequence[TradeoffPoint], x: float) -> float | None:
     """Throughput per GPU at interactivity `x`, read off the curve by linear interpolation
     between its measured levels; None where the curve does not reach `x`."""
     pts = sorted(curve, key=lambda p: p.x)

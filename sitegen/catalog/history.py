@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..scoring.composite import strip_concurrency_suffix
 from ..scoring.contract import ScoringContract
 from ..scoring.report import order_results, score_results
-from .derived import CurvePoint, at_interactivity
+from .derived import TradeoffPoint, at_interactivity
 from .model import Apart, Cohort, ResultEntry, Run, Series, SeriesPoint, Standing
 from .validity import Validity
 
@@ -236,7 +236,7 @@ def _add_practitioner_series(
 ) -> None:
     usable = [e for e in per_level if e.derived is not None and not e.excluded]
     curve = [
-        CurvePoint(runtime, e.result.concurrency, e.derived.interactivity, e.derived.throughput_per_gpu)
+        TradeoffPoint(runtime, e.result.concurrency, e.derived.interactivity, e.derived.throughput_per_gpu)
         for e in usable
         if e.derived.interactivity is not None
     ]

@@ -14,12 +14,12 @@ import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import memo
 from ..safefs import Refused, read_regular
 from ..safetext import MAX_SHOWN, safe_url, shorten
 
@@ -73,7 +73,7 @@ def _safe_link(url: str) -> bool:
     return bool(safe_url(url))
 
 
-@cache
+@memo.memoised(maxsize=None)
 def _markdown() -> MarkdownIt:
     """The notes renderer, made when a run first has notes: markdown-it compiles some sixty
     patterns as it loads (about 6 % of sitegen's start-up), and most runs have no README.md."""

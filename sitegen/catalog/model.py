@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -93,142 +93,8 @@ class ResultEntry:
         return self.flag is not None
 
 
-class _RunIdentity:
-    """Title and ordering, shared by a run and its summary."""
-
-    __slots__ = ()
-    id: str
-    date: dt.date | None
-    metadata: RunMetadata
-
-    @property
-    def title(self) -> str:
-        return self.metadata.title or self.id
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.date.isoformat() if self.date else "", self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Run(_RunIdentity):
-    id: str  # path relative to its root; stable; its URL
-    root: Path
-    path: Path
-    date: dt.date | None
-    date_reason: str
-    hardware: str
-    hardware_reason: str
-    metadata: RunMetadata
-    results: tuple[ResultEntry, ...]  # scoring order: timestamp, then file name
-    skipped: tuple[tuple[str, str], ...]  # (file, reason): what `sitegen score` lists as skipped
-    files: tuple[Classified, ...]  # every *.json file of the run
-    correctness: tuple[tuple[str, CorrectnessReport], ...]
-    training: tuple[tuple[str, TrainingStepResult], ...]
-    report: ScoreReport  # exactly what `sitegen score` gives on this directory
-    correctness_runtimes: tuple[str, ...] = ()  # canonical runtime of each correctness report, in order
-    other_files: tuple[
-        str, ...
-    ] = ()  # the run directory's other regular files (not JSON): listed, never published
-    dated_ahead: bool = False  # its date or a result's timestamp is after the build's: judged by the clock
-
-    @property
-    def runtimes(self) -> tuple[str, ...]:
-        return tuple(sorted({e.runtime for e in self.results}))
-
-    # What pages about many runs read of one run; RunSummary carries the same, precomputed.
-
-    @property
-    def n_results(self) -> int:
-        return len(self.results)
-
-    @property
-    def n_files(self) -> int:
-        return len(self.files)
-
-    @property
-    def n_skipped(self) -> int:
-        """Files (and sweep levels) not read as results: invalid, unreadable, or JSON that is not a
-        result. Correctness reports, shown on the run page, are not counted."""
-        return sum(1 for _, reason in self.skipped if reason != NOT_A_LOAD_TEST_RESULT)
-
-    @property
-    def c1_by_runtime(self) -> dict[str, tuple[float, str]]:
-        """Best c=1 composite and grade of each canonical runtime (scored within this run),
-        leaving out invalid and unreliable measurements."""
-        return {runtime: (score, grade) for runtime, (score, grade, _) in self._c1_best().items()}
-
-    @property
-    def composite_by_level(self) -> dict[int, dict[str, tuple[float, str]]]:
-        """Per concurrency level, the best composite and grade of each canonical runtime, valid
-        measurements only (what a scorecard's link preview shows)."""
-        return {level: self.composite_at(level) for level in sorted(self.report.composite)}
-
-    def composite_at(self, level: int) -> dict[str, tuple[float, str]]:
-        """`composite_by_level` at one level, computed for that level only."""
-        return {runtime: (score, grade) for runtime, (score, grade, _) in self.best_at(level).items()}
-
-    def _c1_best(self) -> dict[str, tuple[float, str, str]]:
-        return self.best_at(1)
-
-    def best_at(self, level: int, by: Callable[[ResultEntry], Any] | None = None) -> dict:
-        """Per canonical runtime (or per `by(entry)`: runtime and cohort, say), the best
-        composite at `level`, its grade and its result file, valid measurements only."""
-        by_source = {e.source: e for e in self.results}
-        card = self.report.composite.get(level)
-        out: dict = {}
-        for rt in card.runtimes if card else ():
-            entry = by_source[rt.source_file]
-            if entry.excluded:
-                continue
-            key = entry.runtime if by is None else by(entry)
-            if key not in out or rt.composite > out[key][0]:
-                out[key] = (rt.composite, rt.grade, rt.source_file)
-        return out
-
-    @property
-    def best_c1(self) -> tuple[float, str, str] | None:
-        """The top c=1 composite of the run, its grade and its result file, among valid measurements."""
-        return max(self._c1_best().values(), key=lambda v: (v[0], v[2]), default=None)
-
-    @property
-    def curve(self) -> tuple[CurvePoint, ...]:
-        return tuple(
-            CurvePoint(
-                e.runtime,
-                e.result.concurrency,
-                e.result.tokens_per_sec,
-                e.result.runtime_name,
-                e.source,
-                f"{e.flag.kind}: {e.flag.reason}" if e.flag and e.flag.kind is Validity.INVALID else "",
-                e.cohort.label,
-            )
-            for e in self.results
-        )
-
-    def summary(self) -> RunSummary:
-        return RunSummary(
-            id=self.id,
-            root=self.root,
-            path=self.path,
-            date=self.date,
-            date_reason=self.date_reason,
-            hardware=self.hardware,
-            hardware_reason=self.hardware_reason,
-            metadata=self.metadata,
-            runtimes=self.runtimes,
-            n_results=self.n_results,
-            n_files=len(self.files),
-            n_skipped=self.n_skipped,
-            c1_by_runtime=self.c1_by_runtime,
-            composite_by_level=self.composite_by_level,
-            best_c1=self.best_c1,
-            curve=self.curve,
-        )
-
-
-class CurvePoint(NamedTuple):
-    """One result's aggregate throughput, for scaling curves."""
+class ScalingPoint(NamedTuple):
+    """One result's aggregate throughput at its concurrency: a point of a run's scaling curve."""
 
     runtime: str
     concurrency: int
@@ -240,10 +106,12 @@ class CurvePoint(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class RunSummary(_RunIdentity):
-    """What pages about many runs need of a run, small enough to pass between processes."""
+class RunSummary:
+    """A run as pages about many runs see it: where it is, when, on what, and its headline
+    numbers. Small enough to pass between processes and to keep for every run; the catalog
+    holds runs as summaries only."""
 
-    id: str
+    id: str  # path relative to its root; stable; its URL
     root: Path
     path: Path
     date: dt.date | None
@@ -251,17 +119,137 @@ class RunSummary(_RunIdentity):
     hardware: str
     hardware_reason: str
     metadata: RunMetadata
-    runtimes: tuple[str, ...]
+    runtimes: tuple[str, ...]  # canonical runtimes of its results, sorted
     n_results: int
     n_files: int
+    # Files (and sweep levels) not read as results: invalid, unreadable, or JSON that is not a
+    # result. Correctness reports, shown on the run page, are not counted.
     n_skipped: int
-    c1_by_runtime: dict[str, tuple[float, str]]
+    # Per concurrency level, the best composite and grade of each canonical runtime, valid
+    # measurements only (what a scorecard's link preview shows).
     composite_by_level: dict[int, dict[str, tuple[float, str]]]
-    best_c1: tuple[float, str, str] | None
-    curve: tuple[CurvePoint, ...]
+    best_c1: tuple[float, str, str] | None  # top valid c=1 composite, its grade and its file
+    curve: tuple[ScalingPoint, ...]
+    dated_ahead: bool = False  # its date or a result's timestamp is after the build's: judged by the clock
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title or self.id
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.date.isoformat() if self.date else "", self.id)
+
+    @property
+    def c1_by_runtime(self) -> dict[str, tuple[float, str]]:
+        """Best c=1 composite and grade of each canonical runtime, valid measurements only."""
+        return self.composite_by_level.get(1, {})
 
     def composite_at(self, level: int) -> dict[str, tuple[float, str]]:
         return self.composite_by_level[level]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run in full: every result, file and scorecard, for its own page and files. Where it is
+    and what pages about many runs see of it is its summary, made when it was read."""
+
+    summary: RunSummary
+    results: tuple[ResultEntry, ...]  # scoring order: timestamp, then file name
+    skipped: tuple[tuple[str, str], ...]  # (file, reason): what `sitegen score` lists as skipped
+    files: tuple[Classified, ...]  # every *.json file of the run
+    correctness: tuple[tuple[str, CorrectnessReport], ...]
+    training: tuple[tuple[str, TrainingStepResult], ...]
+    report: ScoreReport  # exactly what `sitegen score` gives on this directory
+    correctness_runtimes: tuple[str, ...] = ()  # canonical runtime of each correctness report, in order
+    other_files: tuple[str, ...] = ()  # the folder's other regular files (not JSON): listed, never published
+
+    # Who and where the run is: its summary's.
+    id = property(lambda self: self.summary.id)
+    root = property(lambda self: self.summary.root)
+    path = property(lambda self: self.summary.path)
+    date = property(lambda self: self.summary.date)
+    date_reason = property(lambda self: self.summary.date_reason)
+    hardware = property(lambda self: self.summary.hardware)
+    hardware_reason = property(lambda self: self.summary.hardware_reason)
+    metadata = property(lambda self: self.summary.metadata)
+    title = property(lambda self: self.summary.title)
+    sort_key = property(lambda self: self.summary.sort_key)
+    dated_ahead = property(lambda self: self.summary.dated_ahead)
+    # And what pages about many runs read of it.
+    runtimes = property(lambda self: self.summary.runtimes)
+    n_results = property(lambda self: self.summary.n_results)
+    n_files = property(lambda self: self.summary.n_files)
+    n_skipped = property(lambda self: self.summary.n_skipped)
+    c1_by_runtime = property(lambda self: self.summary.c1_by_runtime)
+    composite_by_level = property(lambda self: self.summary.composite_by_level)
+    best_c1 = property(lambda self: self.summary.best_c1)
+    curve = property(lambda self: self.summary.curve)
+
+    def best_at(self, level: int, by: Callable[[ResultEntry], Any] | None = None) -> dict:
+        """Per canonical runtime (or per `by(entry)`: runtime and cohort, say), the best
+        composite at `level`, its grade and its result file, valid measurements only."""
+        return best_at(self.results, self.report, level, by)
+
+
+def best_at(
+    results: Sequence[ResultEntry],
+    report: ScoreReport,
+    level: int,
+    by: Callable[[ResultEntry], Any] | None = None,
+) -> dict:
+    """`Run.best_at` of a run's results and report (before the run is made)."""
+    by_source = {e.source: e for e in results}
+    card = report.composite.get(level)
+    out: dict = {}
+    for rt in card.runtimes if card else ():
+        entry = by_source[rt.source_file]
+        if entry.excluded:
+            continue
+        key = entry.runtime if by is None else by(entry)
+        if key not in out or rt.composite > out[key][0]:
+            out[key] = (rt.composite, rt.grade, rt.source_file)
+    return out
+
+
+def summarise_run(
+    identity: dict[str, Any],
+    results: Sequence[ResultEntry],
+    report: ScoreReport,
+    files: Sequence[Classified],
+    skipped: Sequence[tuple[str, str]],
+) -> RunSummary:
+    """A run's summary from its identity (id, root, path, date, date_reason, hardware,
+    hardware_reason, metadata, dated_ahead) and what was read of it."""
+    by_level = {
+        level: {
+            runtime: (score, grade) for runtime, (score, grade, _) in best_at(results, report, level).items()
+        }
+        for level in sorted(report.composite)
+    }
+    best_c1 = max(best_at(results, report, 1).values(), key=lambda v: (v[0], v[2]), default=None)
+    curve = tuple(
+        ScalingPoint(
+            e.runtime,
+            e.result.concurrency,
+            e.result.tokens_per_sec,
+            e.result.runtime_name,
+            e.source,
+            f"{e.flag.kind}: {e.flag.reason}" if e.flag and e.flag.kind is Validity.INVALID else "",
+            e.cohort.label,
+        )
+        for e in results
+    )
+    return RunSummary(
+        **identity,
+        runtimes=tuple(sorted({e.runtime for e in results})),
+        n_results=len(results),
+        n_files=len(files),
+        n_skipped=sum(1 for _, reason in skipped if reason != NOT_A_LOAD_TEST_RESULT),
+        composite_by_level=by_level,
+        best_c1=best_c1,
+        curve=curve,
+    )
 
 
 class _Named:
@@ -363,15 +351,27 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    runs: tuple[Run, ...] | tuple[RunSummary, ...]  # by date, then id; summaries in a sharded build
+    runs: tuple[RunSummary, ...]  # by date, then id
     hardware: tuple[HardwareTarget, ...]
     runtimes: tuple[RuntimeInfo, ...]
     standings: dict[str, tuple[Standing, ...]]  # hardware id -> one standing per cohort, largest first
     series: tuple[Series, ...]
     diagnostics: tuple[Diagnostic, ...]  # sorted by path
 
-    def runs_on(self, hardware: str) -> tuple[Run, ...]:
+    def runs_on(self, hardware: str) -> tuple[RunSummary, ...]:
         return tuple(r for r in self.runs if r.hardware == hardware)
+
+    def on_target(self, hardware: str) -> Catalog:
+        """The part of the catalog one target's page sees: the target, its runs, its series
+        and its standings; no runtime list and no diagnostics."""
+        return Catalog(
+            self.runs_on(hardware),
+            tuple(h for h in self.hardware if h.id == hardware),
+            (),
+            {hardware: self.standings[hardware]} if hardware in self.standings else {},
+            tuple(s for s in self.series if s.hardware == hardware),
+            (),
+        )
 
     @property
     def rejected_results(self) -> int:

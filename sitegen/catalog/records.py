@@ -49,7 +49,6 @@ class RunRecord:
     series: tuple[Series, ...]  # this run's points only
     spellings: dict[str, frozenset[str]]
     candidates: dict[CandidateKey, tuple[Rank, str]]  # key -> (rank, file)
-    dated_ahead: bool = False  # judged against the build's date: a later day may judge it otherwise
 
 
 def record_of(
@@ -61,12 +60,11 @@ def record_of(
     """`candidates`: the run's standing_candidates, where the caller has them already."""
     latest = standing_candidates([run]) if candidates is None else candidates
     return RunRecord(
-        run.summary(),
+        run.summary,
         tuple(diagnostics),
         tuple(compute_series(run.hardware, [run], reference_interactivity)),
         {runtime: frozenset(names) for runtime, names in spellings_of([run]).items()},
         {key: (rank, entry.source) for key, (rank, _, entry) in latest.items()},
-        run.dated_ahead,
     )
 
 

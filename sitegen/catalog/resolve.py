@@ -18,8 +18,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import lru_cache
 
+from .. import memo
 from ..config import HardwareConfig, ModelConfig, RuntimeConfig
 from ..scoring.composite import strip_concurrency_suffix
 
@@ -66,7 +66,7 @@ def visible(text: str) -> str:
     return _IGNORABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-@lru_cache(maxsize=4096)
+@memo.memoised(maxsize=4096)
 def reads_as(text: str) -> Reading | None:
     """How `text` reads, when that is not how it is spelled: without its invisible characters,
     and, in a name that mixes Latin letters with another script's, with each letter that looks
@@ -199,7 +199,7 @@ def resolve_runtime(
     return _resolve_runtime(runtime_name, file_name, rules, words)
 
 
-@lru_cache(maxsize=4096)
+@memo.memoised(maxsize=4096)
 def _resolve_runtime(
     runtime_name: str, file_name: str, rules: tuple[tuple[str, tuple[str, ...]], ...], words: frozenset[str]
 ) -> Resolution:

@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+
+from .. import memo
 
 
 def round_half_away(x: float) -> float:
@@ -61,7 +62,7 @@ def saturating_sub_u8(a: int, b: int) -> int:
     return max(a - b, 0)
 
 
-@lru_cache(maxsize=256)
+@memo.memoised(maxsize=256)
 def _decimal_fraction(weight: float) -> tuple[int, int]:
     """The weight as the decimal it was written as (0.15 -> 15/100), not its binary value."""
     f = Fraction(repr(weight))

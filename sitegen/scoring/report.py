@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any
 
+from .. import memo
 from .cold_start import (
     ColdStartScorecard,
     compute_cold_start_scorecard,
@@ -142,7 +143,7 @@ def card_to_json(card: Any, timestamp: str) -> dict[str, Any]:
     return out
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = memo.registered({})
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import memo
 from ..safefs import Refused, read_regular
 
 WIDTH, HEIGHT = 1200, 630
@@ -61,7 +62,7 @@ def missing_reason() -> str | None:
     return None
 
 
-_FONTS: dict[int, object] = {}
+_FONTS: dict[int, object] = memo.registered({})
 
 
 def _font(size: int):

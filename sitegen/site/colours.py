@@ -9,7 +9,7 @@ palette repeats with dotted lines. `[[runtime]] color` in site.toml overrides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..catalog.model import HardwareTarget, RuntimeInfo
@@ -25,18 +25,25 @@ class Style:
     order: int  # legend position
 
 
+@dataclass(frozen=True, slots=True)
 class Styles:
     """The style of every runtime (and, for runtime pages, every hardware target)."""
 
-    def __init__(self, runtimes: Sequence[RuntimeInfo], hardware: Sequence[HardwareTarget]) -> None:
-        self._runtimes = {r.id: _style(i, r.config.color) for i, r in enumerate(runtimes)}
-        self._hardware = {h.id: _style(i, "") for i, h in enumerate(hardware)}
+    runtimes: Mapping[str, Style]
+    hardware: Mapping[str, Style]
+
+    @classmethod
+    def of(cls, runtimes: Sequence[RuntimeInfo], hardware: Sequence[HardwareTarget]) -> Styles:
+        return cls(
+            {r.id: _style(i, r.config.color) for i, r in enumerate(runtimes)},
+            {h.id: _style(i, "") for i, h in enumerate(hardware)},
+        )
 
     def runtime(self, runtime_id: str) -> Style:
-        return self._runtimes.get(runtime_id) or _style(len(self._runtimes), "")
+        return self.runtimes.get(runtime_id) or _style(len(self.runtimes), "")
 
-    def hardware(self, hardware_id: str) -> Style:
-        return self._hardware.get(hardware_id) or _style(len(self._hardware), "")
+    def hardware_style(self, hardware_id: str) -> Style:
+        return self.hardware.get(hardware_id) or _style(len(self.hardware), "")
 
 
 def _style(index: int, configured: str) -> Style:

@@ -25,6 +25,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from .. import memo
 from ..theme import default_dir
 from ..urls import disk_path
 from .cache_store import CacheHome
@@ -59,6 +60,19 @@ def environment(theme: Path | None, bytecode: CacheHome | None = None) -> Enviro
     env.filters["table_html"] = table_html  # a sortable table, escaped once per value
     env.filters["data_table_html"] = data_table_html  # a chart's data table
     return env
+
+
+def shared_environment(theme: Path | None, bytecode: CacheHome | None) -> Environment:
+    """This process's environment for a theme: made once, then shared by every page drawn here
+    (templates compile once per process; a forked worker inherits the parent's)."""
+    key = (theme, bytecode)
+    env = _environments.get(key)
+    if env is None:
+        env = _environments[key] = environment(theme, bytecode)
+    return env
+
+
+_environments: dict[tuple[Path | None, CacheHome | None], Environment] = memo.registered({})
 
 
 def render_jobs(env: Environment, out: Path, jobs: Sequence[PageJob]) -> int:

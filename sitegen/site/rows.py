@@ -9,10 +9,9 @@ scorecard tables come written already (tables.written).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from markupsafe import Markup
 
+from .. import memo
 from ..safetext import escape_html as escape
 from .tables import TEXT, Cell, Column, Table
 
@@ -29,7 +28,7 @@ def table_html(table: Table, caption: str = "") -> Markup:
     return Markup("".join(out))
 
 
-@lru_cache(maxsize=512)
+@memo.memoised(maxsize=512)
 def _header_html(columns: tuple[Column, ...]) -> str:
     """A table's header row, written once per set of columns: every scorecard of a kind has the
     same (a run page has some twenty-five scorecards)."""

@@ -19,7 +19,8 @@ from ..config import LoadedConfig, load_config
 from ..errors import BuildError, SitegenError
 from ..gcpause import collector_paused
 from ..theme import default_dir
-from .build import build_site, real_output, recover_output
+from .build import build_site
+from .output import real_output, recover_output
 
 
 class SiteHandler(SimpleHTTPRequestHandler):

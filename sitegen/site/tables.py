@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
+from .. import memo
 from ..safetext import escape_html
 from ..scoring.contract import SCORE_AT_EXCELLENT, SCORE_AT_GOOD, ScoringContract
 from ..scoring.numeric import rust_display
@@ -251,7 +251,7 @@ def _written(value: float | int | None, fmt: str, note: str) -> AnyCell:
     return (f'<td data-sort="{sort}">{text}</td>', text, sort, note)
 
 
-@lru_cache(maxsize=4096)
+@memo.memoised(maxsize=4096)
 def _written_int(value: int, fmt: str) -> AnyCell:
     """`written` for an integer without a note, each once: a run page has some four hundred."""
     return _written(value, fmt, "")
@@ -274,7 +274,7 @@ class _PlainFormats(dict[str, bool]):
 _PLAIN_FORMATS = _PlainFormats()
 
 
-@lru_cache(maxsize=4096)
+@memo.memoised(maxsize=4096)
 def text(value: str, href: str | None = None, sort: str | None = None) -> Cell:
     """A text cell, made without the general constructor (every row starts with one). Equal
     text cells are one object: a runtime's name and link start a row of every table of a page,
@@ -290,7 +290,7 @@ def grade(label: str, contract: ScoringContract) -> AnyCell:
     return _grade_cell(label, contract.grades)
 
 
-@lru_cache(maxsize=256)
+@memo.memoised(maxsize=256)
 def _grade_cell(label: str, grades: tuple[tuple[float, str], ...]) -> AnyCell:
     """A grade cell, written once per grade and shared by every table (a run page has some two
     hundred): its badge, and as sort key the band's minimum score (-1 for a grade the contract

@@ -1,4 +1,5 @@
-"""What every page builder shares: the catalog, names, page chrome, and tables and charts used on several pages."""
+"""What every page builder shares: names, page chrome, and tables and charts used on several pages;
+and what those that read the catalog share."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ...words import count_of
 from .. import exports
 from ..cards import Cards, CardSpec
 from ..charts import Chart, Line, Point, line_chart
-from ..colours import Style, Styles
+from ..colours import Style
 from ..pages import (
     NavItem,
     Page,
@@ -42,6 +43,7 @@ from ..tables import (
     stamp_scored,
     text,
 )
+from .context import Names
 
 # History charts draw at most this many runs, so that pages stay small however long the history.
 MAX_HISTORY_RUNS = 30
@@ -102,39 +104,29 @@ def run_label(run_id: str) -> str:
 
 
 class ViewBase:
-    """Shared state and helpers of the page builders."""
+    """What every page builder shares: names, colours, page chrome, and tables and charts that
+    read nothing but what they are given."""
 
     def __init__(
         self,
-        catalog: Catalog,
+        names: Names,
         site: SiteConfig,
         contract: ScoringContract,
         base_url: str,
         cards: Cards | None = None,
     ) -> None:
         """`cards`: how preview cards are made (cards.py); None draws no cards."""
-        self.catalog = catalog
+        self.names = names
         self.cards = cards
         self.site = site
         self.contract = contract
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
-        self.hardware_names = {h.id: h.name for h in catalog.hardware}
-        self.runtime_names = {r.id: r.name for r in catalog.runtimes}
-        self.runs_by_id = {r.id: r for r in catalog.runs}
-        self.active_hardware = [h for h in catalog.hardware if h.id in catalog.standings]
-        self.styles = Styles(catalog.runtimes, catalog.hardware)
+        self.hardware_names = names.hardware
+        self.runtime_names = names.runtimes
+        self.active_hardware = names.nav
+        self.styles = names.styles
         self.hardware_urls = {Urls.hardware(h.id) for h in self.active_hardware}
         self._navs: dict[tuple[int, str, str], tuple[NavItem, ...]] = {}
-
-    # Computed when a page needs them: a worker that renders only run pages never does.
-    @cached_property
-    def badge_specs(self) -> list[exports.BadgeSpec]:
-        return exports.badges(self.catalog, self.runtime_names, self.hardware_names)
-
-    @cached_property
-    def significant(self) -> list:
-        """Changes beyond noise of every series (catalog/changes.py)."""
-        return significant_changes(self.catalog.series)
 
     def run_card(self, run) -> CardSpec:
         rows = sorted(
@@ -143,17 +135,6 @@ class ViewBase:
         )
         hardware = self.hardware_names.get(run.hardware, run.hardware)
         return CardSpec(hardware, f"{run.date or 'undated'} · {run.title}", tuple(rows))
-
-    def hardware_card(self, hardware_id: str) -> CardSpec:
-        """The target's preview card: its largest cohort's standings (no rows, so no card, when
-        nothing on the target is ranked yet)."""
-        cohorts = self.catalog.standings.get(hardware_id, ())
-        best = cohorts[0].at_lowest_level() if cohorts else {}
-        rows = sorted(
-            ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
-            key=lambda row: (-row[2], row[0]),
-        )
-        return CardSpec(self.hardware_names.get(hardware_id, hardware_id), "Current standings", tuple(rows))
 
     def with_card(self, page: Page, card: CardSpec) -> Page:
         if self.cards is None or not card.rows:
@@ -254,28 +235,6 @@ class ViewBase:
             )
         return tuple(out)
 
-    def series_namer(self, by: str) -> Callable[[Series], str]:
-        """A chart line's name: its runtime (or hardware) name, and its model and workload where
-        its target has results of several (their lines are never joined). `by`: "runtime" or
-        "hardware", what the lines of the chart stand for."""
-        labels = {
-            (hw, st.cohort.key): st.cohort.label
-            for hw, cohorts in self.catalog.standings.items()
-            if len(cohorts) > 1
-            for st in cohorts
-        }
-
-        def name_of(s: Series) -> str:
-            name = (
-                self.runtime_names.get(s.runtime, s.runtime)
-                if by == "runtime"
-                else self.hardware_names.get(s.hardware, s.hardware)
-            )
-            label = labels.get((s.hardware, s.cohort))
-            return f"{name} ({label})" if label else name
-
-        return name_of
-
     def standings_scope(self, hardware_name: str, standing: Standing, several: bool) -> str:
         """What a standings score was computed against, in a sentence (the page links the rule)."""
         cohort = f" with {standing.cohort.label}" if several else ""
@@ -316,36 +275,6 @@ class ViewBase:
         return (
             f"Results of {len(cohorts)} different models or workloads were measured on this target "
             f"({labels}); each is ranked on its own, never against the others."
-        )
-
-    def apart_table(self, standing: Standing, page: Page, table_id: str) -> Table | None:
-        """The entries that are not ranked: flagged (invalid, unreliable, few samples) or stale,
-        with the reason."""
-        if not standing.apart:
-            return None
-        rule = page.link(Urls.methodology) + "#validity"
-        rows = tuple(
-            (
-                text(
-                    self.runtime_names.get(a.entry.runtime, a.entry.runtime),
-                    page.link(Urls.runtime(a.entry.runtime)),
-                ).but(flag=a.why, flag_reason=a.reason, flag_href=rule),
-                num(a.entry.result.concurrency, "{:.0f}"),
-                text(a.entry.result.runtime_name),
-                text(self.runs_by_id[a.run_id].title, page.link(Urls.run(a.run_id))),
-            )
-            for a in standing.apart
-        )
-        return Table(
-            table_id,
-            (
-                Column("runtime", "Runtime", TEXT),
-                Column("c", "Concurrency"),
-                Column("name", "runtime_name", TEXT),
-                Column("run", "Run", TEXT),
-            ),
-            rows,
-            row_attrs=tuple({"flag": a.why} for a in standing.apart),
         )
 
     def run_table(self, runs: list[Run], page: Page, table_id: str, filters: bool = False) -> Table:
@@ -402,64 +331,6 @@ class ViewBase:
             return f"Cost per million output tokens ({self.site.currency})"
         return SERIES_METRICS[metric][0]
 
-    def style_of(self, by: str) -> Callable[[Series], Style]:
-        """A chart line's colour, dash and legend position: its runtime's (or hardware's), site-wide;
-        the series of a target's second (third, ...) model or workload are dashed."""
-        index = {
-            (hw, st.cohort.key): i
-            for hw, cohorts in self.catalog.standings.items()
-            for i, st in enumerate(cohorts)
-        }
-
-        def style(s: Series) -> Style:
-            base = self.styles.runtime(s.runtime) if by == "runtime" else self.styles.hardware(s.hardware)
-            i = index.get((s.hardware, s.cohort), 0)
-            return replace(base, dash=COHORT_DASHES[i % len(COHORT_DASHES)]) if i else base
-
-        return style
-
-    def series_chart(
-        self,
-        chart_id: str,
-        page: Page,
-        series: list[Series],
-        metric: str,
-        by: str,
-        title: str | None = None,
-    ) -> Chart | None:
-        """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn.
-        `by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
-        name_of, style_of = self.series_namer(by), self.style_of(by)
-        label, unit, _ = SERIES_METRICS[metric]
-        if metric == "cost_per_million":
-            unit = f"{self.site.currency} per 1M tokens"
-        run_ids = {p.run_id for s in series for p in s.points}
-        keep = set(sorted(run_ids, key=lambda rid: self.runs_by_id[rid].sort_key)[-MAX_HISTORY_RUNS:])
-        lines = []
-        for s in series:
-            points = tuple(
-                Point(
-                    p.date.isoformat() if p.date else "",
-                    p.value,
-                    self.point_label(p.run_id)
-                    + (f" · engine {p.engine}" if p.engine else "")
-                    + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
-                    page.link(Urls.run(p.run_id)),
-                    note=p.flag,
-                )
-                for p in s.points
-                if p.run_id in keep
-            )
-            if points:
-                style = style_of(s)
-                lines.append(Line(name_of(s), points, style.colour, style.dash, style.order))
-        if not lines:
-            return None
-        note = f"The latest {len(keep)} of {len(run_ids)} runs." if len(keep) < len(run_ids) else ""
-        return line_chart(
-            chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
-        )
-
     @staticmethod
     def at_one_level(series: list[Series], metric: str, level: int | None) -> tuple[list[Series], int | None]:
         """The series of `metric` a history chart draws, and their concurrency level: `level`
@@ -476,10 +347,6 @@ class ViewBase:
                 return [], None
             level = 1 if 1 in runs_at else min(runs_at, key=lambda c: (-len(runs_at[c]), c))
         return [s for s in of_metric if s.concurrency == level], level
-
-    def point_label(self, run_id: str) -> str:
-        """How a chart's hover names a run: its title from run.toml, else its folder's name."""
-        return self.runs_by_id[run_id].metadata.title or run_label(run_id)
 
     def runtime_line(self, runtime: str, points: tuple[Point, ...], cohort: str = "", index: int = 0) -> Line:
         """A chart line for one runtime, in its colour and legend position. `cohort`: the model
@@ -535,3 +402,158 @@ class ViewBase:
             y_title="aggregate tok/s",
             x_kind="log2" if log else "linear",
         )
+
+
+class CatalogViews(ViewBase):
+    """A page builder that reads the catalog: pages about many runs."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        site: SiteConfig,
+        contract: ScoringContract,
+        base_url: str,
+        cards: Cards | None = None,
+        names: Names | None = None,
+    ) -> None:
+        """`names`: the whole catalog's, where `catalog` holds part of it (one target's runs)."""
+        super().__init__(names or Names.of(catalog), site, contract, base_url, cards)
+        self.catalog = catalog
+        self.runs_by_id = {r.id: r for r in catalog.runs}
+
+    # Computed when a page needs them.
+    @cached_property
+    def badge_specs(self) -> list[exports.BadgeSpec]:
+        return exports.badges(self.catalog, self.runtime_names, self.hardware_names)
+
+    @cached_property
+    def significant(self) -> list:
+        """Changes beyond noise of every series (catalog/changes.py)."""
+        return significant_changes(self.catalog.series)
+
+    def hardware_card(self, hardware_id: str) -> CardSpec:
+        """The target's preview card: its largest cohort's standings (no rows, so no card, when
+        nothing on the target is ranked yet)."""
+        cohorts = self.catalog.standings.get(hardware_id, ())
+        best = cohorts[0].at_lowest_level() if cohorts else {}
+        rows = sorted(
+            ((self.runtime_names.get(r, r), g, v) for r, (_, v, g) in best.items()),
+            key=lambda row: (-row[2], row[0]),
+        )
+        return CardSpec(self.hardware_names.get(hardware_id, hardware_id), "Current standings", tuple(rows))
+
+    def series_namer(self, by: str) -> Callable[[Series], str]:
+        """A chart line's name: its runtime (or hardware) name, and its model and workload where
+        its target has results of several (their lines are never joined). `by`: "runtime" or
+        "hardware", what the lines of the chart stand for."""
+        labels = {
+            (hw, st.cohort.key): st.cohort.label
+            for hw, cohorts in self.catalog.standings.items()
+            if len(cohorts) > 1
+            for st in cohorts
+        }
+
+        def name_of(s: Series) -> str:
+            name = (
+                self.runtime_names.get(s.runtime, s.runtime)
+                if by == "runtime"
+                else self.hardware_names.get(s.hardware, s.hardware)
+            )
+            label = labels.get((s.hardware, s.cohort))
+            return f"{name} ({label})" if label else name
+
+        return name_of
+
+    def apart_table(self, standing: Standing, page: Page, table_id: str) -> Table | None:
+        """The entries that are not ranked: flagged (invalid, unreliable, few samples) or stale,
+        with the reason."""
+        if not standing.apart:
+            return None
+        rule = page.link(Urls.methodology) + "#validity"
+        rows = tuple(
+            (
+                text(
+                    self.runtime_names.get(a.entry.runtime, a.entry.runtime),
+                    page.link(Urls.runtime(a.entry.runtime)),
+                ).but(flag=a.why, flag_reason=a.reason, flag_href=rule),
+                num(a.entry.result.concurrency, "{:.0f}"),
+                text(a.entry.result.runtime_name),
+                text(self.runs_by_id[a.run_id].title, page.link(Urls.run(a.run_id))),
+            )
+            for a in standing.apart
+        )
+        return Table(
+            table_id,
+            (
+                Column("runtime", "Runtime", TEXT),
+                Column("c", "Concurrency"),
+                Column("name", "runtime_name", TEXT),
+                Column("run", "Run", TEXT),
+            ),
+            rows,
+            row_attrs=tuple({"flag": a.why} for a in standing.apart),
+        )
+
+    def style_of(self, by: str) -> Callable[[Series], Style]:
+        """A chart line's colour, dash and legend position: its runtime's (or hardware's), site-wide;
+        the series of a target's second (third, ...) model or workload are dashed."""
+        index = {
+            (hw, st.cohort.key): i
+            for hw, cohorts in self.catalog.standings.items()
+            for i, st in enumerate(cohorts)
+        }
+
+        def style(s: Series) -> Style:
+            base = (
+                self.styles.runtime(s.runtime) if by == "runtime" else self.styles.hardware_style(s.hardware)
+            )
+            i = index.get((s.hardware, s.cohort), 0)
+            return replace(base, dash=COHORT_DASHES[i % len(COHORT_DASHES)]) if i else base
+
+        return style
+
+    def series_chart(
+        self,
+        chart_id: str,
+        page: Page,
+        series: list[Series],
+        metric: str,
+        by: str,
+        title: str | None = None,
+    ) -> Chart | None:
+        """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn.
+        `by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
+        name_of, style_of = self.series_namer(by), self.style_of(by)
+        label, unit, _ = SERIES_METRICS[metric]
+        if metric == "cost_per_million":
+            unit = f"{self.site.currency} per 1M tokens"
+        run_ids = {p.run_id for s in series for p in s.points}
+        keep = set(sorted(run_ids, key=lambda rid: self.runs_by_id[rid].sort_key)[-MAX_HISTORY_RUNS:])
+        lines = []
+        for s in series:
+            points = tuple(
+                Point(
+                    p.date.isoformat() if p.date else "",
+                    p.value,
+                    self.point_label(p.run_id)
+                    + (f" · engine {p.engine}" if p.engine else "")
+                    + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
+                    page.link(Urls.run(p.run_id)),
+                    note=p.flag,
+                )
+                for p in s.points
+                if p.run_id in keep
+            )
+            if points:
+                style = style_of(s)
+                lines.append(Line(name_of(s), points, style.colour, style.dash, style.order))
+        if not lines:
+            return None
+        note = f"The latest {len(keep)} of {len(run_ids)} runs." if len(keep) < len(run_ids) else ""
+        return line_chart(
+            chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
+        )
+
+    def point_label(self, run_id: str) -> str:
+        """How a chart's hover names a run: its title from run.toml, else its folder's name."""
+        return self.runs_by_id[run_id].metadata.title or run_label(run_id)

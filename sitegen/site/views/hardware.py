@@ -23,7 +23,7 @@ from ..tables import (
     sort_key,
     text,
 )
-from .base import LEVEL, MAX_LISTED_CHANGES, MAX_LISTED_RUNS, ResultFlags
+from .base import LEVEL, MAX_LISTED_CHANGES, MAX_LISTED_RUNS, CatalogViews, ResultFlags
 from .practice import PRACTICE_SERIES, PracticeViews
 
 # Why a history chart of a target has nothing to draw, by metric.
@@ -39,7 +39,7 @@ NO_VALUES = "No valid result in these runs reports this value."
 ONE_RUN_NOTE = "One run so far: its values. The history is drawn from the second run on."
 
 
-class HardwarePages(PracticeViews):
+class HardwarePages(PracticeViews, CatalogViews):
     """A hardware target's page: standings, history charts, changes beyond noise, its runs."""
 
     def hardware(self, hardware_id: str) -> HardwareView:

@@ -26,11 +26,11 @@ from ..tables import (
     sort_key,
     text,
 )
-from .base import ViewBase
+from .base import CatalogViews
 from .practice import slo_candidates
 
 
-class HomePages(ViewBase):
+class HomePages(CatalogViews):
     """The home page: current standings per hardware target and the newest runs."""
 
     def home(self) -> HomeView:

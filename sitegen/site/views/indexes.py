@@ -50,7 +50,7 @@ from ..tables import (
     text,
     threshold_table,
 )
-from .base import ViewBase
+from .base import CatalogViews
 
 # The runs page lists this many of the newest runs; every run is on its month's page.
 MAX_INDEX_RUNS = 100
@@ -64,7 +64,7 @@ def month_of(run) -> str:
     return run.date.strftime("%Y-%m") if run.date else UNDATED
 
 
-class IndexPages(ViewBase):
+class IndexPages(CatalogViews):
     """The site-wide pages: all runs, methodology, build report, compare, 404."""
 
     def runs(self) -> RunsView:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ...catalog.derived import (
     ENERGY_FROM_POWER,
-    CurvePoint,
     SloCandidate,
+    TradeoffPoint,
     frontier_summary,
     pareto_frontier,
     slo_board,
@@ -95,7 +95,7 @@ class PracticeViews(ViewBase):
                 lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href, flag))
                 if d.interactivity is not None:
                     points.append(Point(d.interactivity, d.throughput_per_gpu, label, href, flag))
-                    curve.append(CurvePoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
+                    curve.append(TradeoffPoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
             index = cohorts.get(cohort, 0)
             if points:
                 interactive.append(self.runtime_line(runtime, tuple(points), cohort, index))

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from urllib.parse import urlencode
 
 from ...catalog.classify import FileKind
 from ...catalog.model import Run, RunSummary
+from ...config import SiteConfig
 from ...scoring import (
     composite,
 )
+from ...scoring.contract import ScoringContract
 from ...urls import Urls, share_folder
 from ...words import count_of
-from ..cards import CardSpec
+from .. import exports
+from ..cards import Cards, CardSpec
 from ..charts import Chart, Point, bar_chart, line_chart
 from ..pages import (
     KeyValue,
     Page,
+    PageJob,
     RunView,
     ScorecardLinkView,
 )
@@ -33,6 +38,7 @@ from ..tables import (
     written,
 )
 from .base import ResultFlags
+from .context import RunContext
 from .practice import Measured, PracticeViews
 
 # Rows of a run's file lists on its page: a run of thousands of files is listed in part.
@@ -43,19 +49,66 @@ OTHER_FILE_KINDS = {
     "README.md": ("notes", "shown as the run's notes; not published"),
 }
 
+SHARE_TEMPLATE = "scorecard.html"  # a scorecard's link-preview page
 
-RunLike = Run | RunSummary
+RUN_EXPORTS = (
+    ("scorecards.json", exports.scorecards_json),
+    ("scorecards.md", exports.scorecards_md),
+    ("metrics.json", exports.metrics_json),
+)
+
+
+def export_jobs(run: Run) -> list[PageJob]:
+    """A run's exports beside its page. They are made from the run alone (no other run, no
+    setting), so a parallel build writes them while the catalog is still being put together."""
+    base = Urls.run(run.id)
+    return [PageJob(base + name, None, partial(export, run), run_id=run.id) for name, export in RUN_EXPORTS]
+
+
+def run_page_urls(run: RunSummary) -> list[str]:
+    """The addresses of a run's pages: its page and each composite scorecard's link page."""
+    base = Urls.run(run.id)
+    return [base] + [base + share_folder(level) + "/" for level in sorted(run.composite_by_level)]
 
 
 class RunPages(PracticeViews):
-    """A run's page: every scorecard, its charts, telemetry, files and how it was read."""
+    """A run's page and files: every scorecard, its charts, telemetry, files and how it was read.
+    Made from the run's context alone (context.py): it sees no other run."""
 
-    def scorecard_card(self, run: RunLike, level: int) -> CardSpec:
+    def __init__(
+        self,
+        context: RunContext,
+        site: SiteConfig,
+        contract: ScoringContract,
+        base_url: str,
+        cards: Cards | None = None,
+    ) -> None:
+        super().__init__(context.names(), site, contract, base_url, cards)
+        self.context = context
+
+    def jobs(self, run: Run, with_exports: bool = True) -> list[PageJob]:
+        """Each of the run's own files as a job: its page, its exports (unless `with_exports` is
+        off: written already), each scorecard's link page and the preview cards."""
+        base = Urls.run(run.id)
+        jobs = [PageJob(base, "run.html", partial(self.run, run), run_id=run.id)]
+        if with_exports:
+            jobs += export_jobs(run)
+        levels = sorted(run.summary.composite_by_level)
+        for level in levels:
+            url = base + share_folder(level) + "/"
+            jobs.append(PageJob(url, SHARE_TEMPLATE, partial(self.scorecard_link, run, level), run_id=run.id))
+        if self.cards is not None:
+            for card in [self.run_card(run.summary)] + [self.scorecard_card(run, lv) for lv in levels]:
+                if card.rows:
+                    jobs.append(PageJob(card.url, None, partial(self.cards.bytes_of, card), run_id=run.id))
+        return jobs
+
+    def scorecard_card(self, run: Run, level: int) -> CardSpec:
         """The preview image of a run's composite scorecard at one level."""
         rows = sorted(
             (
                 (self.runtime_names.get(r, r), grade, score)
-                for r, (score, grade) in run.composite_at(level).items()
+                for r, (score, grade) in run.summary.composite_at(level).items()
             ),
             key=lambda row: (-row[2], row[0]),
         )
@@ -67,7 +120,7 @@ class RunPages(PracticeViews):
             footer=f"Composite score at c={level}, scored within this run",
         )
 
-    def scorecard_link(self, run: RunLike, level: int) -> ScorecardLinkView:
+    def scorecard_link(self, run: Run, level: int) -> ScorecardLinkView:
         """The link-preview page of a run's composite scorecard: that scorecard's title,
         description and image, and the way on to the run page at the scorecard."""
         card = self.scorecard_card(run, level)
@@ -124,11 +177,12 @@ class RunPages(PracticeViews):
             x_kind="log2" if all(c > 0 for c in levels) else "linear",
         )
 
-    def run(self, run: Run, previous: Run | None) -> RunView:
+    def run(self, run: Run) -> RunView:
         page = self.page(Urls.run(run.id), f"Run {run.title}", self.run_description(run), "run")
-        page = self.with_card(page, self.run_card(run))
+        page = self.with_card(page, self.run_card(run.summary))
         by_source = self.runtime_of(run)
         by_name = {e.result.runtime_name: e.runtime for e in run.results}
+        previous = self.context.previous
         sections = self.sections(
             run.report,
             page,
@@ -277,8 +331,8 @@ class RunPages(PracticeViews):
             else "",
             tuple(KeyValue(n, r) for n, r in run.skipped[:MAX_LISTED_FILES]),
             max(0, len(run.skipped) - MAX_LISTED_FILES),
-            page.link(Urls.run(previous.id)) if previous else None,
-            page.link(Urls.compare) + "?" + urlencode({"a": previous.id, "b": run.id}) if previous else None,
+            page.link(Urls.run(previous)) if previous else None,
+            page.link(Urls.compare) + "?" + urlencode({"a": previous, "b": run.id}) if previous else None,
         )
 
     def telemetry_table(self, run: Run, page: Page) -> Table | None:

@@ -25,11 +25,11 @@ from ..tables import (
     sort_key,
     text,
 )
-from .base import LEVEL, MAX_LISTED_RUNS, ViewBase
+from .base import LEVEL, MAX_LISTED_RUNS, CatalogViews
 from .practice import PRACTICE_SERIES
 
 
-class RuntimePages(ViewBase):
+class RuntimePages(CatalogViews):
     """A runtime's page: latest grade per target, history across targets, badges, runs."""
 
     def runtime(self, runtime_id: str) -> RuntimeView:
