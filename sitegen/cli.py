@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,13 +49,9 @@ def _exit_failing(message: str) -> NoReturn:
 
 @contextmanager
 def _reporting_errors() -> Iterator[None]:
-    """One command's work: the garbage collector paused while it builds (gcpause.py), and a
-    SitegenError as one line on stderr and exit 1: never a traceback."""
-    from .gcpause import collector_paused
-
+    """A SitegenError as one line on stderr and exit 1: never a traceback."""
     try:
-        with collector_paused():
-            yield
+        yield
     except SitegenError as exc:
         _fail(str(exc))
 
@@ -411,30 +406,4 @@ def main() -> None:
         from .safetext import printable
 
         typer.echo(f"error: {printable(str(exc))}", err=True)
-        _exit_now(1)
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            _exit_now(exc.code or 0)
-        raise
-    _exit_now(0)
-
-
-def _exit_now(code: int) -> NoReturn:
-    """End the process once its output is flushed, without the interpreter's teardown.
-
-    Every file sitegen writes is closed by then, and sitegen registers nothing to run at
-    exit. The teardown would free a large build's objects one by one (a full collection of
-    the catalog): most of a tenth of a second for 10,000 results, for nothing. The build's
-    worker processes, which end as soon as their part is written, are waited for, so none
-    outlives the command and their memory and time count in its resource usage (`time`).
-    Only the command line does this; the app itself, run in-process (by the tests), ends as
-    usual.
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        while True:
-            os.waitpid(-1, 0)
-    except ChildProcessError:  # none left
-        pass
-    os._exit(code)
+        sys.exit(1)

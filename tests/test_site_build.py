@@ -182,6 +182,28 @@ def test_two_builds_are_byte_identical(tmp_path: Path, forked_workers: None):
     assert len(first) > 20
 
 
+def test_a_build_with_the_collector_running_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked_workers: None
+):
+    """A build pauses the garbage collector while it holds every run (gcpause.py): the site must
+    not depend on that. With pausing off, the collector runs throughout, in the workers too."""
+    import gc
+
+    from sitegen import gcpause
+
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    paused = digest(build_site(config, tmp_path / "a", workers=2).out)
+    monkeypatch.setattr(gcpause, "PAUSING", False)
+    running: list[bool] = []
+    second = build_site(
+        config, tmp_path / "b", workers=2, force=True, progress=lambda _: running.append(gc.isenabled())
+    )
+    assert running and all(running)
+    assert digest(second.out) == paused
+    assert gc.isenabled()
+
+
 def test_rebuild_with_nothing_changed_is_skipped_and_a_change_is_not(tmp_path: Path):
     small_tree(tmp_path)
     config = load_config(cwd=tmp_path)

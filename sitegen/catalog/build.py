@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import LoadedConfig
+from ..gcpause import collector_paused
 from .discover import discover
 from .model import Catalog, Diagnostic, HardwareTarget, Run, RuntimeInfo, Series, Standing
 from .reading import ReadRequest, read_runs
@@ -67,12 +68,13 @@ def build_catalog(
     if progress:
         progress(f"found {len(run_dirs)} runs")
     places = {root: i for i, root in enumerate(config.result_roots)}
-    read, runs = read_runs(ReadRequest(config, tuple(run_dirs), places, {}))
-    if progress:
-        files = sum(r.summary.n_files for r in read.records)
-        results = sum(r.summary.n_results for r in read.records)
-        skipped = sum(r.summary.n_skipped for r in read.records)
-        progress(f"read {files} files: {results} results, {skipped} not read as results")
-    catalog = assemble(config, notes, read.records, lambda run_id, source: read.latest[(run_id, source)])
+    with collector_paused():  # every run held in full: gcpause.py
+        read, runs = read_runs(ReadRequest(config, tuple(run_dirs), places, {}))
+        if progress:
+            files = sum(r.summary.n_files for r in read.records)
+            results = sum(r.summary.n_results for r in read.records)
+            skipped = sum(r.summary.n_skipped for r in read.records)
+            progress(f"read {files} files: {results} results, {skipped} not read as results")
+        catalog = assemble(config, notes, read.records, lambda run_id, source: read.latest[(run_id, source)])
     full = {run.id: run for run in runs}
     return FullCatalog(catalog, tuple(full[s.id] for s in catalog.runs))

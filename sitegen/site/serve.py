@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..config import LoadedConfig, load_config
 from ..errors import BuildError, SitegenError
-from ..gcpause import collector_paused
 from ..theme import default_dir
 from .build import build_site
 from .output import real_output, recover_output
@@ -193,8 +192,7 @@ def _watch(
         try:
             # Read site.toml again; render in this process: forking beside the server's threads is unsafe.
             fresh = load_config(config.source, config.base_dir)
-            with collector_paused():  # each rebuild is one command's work (gcpause.py)
-                echo(build_site(fresh, out, progress=progress, workers=1).line())
+            echo(build_site(fresh, out, progress=progress, workers=1).line())
         except SitegenError as exc:
             echo(f"rebuild failed, still serving the last good site: {exc}")
         except Exception as exc:  # a rebuild must never take the server down

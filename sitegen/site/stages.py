@@ -30,6 +30,7 @@ from ..catalog.reading import EntryKey, ReadRequest, read_one
 from ..catalog.records import assemble
 from ..config import LoadedConfig
 from ..errors import BuildError
+from ..gcpause import collector_paused
 from ..parallel import workers
 from ..safetext import xml_element_text
 from ..urls import Urls, disk_path
@@ -57,7 +58,13 @@ class Done:
 
 
 def carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progress) -> Done:
-    """Read, assemble, draw, finish and put in place, remember."""
+    """Read, assemble, draw, finish and put in place, remember; with the collector paused
+    (gcpause.py), in the workers too: they fork from here."""
+    with collector_paused():
+        return _carry_out(survey, plan, store, say)
+
+
+def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progress) -> Done:
     config, out, keys, home = survey.config, survey.out, survey.keys, survey.home
     base_url, run_dirs = survey.base_url, survey.run_dirs
     theme = config.base_dir / config.site.theme if config.site.theme else None
