@@ -339,19 +339,19 @@ def test_the_methodology_page_follows_the_values_in_use(tmp_path: Path):
 
 
 def test_tied_values_are_all_marked_best_however_their_cells_were_made():
-    """The standings mark every value shown equal to the best, also numbers written at once
-    (scorecards write plain numbers as they make them), and never on a flagged-out row."""
+    """The standings mark every value shown equal to the best, also plain numbers (which the
+    renderer writes by a shortcut), and never on a flagged-out row."""
     from sitegen.site.rows import table_html
-    from sitegen.site.tables import Column, Table, flag_rows, mark_tied_bests, num, text, written
+    from sitegen.site.tables import Column, Table, flag_rows, mark_tied_bests, num, text
 
     table = Table(
         "t",
         (Column("name", "Name", "text"), Column("ttft", "TTFT")),
         (
             (text("a"), num(12.34, "{:.1f} ms", best=True, note="score 90")),
-            (text("b"), written(12.31, "{:.1f} ms", "score 90")),  # shown as 12.3 ms too
-            (text("c"), written(12.29, "{:.1f} ms", "score 90")),  # as well, but invalid
-            (text("d"), written(15.0, "{:.1f} ms", "score 80")),
+            (text("b"), num(12.31, "{:.1f} ms", note="score 90")),  # shown as 12.3 ms too
+            (text("c"), num(12.29, "{:.1f} ms", note="score 90")),  # as well, but invalid
+            (text("d"), num(15.0, "{:.1f} ms", note="score 80")),
         ),
     )
     flagged = flag_rows(table, [None, None, ("invalid", "why"), None], "#rule", drop_best=[False] * 4)

@@ -161,6 +161,25 @@ def test_number_cells_skip_escaping_only_when_nothing_needs_it():
     assert second == '<tr><td data-sort="3">3.0 &lt;b&gt;&amp;</td></tr>'
 
 
+def test_the_renderer_s_shortcut_writes_plain_numbers_as_its_general_path_does():
+    """rows.cell_html writes most plain numbers without its general path: each kind of number
+    cell must come out the same either way."""
+    from sitegen.site.rows import _cell_html, cell_html
+    from sitegen.site.tables import num
+
+    cells = [
+        num(1234.5, "{:,.1f} tok/s"),
+        num(0.25, "{:.1%}", best=True),
+        num(7, "{:.0f}"),
+        num(12.0, "{:.1f} ms", note="score 7 <x> & 'q'"),
+        num(12.0, "{:.1f} ms", best=True, note='"'),
+        num(-3e-9, "{:.3g}"),
+    ]
+    for cell in cells:
+        assert cell.plain
+        assert cell_html(cell) == _cell_html(cell), cell
+
+
 @pytest.mark.parametrize("label", ["vLLM & friends on <H100>", 'it\'s "quoted"', "tab\there"])
 def test_badges_name_their_runtime_exactly_once_escaped(label: str):
     """A badge's accessible name and title read as the label: escaped once, not twice."""

@@ -3,8 +3,7 @@
 Where sitegen writes HTML in Python, for speed: a 10,000-result site has about
 a million table cells in some 25,000 tables, and jinja loops over them spent
 two thirds of a build in attribute lookups and escape calls. Every value is
-escaped exactly once, with markupsafe's entities; the plain numbers of
-scorecard tables come written already (tables.written).
+escaped exactly once, with markupsafe's entities; equal cells are written once.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from markupsafe import Markup
 
 from .. import memo
 from ..safetext import escape_html as escape
-from .tables import TEXT, Cell, Column, Table
+from .tables import NUMBER, TEXT, Cell, Column, Table
 
 
 def table_html(table: Table, caption: str = "") -> Markup:
@@ -56,42 +55,54 @@ def rows_html(table: Table) -> Markup:
         else:
             append("<tr>")
         for cell in row:
-            append(cell[0] if type(cell) is tuple else cell.html or _cell(cell))  # a tuple: written already
+            append(cell_html(cell))
         append("</tr>\n")
     return Markup("".join(out))
 
 
-def _cell(c: Cell) -> str:
-    sort = c.sort
-    if c.safe:  # a number in one of sitegen's formats: nothing to escape in its text or sort key
-        head = f'<td data-sort="{sort}"'
-        body = c.text
-        if c.cls:
-            head += f' class="{c.cls}"'
-        if c.note:
-            body += f"<small>{escape(c.note)}</small>"
-        return f"{head}>{body}</td>"
-    head = "<td" if sort is None else f'<td data-sort="{escape(sort)}"'
-    if c.cls:
-        head += f' class="{escape(c.cls)}"'
+def cell_html(c: Cell) -> str:
+    """The cell as a `<td>`. A plain number (most cells: a run page's scorecards hold some two
+    thousand, nearly all distinct) is written at once; any other cell is written once per
+    distinct cell (a runtime's name and link start a row of every table of a page)."""
+    if c.plain and c.kind == NUMBER and not (c.href or c.flag or c.scored or c.grade):
+        body = c.text + f"<small>{escape(c.note)}</small>" if c.note else c.text
+        if c.best:
+            return f'<td data-sort="{c.sort}" class="best">{body}</td>'
+        return f'<td data-sort="{c.sort}">{body}</td>'
+    return _cell_html(c)
+
+
+@memo.memoised(maxsize=8192)
+def _cell_html(c: Cell) -> str:
+    """Any cell as a `<td>`; `cell_html`'s shortcut writes plain numbers the same way."""
+    esc = _as_is if c.plain else escape  # a plain number's text and sort key need no escaping
+    head = "<td" if c.sort is None else f'<td data-sort="{esc(c.sort)}"'
+    cls = ("" if c.kind == NUMBER else f"k-{c.kind}") + (" best" if c.best else "")
+    if cls:
+        head += f' class="{escape(cls.strip())}"'
     if c.scored:
         head += f' data-scored="{escape(c.scored)}" data-result="{escape(c.result)}"'
+    colour = c.grade.replace("+", "plus").replace("-", "minus")
     if c.href:
-        body = f'<a href="{escape(c.href)}">{escape(c.text)}</a>'
-    elif c.badge:
-        body = f'<span class="grade g-{escape(c.badge)}">{escape(c.text)}</span>'
+        body = f'<a href="{escape(c.href)}">{esc(c.text)}</a>'
+    elif c.grade and c.text == c.grade:
+        body = f'<span class="grade g-{escape(colour)}">{esc(c.text)}</span>'
     else:
-        body = escape(c.text)
+        body = esc(c.text)
     if c.note:
-        tint = f' class="g-{escape(c.tint)}"' if c.tint else ""
+        tint = f' class="g-{escape(colour)}"' if c.grade and c.text != c.grade else ""
         body += f"<small{tint}>{escape(c.note)}</small>"
     if c.flag:
+        flag_cls = "flag-" + c.flag.replace(" ", "-")
         body += (
-            f'<small class="flag {escape(c.flag_cls)}"><a href="{escape(c.flag_href)}">{escape(c.flag)}</a>: '
+            f'<small class="flag {escape(flag_cls)}"><a href="{escape(c.flag_href)}">{escape(c.flag)}</a>: '
             f"{escape(c.flag_reason)}</small>"
         )
-    c.html = html = f"{head}>{body}</td>"
-    return html
+    return f"{head}>{body}</td>"
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def data_table_html(table: Table) -> Markup:

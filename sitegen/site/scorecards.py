@@ -20,7 +20,6 @@ from .tables import (
     LOWER,
     NUMBER,
     TEXT,
-    AnyCell,
     Cell,
     Column,
     Table,
@@ -28,7 +27,6 @@ from .tables import (
     num,
     sort_key,
     text,
-    written,
 )
 
 RuntimeLink = Callable[[str], str | None]  # a name or source file -> link to the runtime page
@@ -96,8 +94,8 @@ def _link(row, links: Links) -> str | None:
 RUNTIME_COLUMN = Column("runtime", "Runtime", TEXT)
 
 
-def _score_and_grade(score: float, label: str, contract: ScoringContract) -> list[AnyCell]:
-    return [written(score, "{:.0f}"), grade(label, contract)]
+def _score_and_grade(score: float, label: str, contract: ScoringContract) -> list[Cell]:
+    return [num(score, "{:.0f}"), grade(label, contract)]
 
 
 SCORE_COLUMNS = (
@@ -106,7 +104,7 @@ SCORE_COLUMNS = (
 )
 
 
-def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> AnyCell:
+def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> Cell:
     """The measured value with its unit; its score (and jitter penalty) beneath."""
     if metric is None:
         return Cell("–")
@@ -115,7 +113,7 @@ def _metric_cell(metric: MetricScore | None, fmt: str, unit: str) -> AnyCell:
     if not math.isfinite(metric.value):  # "–", its score beneath instead of why it is missing
         return Cell("–", "", best=metric.best, note=note)
     fmt = fmt + ("" if "%" in fmt else f" {unit}")
-    return num(metric.value, fmt, best=True, note=note) if metric.best else written(metric.value, fmt, note)
+    return num(metric.value, fmt, best=metric.best, note=note)
 
 
 def _composite_columns(metrics: Sequence[str]) -> tuple[Column, ...]:
@@ -173,7 +171,7 @@ def _layer(section: ReportSection, links: Links, contract: ScoringContract):
         [
             text(r.name, _link(r, links)),
             num(r.us_per_layer, "{:.1f} µs", best=r.best),
-            written(r.num_layers, "{:.0f}"),
+            num(r.num_layers, "{:.0f}"),
             *_score_and_grade(r.score, r.grade, contract),
         ]
         for r in section.card.runtimes
@@ -196,10 +194,10 @@ def _profile(section: ReportSection, links: Links, contract: ScoringContract):
         [
             text(e.name, _link(e, links)),
             text(e.profile.label, sort=str(e.profile.rank)),
-            written(e.avg_prompt_tokens, "{:.0f}"),
-            written(e.decode_tok_s, "{:.1f} tok/s"),
-            written(e.ttft_p50_ms, "{:.1f} ms"),
-            written(e.itl_p50_ms, "{:.1f} ms"),
+            num(e.avg_prompt_tokens, "{:.0f}"),
+            num(e.decode_tok_s, "{:.1f} tok/s"),
+            num(e.ttft_p50_ms, "{:.1f} ms"),
+            num(e.itl_p50_ms, "{:.1f} ms"),
             Cell(f"{e.composite:.0f}", sort_key(e.composite), grade=e.grade),
             grade(e.grade, contract),
         ]
@@ -221,8 +219,8 @@ def _correctness(section: ReportSection, links: Links, contract: ScoringContract
         [
             text(r.name, _link(r, links)),
             num(r.pass_rate * 100, "{:.1f}%", best=r.best),
-            written(r.passed, "{:.0f}"),
-            written(r.total, "{:.0f}"),
+            num(r.passed, "{:.0f}"),
+            num(r.total, "{:.0f}"),
             *_score_and_grade(r.score, r.grade, contract),
         ]
         for r in section.card.runtimes
@@ -245,10 +243,10 @@ def _output_length(section: ReportSection, links: Links, contract: ScoringContra
         [
             text(e.name, _link(e, links)),
             text(e.category.label, sort=str(e.category.rank)),
-            written(e.request_count, "{:.0f}"),
-            written(e.avg_output_tokens),
-            written(e.decode_tok_s, "{:.1f} tok/s"),
-            written(e.itl_p50_ms, "{:.1f} ms"),
+            num(e.request_count, "{:.0f}"),
+            num(e.avg_output_tokens),
+            num(e.decode_tok_s, "{:.1f} tok/s"),
+            num(e.itl_p50_ms, "{:.1f} ms"),
             *_score_and_grade(e.score, e.grade, contract),
         ]
         for e in section.card.entries
@@ -269,8 +267,8 @@ def _memory(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
             text(r.name, _link(r, links)),
-            written(r.vram_used_mb, "{:.0f} MB"),
-            written(r.vram_total_mb, "{:.0f} MB"),
+            num(r.vram_used_mb, "{:.0f} MB"),
+            num(r.vram_total_mb, "{:.0f} MB"),
             num(r.tok_per_sec_per_gb, "{:.1f} tok/s/GB", best=r.best),
             *_score_and_grade(r.score, r.grade, contract),
         ]
@@ -309,8 +307,8 @@ def _power(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
             text(r.name, _link(r, links)),
-            written(r.mean_power_w, "{:.1f} W"),
-            written(r.energy_per_token_mj, "{:.1f} mJ"),
+            num(r.mean_power_w, "{:.1f} W"),
+            num(r.energy_per_token_mj, "{:.1f} mJ"),
             num(r.tok_per_watt, "{:.2f} tok/s/W", best=r.best),
             *_score_and_grade(r.score, r.grade, contract),
         ]
@@ -332,9 +330,9 @@ def _scaling(section: ReportSection, links: Links, contract: ScoringContract):
     rows = [
         [
             text(r.name, _link(r, links)),
-            written(r.c1_decode_tok_s, "{:.1f} tok/s"),
-            written(r.peak_aggregate_tok_s, "{:.1f} tok/s"),
-            written(r.peak_concurrency, "{:.0f}"),
+            num(r.c1_decode_tok_s, "{:.1f} tok/s"),
+            num(r.peak_aggregate_tok_s, "{:.1f} tok/s"),
+            num(r.peak_concurrency, "{:.0f}"),
             num(r.scaling_efficiency * 100, "{:.1f}%", best=r.best),
             *_score_and_grade(r.score, r.grade, contract),
         ]
@@ -359,10 +357,10 @@ def _training(section: ReportSection, links: Links, contract: ScoringContract):
         [
             text(r.name, links.by_name(r.name)),
             num(r.tokens_per_sec, "{:.0f} tok/s", best=r.best),
-            written(r.ms_per_step, "{:.1f} ms"),
-            written(r.wall_coverage * 100, "{:.0f}%"),
+            num(r.ms_per_step, "{:.1f} ms"),
+            num(r.wall_coverage * 100, "{:.0f}%"),
             text(r.bottleneck.label),
-            written(r.hotspot_layers, "{:.0f}"),
+            num(r.hotspot_layers, "{:.0f}"),
             *_score_and_grade(r.score, r.grade, contract),
         ]
         for r in section.card.runtimes
@@ -372,7 +370,7 @@ def _training(section: ReportSection, links: Links, contract: ScoringContract):
 
 
 Builder = Callable[
-    [ReportSection, Links, ScoringContract], tuple[str, str, Sequence[Column], list[list[AnyCell]]]
+    [ReportSection, Links, ScoringContract], tuple[str, str, Sequence[Column], list[list[Cell]]]
 ]
 BUILDERS: dict[str, Builder] = {
     "composite": _composite,

@@ -26,7 +26,7 @@ from ...safetext import script_json
 from ...urls import Urls
 from ..charts import Chart, Point, line_chart
 from ..pages import Leaderboard, Page, SloTable
-from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text, written
+from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text
 from .base import ViewBase
 
 # Series over time of what practitioners decide by: (metric, concurrency, chart id).
@@ -166,12 +166,12 @@ class PracticeViews(ViewBase):
                         "{:.0f}",
                         href=page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}",
                     ),
-                    written(None if invalid else d.interactivity, "{:.1f}"),
-                    written(None if invalid else d.throughput_per_gpu, "{:.1f}"),
-                    written(d.ttft_p99_ms, "{:,.0f} ms"),
-                    written(d.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(d.tpot_note)),
-                    written(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
-                    written(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
+                    num(None if invalid else d.interactivity, "{:.1f}"),
+                    num(None if invalid else d.throughput_per_gpu, "{:.1f}"),
+                    num(d.ttft_p99_ms, "{:,.0f} ms"),
+                    num(d.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(d.tpot_note)),
+                    num(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
+                    num(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
                     text(", ".join(d.meets) if d.meets and not invalid else "–"),
                 )
             )

@@ -35,7 +35,6 @@ from ..tables import (
     Table,
     num,
     text,
-    written,
 )
 from .base import ResultFlags
 from .context import RunContext
@@ -344,15 +343,15 @@ class RunPages(PracticeViews):
             rows.append(
                 (
                     text(e.result.runtime_name, page.link(Urls.runtime(e.runtime))),
-                    written(e.result.concurrency, "{:.0f}"),
-                    written(t.gpu_utilization_pct.mean),
-                    written(t.memory_used_mb.max, "{:.0f}"),
-                    written(t.power_draw_w.mean),
-                    written(t.temperature_c.max),
-                    written(t.clock_gpu_mhz.mean, "{:.0f}"),
-                    written(t.throttle_events, "{:.0f}"),
-                    written(t.energy_per_token_mj),
-                    written(e.result.cold_start_ms, "{:.0f}"),
+                    num(e.result.concurrency, "{:.0f}"),
+                    num(t.gpu_utilization_pct.mean),
+                    num(t.memory_used_mb.max, "{:.0f}"),
+                    num(t.power_draw_w.mean),
+                    num(t.temperature_c.max),
+                    num(t.clock_gpu_mhz.mean, "{:.0f}"),
+                    num(t.throttle_events, "{:.0f}"),
+                    num(t.energy_per_token_mj),
+                    num(e.result.cold_start_ms, "{:.0f}"),
                 )
             )
         if not rows:
