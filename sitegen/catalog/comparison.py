@@ -151,16 +151,27 @@ def comparable_values(run: Run) -> list[Comparable]:
     name it shows). Where one run holds several results for one place (variants of a runtime
     at one level), the latest valid one is taken, as standings and history take it."""
     by_source = {e.source: e for e in run.results}
+    # What each value of a result repeats, worked out once per result (a run has thousands of values).
+    said = {
+        e.source: (
+            e.runtime,
+            e.cohort.key,
+            group_of(e.runtime, e.cohort.key),
+            _flag_text(e),
+            e.engine_version,
+        )
+        for e in run.results
+    }
     candidates: dict[tuple, list[tuple[ResultEntry, Comparable]]] = {}
 
     def add(section: str, order: int, entry: ResultEntry, key: str, value, noise_key: str) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if type(value) is not float and (isinstance(value, bool) or not isinstance(value, int | float)):
             return
+        runtime, cohort, group, flag, engine = said[entry.source]
         found = Comparable(
-            section, order, entry.runtime, entry.cohort.key, key, float(value), noise_key, entry.source,
-            _flag_text(entry), entry.engine_version,
-        )  # fmt: skip
-        candidates.setdefault((section, found.group, key), []).append((entry, found))
+            section, order, runtime, cohort, key, float(value), noise_key, entry.source, flag, engine
+        )
+        candidates.setdefault((section, group, key), []).append((entry, found))
 
     for level, card in sorted(run.report.composite.items()):
         for rt in card.runtimes:
@@ -183,6 +194,9 @@ def comparable_values(run: Run) -> list[Comparable]:
         add("scaling", WHOLE_RUN, first, "scaling_efficiency", row.scaling_efficiency, "scaling_efficiency")
     out = []
     for found in candidates.values():
+        if len(found) == 1:  # nearly always: one result per place
+            out.append(found[0][1])
+            continue
         chosen = latest_valid([entry for entry, _ in found])
         out.append(next(value for entry, value in found if entry is chosen))
     return out

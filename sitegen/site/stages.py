@@ -132,7 +132,8 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
         if run_dir.id in linked:
             survey.prints.after_linking(run_dir)
     if home is not None:
-        remembered = Remembered(fingerprints, key, read, latest, drawing)
+        dated_ahead = any(run.dated_ahead for run in catalog.runs)
+        remembered = Remembered(fingerprints, key, read, latest, drawing, dated_ahead)
         _remember(home, keys, config, survey.prints, remembered, store, say)
     for executor in pool:
         executor.shutdown(wait=True)
@@ -245,6 +246,7 @@ class Remembered:
     read: _Read
     latest: dict[EntryKey, ResultEntry]  # the standings candidates the catalog used
     drawing: Drawing
+    dated_ahead: bool  # some run was judged dated after the build's day
 
 
 def _remember(
@@ -262,7 +264,6 @@ def _remember(
     for run_id, blob in made.read.records.items():
         records.put(run_id, blob)
     records.keep_only(made.fingerprints)
-    dated_ahead = any(records.record(run_id).summary.dated_ahead for run_id in made.fingerprints)
     state = BuildState(
         CACHE_FORMAT,
         keys.code,
@@ -271,7 +272,7 @@ def _remember(
         made.fingerprints,
         made.site,
         config.today.isoformat(),
-        dated_ahead,
+        made.dated_ahead,
     )
     try:
         records.save(home, made.site, made.latest, made.drawing.outputs, made.drawing.page_keys)
