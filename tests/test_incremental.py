@@ -392,3 +392,43 @@ def test_a_deleted_run_nested_in_an_unchanged_one_leaves_nothing_behind(project:
     rebuild_and_compare(project)
     assert not (site / "runs" / "l4" / outer.name / "sub").exists()
     assert not (site / "raw" / "l4" / outer.name / "sub").exists()
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [ROOT / "site.toml", ROOT / "tests" / "fixtures" / "sample-site.toml"],
+    ids=["examples", "sample-results"],
+)
+def test_a_hardware_page_reads_nothing_its_key_does_not_cover(tmp_path: Path, toml: Path):
+    """A hardware page's key covers its target's runs and the site's names (hardware_page_keys),
+    because the page is drawn by a builder that sees nothing else (for_target). Drawn from the
+    whole catalog instead, every hardware page must come out the same, byte for byte: else the
+    page shows something of other targets that its key would miss."""
+    from functools import partial
+
+    from sitegen.catalog.build import build_catalog
+    from sitegen.site.pages import PageJob
+    from sitegen.site.render import render_jobs, shared_environment
+    from sitegen.site.views import ViewBuilder
+    from sitegen.urls import Urls
+
+    if toml.parent != ROOT:
+        (tmp_path / "results").symlink_to(toml.parent / "sample-results")
+        text = toml.read_text().replace(
+            'results = ["results"]', 'results = ["results"]\nallow_results_outside = true', 1
+        )
+        (tmp_path / "site.toml").write_text(text)
+        config = load_config(cwd=tmp_path)
+    else:
+        config = load_config(cwd=ROOT)
+    catalog = build_catalog(config).catalog
+    whole = ViewBuilder(catalog, config.site, config.contract, "")
+    targets = [t.id for t in whole.active_hardware]
+    assert len(targets) >= 3
+    env = shared_environment(None, None)
+    for name, builder_of in (("whole", lambda t: whole), ("restricted", whole.for_target)):
+        jobs = [
+            PageJob(Urls.hardware(t), "hardware.html", partial(builder_of(t).hardware, t)) for t in targets
+        ]
+        render_jobs(env, tmp_path / name, jobs)
+    assert digest(tmp_path / "whole") == digest(tmp_path / "restricted")

@@ -329,7 +329,9 @@ def test_serve_builds_when_missing_and_serves_only_the_site(tmp_path: Path):
     assert lines[0].startswith("built ")
 
 
-def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: Path):
+def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: Path, forked_workers: None):
+    """A rebuild under watch goes the way every build goes (in this process, updating in place):
+    the same bytes as a cold build in worker processes."""
     import urllib.request
 
     small_tree(tmp_path)
@@ -339,6 +341,8 @@ def test_serve_watch_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path: P
     terminal.wait_for(lambda line: line.startswith("built "), count=2)  # the first build, then the rebuild
     page = urllib.request.urlopen(url + "runs/jetson-orin/2026-03-07/index.html").read().decode()
     assert "Renamed while serving" in page
+    cold = build_site(load_config(cwd=tmp_path), tmp_path / "_cold", workers=2, force=True)
+    assert digest(tmp_path / "_site") == digest(cold.out)
     # A broken site.toml makes the next rebuild fail: the last good site stays served.
     (tmp_path / "site.toml").write_text("title = 3\n")
     (run / "run.toml").write_text('title = "Second rename"\n')
