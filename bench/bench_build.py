@@ -174,21 +174,29 @@ def history(results: Path, asv: str | None, asv_commits: int, label: str, rounds
         print(
             f"  asv publish, same volume:  {best:.2f} s  (sitegen {best / cold:.2f}x faster){spread(asv_times)}"
         )
-    nothing, _ = timed_build(cwd, out)
+    # The rebuilds change nothing for good, so each is timed `rounds` times too and the best counts.
+    nothing = min(timed_build(cwd, out)[0] for _ in range(rounds))
     print(f"  rebuild, nothing changed:  {nothing:.2f} s")
     newest = max(
         (p for p in results.rglob("*") if p.is_dir() and any(p.glob("*.json"))), key=lambda p: p.name
     )
     added = newest.parent / (dt.date.fromisoformat(newest.name) + dt.timedelta(days=7)).isoformat()
-    shutil.rmtree(added, ignore_errors=True)
-    shutil.copytree(newest, added)
+    adds: list[float] = []
+    changes: list[float] = []
     try:
-        add, line = timed_build(cwd, out)
-        print(f"  rebuild, one run added:    {add:.2f} s  ({cold / add:.1f}x faster than cold)")
-        changed = sorted(added.glob("*.json"))[0]
-        changed.write_bytes(changed.read_bytes().replace(b'"concurrency"', b'"note": 1, "concurrency"', 1))
-        change, _ = timed_build(cwd, out)
-        print(f"  rebuild, one file changed: {change:.2f} s")
+        for _ in range(rounds):
+            shutil.rmtree(added, ignore_errors=True)
+            timed_build(cwd, out)  # back to the history as generated
+            shutil.copytree(newest, added)
+            adds.append(timed_build(cwd, out)[0])
+            changed = sorted(added.glob("*.json"))[0]
+            changed.write_bytes(
+                changed.read_bytes().replace(b'"concurrency"', b'"note": 1, "concurrency"', 1)
+            )
+            changes.append(timed_build(cwd, out)[0])
+        add = min(adds)
+        print(f"  rebuild, one run added:    {add:.2f} s  ({cold / add:.1f}x faster than cold){spread(adds)}")
+        print(f"  rebuild, one file changed: {min(changes):.2f} s{spread(changes)}")
     finally:
         shutil.rmtree(added, ignore_errors=True)
     timed_build(cwd, out)
