@@ -1,4 +1,8 @@
-"""The `sitegen` command line: wiring only; the work lives in library functions."""
+"""The `sitegen` command line: wiring only; the work lives in library functions.
+
+Each command imports the modules it needs when it runs: `sitegen build` on an up-to-date
+site must not load what reads runs or draws pages, nor `sitegen score` what builds sites.
+"""
 
 from __future__ import annotations
 

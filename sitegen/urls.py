@@ -8,6 +8,7 @@ the run directory names as they are; links percent-encode them.
 from __future__ import annotations
 
 from urllib.parse import quote as _quote
+from urllib.parse import unquote
 
 from . import memo
 
@@ -77,7 +78,6 @@ class Urls:
 
 def disk_path(url: str) -> str:
     """The file an URL is written to, relative to the output directory (unquoted)."""
-    from urllib.parse import unquote
 
     path = unquote(url)
     return path + "index.html" if path.endswith("/") or path == "" else path

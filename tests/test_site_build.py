@@ -447,3 +447,30 @@ def test_the_build_command_waits_for_its_workers(tmp_path: Path):
     )
     assert done.stdout.split() == ["0", "0"], done.stdout + done.stderr
     assert (tmp_path / "_site" / "runs" / "jetson-orin" / "2026-03-05" / "index.html").is_file()
+
+
+def test_every_memo_is_registered_and_clearing_them_changes_nothing_but_speed(tmp_path: Path):
+    """Memos are owned by sitegen/memo.py, so a long-lived process (serve --watch, which clears
+    them before each rebuild) can let them go: no lru_cache is made anywhere else, and a build
+    after clearing gives the same bytes."""
+    import ast
+
+    from sitegen import memo
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "sitegen").rglob("*.py")):
+        if path.name == "memo.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "functools":
+                assert not {a.name for a in node.names} & {"lru_cache", "cache"}, path
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "functools"
+            ):
+                assert node.attr not in ("lru_cache", "cache"), path
+    small_tree(tmp_path)
+    config = load_config(cwd=tmp_path)
+    first = digest(build_site(config, tmp_path / "a", workers=1).out)
+    memo.clear()
+    assert digest(build_site(config, tmp_path / "b", workers=1, force=True).out) == first

@@ -21,7 +21,7 @@ from ..scoring.composite import Loaded
 from ..scoring.report import order_results
 from ..training import TrainingStepResult
 from .classify import Classified, CorrectnessReport, FileKind, classify_file
-from .discover import is_json_name
+from .discover import is_json_name, list_directory
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -80,7 +80,6 @@ def summarise(files: Sequence[Classified]) -> DirectoryLoad:
 def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DirectoryLoad:
     """The `*.json` files directly in `directory`, the directory standing as the results root:
     links leaving it, special files and undecodable names are skipped with their reason."""
-    from .discover import list_directory
 
     try:
         listing = list_directory(directory, os.path.realpath(directory))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .. import memo
 from ..config import LoadedConfig, load_config
 from ..errors import BuildError, SitegenError
 from ..theme import default_dir
@@ -192,6 +193,7 @@ def _watch(
         try:
             # Read site.toml again; render in this process: forking beside the server's threads is unsafe.
             fresh = load_config(config.source, config.base_dir)
+            memo.clear()  # each rebuild starts as a fresh process would: no memory of the last
             echo(build_site(fresh, out, progress=progress, workers=1).line())
         except SitegenError as exc:
             echo(f"rebuild failed, still serving the last good site: {exc}")
