@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .. import memo
 from ..config import HardwareConfig, RuntimeConfig
 from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
@@ -45,6 +46,9 @@ SETTINGS = (
 )
 
 
+_SHORT_NAMES = {name: abbr for name, abbr, _ in SETTINGS}
+
+
 class Cohort(NamedTuple):
     """What a result was measured with: model, workload and the settings that make results
     incomparable (precision, tensor parallelism, dataset, load generator). Only results of one
@@ -61,9 +65,7 @@ class Cohort(NamedTuple):
     @property
     def key(self) -> str:
         """A stable, URL-safe key: `model`, `model~workload`, then `~p-fp8~tp-2` for settings."""
-        key = self.model if self.workload == "unspecified" else f"{self.model}~{self.workload}"
-        short = {name: abbr for name, abbr, _ in SETTINGS}
-        return key + "".join(f"~{short[name]}-{value}" for name, value, _ in self.settings)
+        return _cohort_key(self)
 
     @property
     def label(self) -> str:
@@ -72,6 +74,14 @@ class Cohort(NamedTuple):
             label += f", workload {self.workload_name}"
         words = {name: said for name, _, said in SETTINGS}
         return label + "".join(f", {words[name]} {shown}" for name, _, shown in self.settings)
+
+
+@memo.memoised(maxsize=1024)
+def _cohort_key(cohort: Cohort) -> str:
+    """Cohort.key, worked out once per cohort: series, comparisons and standings key their
+    values by it, some twenty times per result."""
+    key = cohort.model if cohort.workload == "unspecified" else f"{cohort.model}~{cohort.workload}"
+    return key + "".join(f"~{_SHORT_NAMES[name]}-{value}" for name, value, _ in cohort.settings)
 
 
 @dataclass(frozen=True, slots=True)
