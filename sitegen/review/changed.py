@@ -8,7 +8,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog.model import Catalog, Diagnostic, Run
+from ..catalog.build import FullCatalog
+from ..catalog.model import Diagnostic, Run
 from ..errors import SitegenError
 from ..safefs import display
 
@@ -19,9 +20,9 @@ class ReviewError(SitegenError):
     """A run that cannot be found, or a git history that cannot be read: one line, exit 1."""
 
 
-def find_run(catalog: Catalog, token: str, cwd: Path | None = None) -> Run:
+def find_run(catalog: FullCatalog, token: str, cwd: Path | None = None) -> Run:
     """A run by its id (its folder relative to its results root) or by the path of its folder."""
-    runs = [r for r in catalog.runs if isinstance(r, Run)]
+    runs = list(catalog.runs)
     by_id = {r.id: r for r in runs}
     if token in by_id:
         return by_id[token]
@@ -40,14 +41,14 @@ def where(run: Run) -> str:
     return run.id if run.id != "." else run.root.name
 
 
-def previous_run(catalog: Catalog, run: Run, runtime: str) -> Run | None:
+def previous_run(catalog: FullCatalog, run: Run, runtime: str) -> Run | None:
     """The latest run before `run` on the same hardware that measured `runtime` (catalog order:
     date, then id)."""
     before = None
     for other in catalog.runs:
         if other.id == run.id:
             return before
-        if isinstance(other, Run) and other.hardware == run.hardware and runtime in other.runtimes:
+        if other.hardware == run.hardware and runtime in other.runtimes:
             before = other
     return before
 
@@ -91,7 +92,7 @@ def diagnostic_file(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: 
     return folders[head] / name if head in folders else base_dir / path
 
 
-def named_runs(catalog: Catalog, tokens: list[str]) -> ChangeSet:
+def named_runs(catalog: FullCatalog, tokens: list[str]) -> ChangeSet:
     """Runs named on the command line, each treated as added."""
     seen: dict[str, RunChange] = {}
     for token in tokens:
@@ -130,7 +131,7 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") -> ChangeSet:
+def changed_runs(catalog: FullCatalog, repo: Path, base: str, head: str = "HEAD") -> ChangeSet:
     """The runs that `git diff BASE...HEAD` (the changes since the branches parted) touches."""
     for revision in (base, head):
         if revision.startswith("-"):  # git would read it as an option
@@ -145,7 +146,7 @@ def changed_runs(catalog: Catalog, repo: Path, base: str, head: str = "HEAD") ->
         ) from None
     listing = _git(repo, "diff", "--name-status", "--no-renames", "-z", fork, head).split("\0")
     changes = [(status, name) for status, name in zip(listing[::2], listing[1::2], strict=False) if name]
-    runs = [r for r in catalog.runs if isinstance(r, Run)]
+    runs = list(catalog.runs)
     by_folder = {os.path.realpath(r.path): r for r in runs}
     roots = [os.path.realpath(root) for root in {r.root for r in runs}]
     touched: dict[str, list[str]] = {}

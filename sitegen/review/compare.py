@@ -22,6 +22,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog.build import FullCatalog
 from ..catalog.changes import MIN_RELATIVE
 from ..catalog.comparison import (
     COMPARE_LABELS,
@@ -30,7 +31,7 @@ from ..catalog.comparison import (
     compare_directions,
     compare_noise,
 )
-from ..catalog.model import Catalog, Run
+from ..catalog.model import Run
 from ..document import run_score_document, score_json
 
 SUMMARY_NAMED = 5  # changes the summary line names; more are "…"
@@ -278,7 +279,7 @@ def _place(v: Comparable) -> tuple:
 
 
 def compare_runs(
-    catalog: Catalog,
+    catalog: FullCatalog,
     thresholds: Mapping[str, Any],
     a: Run,
     b: Run,

@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..catalog.model import Catalog, Diagnostic, Level
+from ..catalog.build import FullCatalog
+from ..catalog.model import Diagnostic, Level
 from ..safefs import display
 from ..safetext import printable
 from .changed import ChangeSet, diagnostic_file, where
@@ -48,7 +49,7 @@ def file_of(diagnostic: Diagnostic, folders: dict[str, Path], base_dir: Path, cw
 
 
 def annotations(
-    catalog: Catalog, base_dir: Path, cwd: Path, changes: ChangeSet | None = None
+    catalog: FullCatalog, base_dir: Path, cwd: Path, changes: ChangeSet | None = None
 ) -> Iterator[str]:
     """Every diagnostic as a workflow command, errors first (GitHub shows only the first few of
     each kind on a pull request), then a notice with the totals. `changes`: only those about the

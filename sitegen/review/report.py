@@ -17,10 +17,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .. import __version__
+from ..catalog.build import FullCatalog
 from ..catalog.comparison import compare_directions, compare_noise
 from ..catalog.derived import slo_board, slo_candidate
 from ..catalog.directory import NOT_A_LOAD_TEST_RESULT
-from ..catalog.model import Catalog, Diagnostic, Level, Run
+from ..catalog.model import Diagnostic, Level, Run
 from ..config import SloConfig
 from ..safefs import display
 from ..urls import Urls, share_folder
@@ -60,7 +61,7 @@ class ReportWriter:
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: FullCatalog,
         thresholds: Mapping[str, Any],
         slos: Sequence[SloConfig],
         base_url: str,
