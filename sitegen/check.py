@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
-from .catalog.model import Catalog, Diagnostic, Level
+from .catalog.build import FullCatalog
+from .catalog.model import Diagnostic, Level
 from .config import LoadedConfig
 from .safefs import display
 from .worktree import tracked_files
 
 
-def with_output_problems(catalog: Catalog, config: LoadedConfig) -> Catalog:
+def with_output_problems(catalog: FullCatalog, config: LoadedConfig) -> FullCatalog:
     """The catalog with what `build` would refuse about its output: a folder git tracks (a
     committed site is never sitegen's), as an error."""
     out = os.path.realpath(config.output_dir)
@@ -27,11 +27,10 @@ def with_output_problems(catalog: Catalog, config: LoadedConfig) -> Catalog:
         f"the output folder: git tracks files in it ({display(tracked[0])}, ...); a committed site is "
         "never sitegen's, and build refuses it: remove it from the repository (git rm -r --cached)",
     )
-    diagnostics = sorted((*catalog.diagnostics, problem), key=lambda d: (d.path, d.level, d.reason))
-    return replace(catalog, diagnostics=tuple(diagnostics))
+    return catalog.with_diagnostic(problem)
 
 
-def summary(catalog: Catalog) -> dict[str, Any]:
+def summary(catalog: FullCatalog) -> dict[str, Any]:
     dates = sorted(r.date.isoformat() for r in catalog.runs if r.date)
     return {
         "runs": len(catalog.runs),
@@ -46,7 +45,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def check_document(catalog: Catalog) -> dict[str, Any]:
+def check_document(catalog: FullCatalog) -> dict[str, Any]:
     return {
         "summary": summary(catalog),
         "runs": [
@@ -80,7 +79,7 @@ def check_document(catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def check_text(catalog: Catalog) -> Iterator[str]:
+def check_text(catalog: FullCatalog) -> Iterator[str]:
     s = summary(catalog)
     date_range = f"{s['first_date']} to {s['last_date']}" if s["first_date"] else "no dates"
     yield (

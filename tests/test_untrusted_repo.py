@@ -162,7 +162,14 @@ def test_a_committed_previous_site_is_not_sitegen_s(repo: Path):
     with pytest.raises(BuildError, match="git tracks .* a committed one is not trusted"):
         build(repo)
     assert (repo / "_site" / "cards" / cards[0]).is_symlink()  # left as it was
-    assert strict_check(repo) == 1  # and check says so
+    assert strict_check(repo) == 1  # and check says so, as an error that names the folder
+    from typer.testing import CliRunner
+
+    from sitegen.cli import app
+
+    said = CliRunner().invoke(app, ["check", "--config", str(repo / "site.toml")])
+    assert said.exception is None or isinstance(said.exception, SystemExit), said.exception
+    assert "the output folder: git tracks files in it" in said.output
 
 
 def test_cards_are_never_read_through_a_link_in_the_previous_site(repo: Path, tmp_path: Path):

@@ -4,7 +4,7 @@ in this process, assembled as a site build assembles it, with every run kept in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import LoadedConfig
@@ -55,6 +55,11 @@ class FullCatalog:
 
     def runs_on(self, hardware: str) -> tuple[Run, ...]:
         return tuple(r for r in self.runs if r.hardware == hardware)
+
+    def with_diagnostic(self, extra: Diagnostic) -> FullCatalog:
+        """The same catalog with one more diagnostic, in the diagnostics' order (by path)."""
+        diagnostics = sorted((*self.diagnostics, extra), key=lambda d: (d.path, d.level, d.reason))
+        return replace(self, catalog=replace(self.catalog, diagnostics=tuple(diagnostics)))
 
 
 def build_catalog(
