@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..catalog.comparison import COMPARABLE_FIELDS, comparable_values
-from ..catalog.model import Catalog, Run
+from ..catalog.model import Catalog, Run, RunSummary
 from ..document import run_score_document, score_json, score_markdown
 from ..safetext import compact_json, xml_attr, xml_element_text, xml_escape, xml_text
 from ..urls import Urls
@@ -120,13 +120,13 @@ def badge_url(runtime: str, hardware: str, cohort: str = "") -> str:
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    run: Run
+    run: RunSummary
     title: str
     summary: str
 
 
 def run_changes(
-    run: Run, previous: Run | None, best_before: dict[str, float], name_of: Callable[[str], str]
+    run: RunSummary, previous: RunSummary | None, best_before: dict[str, float], name_of: Callable[[str], str]
 ) -> list[str]:
     """What changed since the previous run on the same target: grades up or down, new bests (c=1)."""
     lines = []
@@ -149,10 +149,10 @@ def run_changes(
 
 
 def feed_entries(
-    runs: list[Run], name_of: Callable[[str], str], hardware_name: Callable[[str], str]
+    runs: list[RunSummary], name_of: Callable[[str], str], hardware_name: Callable[[str], str]
 ) -> list[FeedEntry]:
     """One entry per run, in run order; each says what changed against the previous run on its target."""
-    previous: dict[str, Run] = {}
+    previous: dict[str, RunSummary] = {}
     best: dict[str, dict[str, float]] = {}
     entries = []
     for run in runs:

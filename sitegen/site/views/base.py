@@ -9,7 +9,7 @@ from functools import cached_property
 
 from ...catalog.changes import significant_changes
 from ...catalog.history import SERIES_METRICS
-from ...catalog.model import Catalog, Run, Series, Standing
+from ...catalog.model import Catalog, Run, RunSummary, Series, Standing
 from ...catalog.validity import Flag
 from ...config import SiteConfig
 from ...safetext import markdown_without_html
@@ -277,7 +277,7 @@ class ViewBase:
             f"({labels}); each is ranked on its own, never against the others."
         )
 
-    def run_table(self, runs: list[Run], page: Page, table_id: str, filters: bool = False) -> Table:
+    def run_table(self, runs: list[RunSummary], page: Page, table_id: str, filters: bool = False) -> Table:
         columns = (
             Column("date", "Date", TEXT),
             Column("run", "Run", TEXT),
@@ -370,7 +370,7 @@ class ViewBase:
             return {}
         return {label: i for i, label in enumerate(sorted(counts, key=lambda lb: (-counts[lb], lb)))}
 
-    def scaling_curve(self, chart_id: str, page: Page, run: Run, title: str) -> Chart | None:
+    def scaling_curve(self, chart_id: str, page: Page, run: Run | RunSummary, title: str) -> Chart | None:
         cohorts = self.cohort_order(p.cohort for p in run.curve)
         by_runtime: dict[tuple[str, str], dict[int, Point]] = {}
         for p in run.curve:
