@@ -71,10 +71,6 @@ class Urls:
     def feed(hardware_id: str | None) -> str:
         return "feed.xml" if hardware_id is None else f"hardware/{quote(hardware_id, safe='')}/feed.xml"
 
-    @staticmethod
-    def asset(name: str) -> str:
-        return f"assets/{name}"
-
 
 def disk_path(url: str) -> str:
     """The file an URL is written to, relative to the output directory (unquoted)."""

@@ -48,16 +48,6 @@ class RunsRead:
     fingerprints: dict[str, str]  # run id -> fingerprint of its files, taken as they were read
     file_hashes: dict[str, tuple[StatKey, str]]
 
-    @staticmethod
-    def merged(parts: list[RunsRead]) -> RunsRead:
-        """Several sets read apart (shards), as one."""
-        return RunsRead(
-            tuple(record for part in parts for record in part.records),
-            {key: entry for part in parts for key, entry in part.latest.items()},
-            {run_id: fp for part in parts for run_id, fp in part.fingerprints.items()},
-            {path: value for part in parts for path, value in part.file_hashes.items()},
-        )
-
 
 def read_runs(request: ReadRequest) -> tuple[RunsRead, list[Run]]:
     """Read every run of `request`: what is kept of them, and the runs in full (for their own
