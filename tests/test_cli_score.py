@@ -157,8 +157,8 @@ def test_platform_filter_applies_to_training_too():
 
 
 def test_command_line_process_ends_with_its_exit_code_and_all_its_output(tmp_path: Path):
-    """The installed command ends without the interpreter's teardown (cli._exit_now): what it
-    printed still arrives whole through a pipe, and each way of ending keeps its exit code."""
+    """The installed command's output arrives whole through a pipe, and each way of ending
+    keeps its exit code."""
 
     def sitegen(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(

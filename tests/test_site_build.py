@@ -438,8 +438,8 @@ print(done.returncode, left)
 
 
 def test_the_build_command_waits_for_its_workers(tmp_path: Path):
-    """The command line skips the interpreter's teardown (cli._exit_now) but still waits for
-    the build's workers: none outlives it, and `time` counts their memory and time."""
+    """The build waits for its workers before the command ends: none outlives it, and `time`
+    counts their memory and time."""
     small_tree(tmp_path)
     (tmp_path / "site.toml").write_text('results = ["results"]\n')
     done = subprocess.run(
