@@ -397,7 +397,7 @@ def test_odd_but_valid_results_build_and_link(tmp_path: Path, serve_dir):
     assert result.broken == [] and result.duplicate_ids == {}
 
 
-def test_any_number_of_jobs_builds_the_same_bytes(tmp_path: Path):
+def test_any_number_of_jobs_builds_the_same_bytes(tmp_path: Path, forked_workers: None):
     from sitegen.cli import app
 
     small_tree(tmp_path)
@@ -439,14 +439,19 @@ print(done.returncode, left)
 
 def test_the_build_command_waits_for_its_workers(tmp_path: Path):
     """The build waits for its workers before the command ends: none outlives it, and `time`
-    counts their memory and time."""
-    small_tree(tmp_path)
+    counts their memory and time. Enough runs that `--jobs 2` forks two workers."""
+    from sitegen import synthetic
+
+    runs = synthetic.write_history(
+        tmp_path / "results", 13, runtimes=synthetic.RUNTIMES[:1], levels=(1,), details=0
+    )
+    assert runs >= 2 * 25  # a file per run, and plan.MIN_RUNS_PER_WORKER runs per worker
     (tmp_path / "site.toml").write_text('results = ["results"]\n')
     done = subprocess.run(
         [sys.executable, "-c", LEFT_BEHIND, str(tmp_path)], capture_output=True, text=True, timeout=120
     )
     assert done.stdout.split() == ["0", "0"], done.stdout + done.stderr
-    assert (tmp_path / "_site" / "runs" / "jetson-orin" / "2026-03-05" / "index.html").is_file()
+    assert (tmp_path / "_site" / "index.html").is_file()
 
 
 def test_every_memo_is_registered_and_clearing_them_changes_nothing_but_speed(tmp_path: Path):
@@ -474,3 +479,28 @@ def test_every_memo_is_registered_and_clearing_them_changes_nothing_but_speed(tm
     first = digest(build_site(config, tmp_path / "a", workers=1).out)
     memo.clear()
     assert digest(build_site(config, tmp_path / "b", workers=1, force=True).out) == first
+
+
+def test_build_site_returns_only_once_its_workers_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked_workers: None
+):
+    """The library, not the command line, waits for the worker processes it forked: when
+    build_site returns, each has ended and been reaped (no zombie, nothing still running)."""
+    import os
+
+    from sitegen import parallel
+
+    forked: list[int] = []
+    real_init = parallel.ForkedExecutor.__init__
+
+    def recording(self) -> None:
+        real_init(self)
+        forked.append(self._process.pid)
+
+    monkeypatch.setattr(parallel.ForkedExecutor, "__init__", recording)
+    small_tree(tmp_path)
+    build_site(load_config(cwd=tmp_path), tmp_path / "site", workers=2)
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # reaped already: not a child any more
+            os.waitpid(pid, os.WNOHANG)
