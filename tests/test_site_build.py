@@ -504,3 +504,27 @@ def test_build_site_returns_only_once_its_workers_are_gone(
     for pid in forked:
         with pytest.raises(ChildProcessError):  # reaped already: not a child any more
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_serve_watch_picks_up_an_edited_theme_template(tmp_path: Path):
+    """Templates compile once per process and are not checked again during a build; a rebuild
+    under watch must still draw with the template as edited since the last one."""
+    import urllib.request
+
+    small_tree(tmp_path)
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    override = theme / "methodology.html"
+    override.write_text('{% extends "default:methodology.html" %}{% block main %}First words{% endblock %}\n')
+    (tmp_path / "site.toml").write_text('results = ["results"]\ntheme = "theme"\n')
+    terminal, url, stop, thread = start_serving(load_config(cwd=tmp_path), watch=True)
+    try:
+        assert "First words" in urllib.request.urlopen(url + "methodology/").read().decode()
+        override.write_text(
+            '{% extends "default:methodology.html" %}{% block main %}Second words{% endblock %}\n'
+        )
+        terminal.wait_for(lambda line: line.startswith("built "), count=2)
+        assert "Second words" in urllib.request.urlopen(url + "methodology/").read().decode()
+    finally:
+        stop.set()
+        thread.join(5)
