@@ -425,7 +425,7 @@ def test_a_hardware_page_reads_nothing_its_key_does_not_cover(tmp_path: Path, to
     whole = ViewBuilder(catalog, config.site, config.contract, "")
     targets = [t.id for t in whole.active_hardware]
     assert len(targets) >= 3
-    env = shared_environment(None, None)
+    env = shared_environment(None, None, "")
     for name, builder_of in (("whole", lambda t: whole), ("restricted", whole.for_target)):
         jobs = [
             PageJob(Urls.hardware(t), "hardware.html", partial(builder_of(t).hardware, t)) for t in targets

@@ -528,3 +528,18 @@ def test_serve_watch_picks_up_an_edited_theme_template(tmp_path: Path):
     finally:
         stop.set()
         thread.join(5)
+
+
+def test_a_second_build_in_one_process_draws_with_the_edited_theme(tmp_path: Path):
+    """The library keeps compiled templates for the process; a build after a theme template
+    was edited draws with the new one, as a fresh command would (nothing cleared by hand)."""
+    small_tree(tmp_path)
+    override = tmp_path / "theme" / "templates" / "methodology.html"
+    override.parent.mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('results = ["results"]\ntheme = "theme"\n')
+    for words in ("First words", "Second words"):
+        override.write_text(
+            f'{{% extends "default:methodology.html" %}}{{% block main %}}{words}{{% endblock %}}\n'
+        )
+        site = build_site(load_config(cwd=tmp_path), workers=1).out
+        assert words in (site / "methodology" / "index.html").read_text()

@@ -99,6 +99,11 @@ class SiteKeys:
         return digest.hexdigest()
 
     @property
+    def templates(self) -> str:
+        """The key of the templates in use: sitegen's default theme (in its code) and the theme."""
+        return f"{self.code}:{self.theme}"
+
+    @property
     def pages(self) -> str:
         """The key of everything but the runs: a page that reads none of them keeps with it."""
         return f"{self.code}\0{self.settings}\0{self.theme}\0{self.base_url}"

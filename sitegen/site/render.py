@@ -62,17 +62,19 @@ def environment(theme: Path | None, bytecode: CacheHome | None = None) -> Enviro
     return env
 
 
-def shared_environment(theme: Path | None, bytecode: CacheHome | None) -> Environment:
+def shared_environment(theme: Path | None, bytecode: CacheHome | None, templates: str) -> Environment:
     """This process's environment for a theme: made once, then shared by every page drawn here
-    (templates compile once per process; a forked worker inherits the parent's)."""
-    key = (theme, bytecode)
+    (templates compile once per process; a forked worker inherits the parent's). `templates`:
+    the key of the templates' contents (keys.SiteKeys.templates): templates are not checked
+    again once compiled, so an edited one (theme or default) gets an environment of its own."""
+    key = (theme, bytecode, templates)
     env = _environments.get(key)
     if env is None:
         env = _environments[key] = environment(theme, bytecode)
     return env
 
 
-_environments: dict[tuple[Path | None, CacheHome | None], Environment] = memo.registered({})
+_environments: dict[tuple[Path | None, CacheHome | None, str], Environment] = memo.registered({})
 
 
 def render_jobs(env: Environment, out: Path, jobs: Sequence[PageJob]) -> int:

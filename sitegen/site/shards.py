@@ -51,12 +51,14 @@ class ShardRead:
 @dataclass(frozen=True, slots=True)
 class DrawSetup:
     """Where and how pages are drawn: the new site's folder, the theme, the compiled templates'
-    folder, the base URL and how preview cards are made (None: no cards)."""
+    folder and the key of their sources, the base URL and how preview cards are made (None: no
+    cards)."""
 
     out: Path
     config: LoadedConfig  # site settings, the scoring contract, and how to read a run again
     theme: Path | None
     bytecode: CacheHome | None
+    templates: str  # the key of the templates' contents (render.shared_environment)
     base_url: str
     cards: Cards | None
 
@@ -72,7 +74,7 @@ def read_shard(request: ReadRequest) -> ShardRead:
 def write_run_files(setup: DrawSetup, run_ids: tuple[str, ...]) -> int:
     """The exports and source files of kept runs (made from the run alone); files written."""
     runs = [_kept[run_id] for run_id in run_ids]
-    env = shared_environment(setup.theme, setup.bytecode)
+    env = shared_environment(setup.theme, setup.bytecode, setup.templates)
     written = render_jobs(env, setup.out, [job for run in runs for job in export_jobs(run)])
     return written + link_source_files(runs, setup.out)
 
@@ -89,7 +91,7 @@ class DrawRuns:
 def draw_runs(setup: DrawSetup, job: DrawRuns) -> int:
     """Draw each run's page and files; the number of pages written."""
     config = setup.config
-    env = shared_environment(setup.theme, setup.bytecode)
+    env = shared_environment(setup.theme, setup.bytecode, setup.templates)
     pages = 0
     for run_dir, context in job.runs:
         run = _kept.pop(run_dir.id, None) or read_one(config, run_dir)

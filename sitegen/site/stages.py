@@ -70,8 +70,8 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
     theme = config.base_dir / config.site.theme if config.site.theme else None
     cards = _cards(config, out if survey.trusted else None, base_url, say)
     tmp = fresh_tmp(out)
-    env = shared_environment(theme, home)  # before the workers fork: they inherit it
-    setup = DrawSetup(tmp, config, theme, home, base_url, cards)
+    env = shared_environment(theme, home, keys.templates)  # before the workers fork: they inherit it
+    setup = DrawSetup(tmp, config, theme, home, keys.templates, base_url, cards)
     pool = workers(plan.shards)
     try:
         # 3. Read the runs the plan names, each shard in its worker (which keeps them).
