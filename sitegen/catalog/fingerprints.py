@@ -68,6 +68,10 @@ class Fingerprints:
         self.now[path] = (key, value)
         return value
 
+    def take(self, hashes: FileHashes) -> None:
+        """Hashes taken by another reader of the same files (a build's workers), as they read."""
+        self.now.update(hashes)
+
     def after_linking(self, run_dir: RunDir) -> None:
         """Hard-linking a run's files into the site changes their change time: take the new one
         where nothing else changed, so the next build does not read them again."""

@@ -129,7 +129,7 @@ class RecordStore:
         return record
 
     def put(self, run_id: str, blob: bytes) -> None:
-        """A run's record as read now, pickled (catalog/reading.py pickles each on its own)."""
+        """A run's record as read now, pickled on its own (as site/shards.py sends it)."""
         self._blobs[run_id] = blob
         self._loaded.pop(run_id, None)
 

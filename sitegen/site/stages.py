@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalog.discover import RunDir
-from ..catalog.fingerprints import FileHashes, Fingerprints, StatKey
+from ..catalog.fingerprints import FileHashes, Fingerprints
 from ..catalog.model import Catalog, ResultEntry
 from ..catalog.reading import EntryKey, ReadRequest, read_one
 from ..catalog.records import assemble
@@ -43,7 +43,7 @@ from .merge import merge_into
 from .output import MARKER, fresh_tmp, swap
 from .plan import Drawing, Plan, pages_to_draw
 from .render import copy_assets, render_jobs, shared_environment
-from .shards import DrawRuns, DrawSetup, draw_runs, forget, read_shard, write_run_files
+from .shards import DrawRuns, DrawSetup, ShardRead, draw_runs, forget, read_shard, write_run_files
 from .views import RunContext, ViewBuilder
 
 Progress = Callable[[str], None]
@@ -126,7 +126,7 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
 
     # 7. Remember what this build made, for the next one (after the swap: a failed build keeps
     # the old cache).
-    survey.prints.now.update(read.file_hashes)  # the hashes the readers took, as they read
+    survey.prints.take(read.file_hashes)
     linked = set(drawing.runs) | set(read.shard_of)
     for run_dir in run_dirs:
         if run_dir.id in linked:
@@ -141,13 +141,9 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
+class _Read(ShardRead):
     """Every shard's reading, merged, and which shard read each run."""
 
-    records: dict[str, bytes]  # run id -> its pickled record
-    latest: dict[EntryKey, ResultEntry]
-    fingerprints: dict[str, str]
-    file_hashes: dict[str, tuple[StatKey, str]]
     shard_of: dict[str, int]  # run id -> the shard that read it (and keeps it)
 
 
