@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
 from .catalog.build import FullCatalog
+from .catalog.classify import Classified, FileKind
 from .catalog.model import Diagnostic, Level
 from .config import LoadedConfig
 from .safefs import display
+from .words import count_of
 from .worktree import tracked_files
 
 
@@ -30,6 +33,21 @@ def with_output_problems(catalog: FullCatalog, config: LoadedConfig) -> FullCata
     return catalog.with_diagnostic(problem)
 
 
+def file_format(item: Classified) -> str | None:
+    """The format a file was read as, or None for a file not read as results."""
+    if item.kind is FileKind.RESULT:
+        return "load tester result"
+    if item.kind is FileKind.SWEEP:
+        return "load tester sweep"
+    return item.format or None
+
+
+def formats_read(catalog: FullCatalog) -> dict[str, int]:
+    """How many files were read in each format, most first."""
+    counts = Counter(f for run in catalog.runs for item in run.files if (f := file_format(item)))
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def summary(catalog: FullCatalog) -> dict[str, Any]:
     dates = sorted(r.date.isoformat() for r in catalog.runs if r.date)
     return {
@@ -42,6 +60,7 @@ def summary(catalog: FullCatalog) -> dict[str, Any]:
         "errors": sum(d.level is Level.ERROR for d in catalog.diagnostics),
         "warnings": sum(d.level is Level.WARNING for d in catalog.diagnostics),
         "flagged_results": catalog.flagged_results,
+        "formats": formats_read(catalog),
     }
 
 
@@ -67,6 +86,12 @@ def check_document(catalog: FullCatalog) -> dict[str, Any]:
                         "cohort_reason": e.cohort_reason,
                         "flag": str(e.flag.kind) if e.flag else None,
                         "flag_reason": e.flag.reason if e.flag else None,
+                        "format": e.origin.format if e.origin else "load tester result",
+                        **(
+                            {"not_reported": sorted(e.origin.missing), "import_notes": list(e.origin.notes)}
+                            if e.origin
+                            else {}
+                        ),
                     }
                     for e in run.results
                 ],
@@ -86,6 +111,10 @@ def check_text(catalog: FullCatalog) -> Iterator[str]:
         f"{s['runs']} runs, {s['results']} results, {s['hardware_targets']} hardware targets, "
         f"{s['runtimes']} runtimes, {date_range}"
     )
+    if s["formats"]:
+        yield "Formats read: " + "; ".join(
+            f"{name} ({count_of(n, 'file')})" for name, n in s["formats"].items()
+        )
     yield ""
     yield "Resolution"
     for run in catalog.runs:

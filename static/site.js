@@ -119,11 +119,13 @@
   function rankUnder(candidates, ttft, tpot) {
     var byRuntime = {};
     candidates.forEach(function (c) { (byRuntime[c.runtime] = byRuntime[c.runtime] || []).push(c); });
-    function overshoot(c) { return Math.max(c.ttft / ttft, c.tpot === null ? Infinity : c.tpot / tpot); }
+    function overshoot(c) {
+      return Math.max(c.ttft === null ? Infinity : c.ttft / ttft, c.tpot === null ? Infinity : c.tpot / tpot);
+    }
     var met = [], missed = [];
     Object.keys(byRuntime).sort().forEach(function (runtime) {
       var levels = byRuntime[runtime];
-      var ok = levels.filter(function (c) { return c.ttft <= ttft && c.tpot !== null && c.tpot <= tpot; });
+      var ok = levels.filter(function (c) { return c.ttft !== null && c.ttft <= ttft && c.tpot !== null && c.tpot <= tpot; });
       if (ok.length) {
         ok.sort(function (a, b) { return (b.tput - a.tput) || (a.c - b.c); });
         met.push({ c: ok[0], meets: true });
@@ -164,10 +166,11 @@
         var t = cell(row, r.meets ? fixed(c.tput, 1) : "–", r.meets ? String(c.tput) : "");
         if (!r.meets) { var s = document.createElement("small"); s.textContent = "never meets it"; t.appendChild(s); }
         cell(row, String(c.c), String(c.c));
-        cell(row, fixed(c.ttft, 0) + " ms", String(c.ttft));
+        cell(row, c.ttft === null ? "–" : fixed(c.ttft, 0) + " ms", c.ttft === null ? "" : String(c.ttft));
         cell(row, c.tpot === null ? "–" : fixed(c.tpot, 1) + " ms", c.tpot === null ? "" : String(c.tpot));
         var why = [];
-        if (c.ttft > ttft) why.push("p99 TTFT " + fixed(c.ttft, 0) + " ms > " + fixed(ttft, 0));
+        if (c.ttft === null) why.push("no p99 TTFT reported");
+        else if (c.ttft > ttft) why.push("p99 TTFT " + fixed(c.ttft, 0) + " ms > " + fixed(ttft, 0));
         if (c.tpot === null) why.push("no p99 TPOT reported");
         else if (c.tpot > tpot) why.push("p99 TPOT " + fixed(c.tpot, 1) + " ms > " + fixed(tpot, 0));
         cell(row, why.length ? why.join("; ") : "meets both", "", undefined, "k-text");

@@ -151,3 +151,81 @@ def linked_site(tmp_path_factory) -> Path:
         'results = ["results"]', 'results = ["results"]\nbase_url = "https://bench.example.org/qwen/"'
     )
     return build_into(tmp_path_factory.mktemp("linked-site"), FIXTURES / "sample-results", site_toml)
+
+
+FORMATS = FIXTURES / "formats"
+
+# One run per load tester, built from the real (and constructed) files of tests/fixtures/formats:
+# (run folder, [(fixture file, name in the run)]).
+TOOL_RUNS = (
+    (
+        "h100/2026-04-28-vllm",
+        [("vllm/gpt-oss-120b_concurrency_16_req_rate_inf_gpus_16_ctx_8_gen_8.json", None)],
+    ),
+    ("h100/2026-04-29-vllm-detailed", [("vllm/CONSTRUCTED_vllm-bench-serve_save-detailed.json", None)]),
+    ("h100/2025-01-10-sglang", [("sglang/llama_3_3_70b_online_output.jsonl", None)]),
+    ("h100/2025-01-11-sglang-details", [("sglang/CONSTRUCTED_bench_serving_output-details.jsonl", None)]),
+    ("h100/2025-06-05-guidellm", [("guidellm/benchmarks_stripped.v0.2-0.3schema.json", "benchmarks.json")]),
+    (
+        "h100/2025-10-03-aiperf",
+        [
+            ("aiperf/aiperf-repo_run1_profile_export_aiperf.json", "profile_export_aiperf.json"),
+            ("aiperf/aiperf-repo_run1_profile_export.TRIMMED50.jsonl", "profile_export.jsonl"),
+        ],
+    ),
+    (
+        "h100/2023-12-27-llmperf",
+        [
+            ("llmperf/bedrock_70b_summary.json", None),
+            (
+                "llmperf/bedrock_70b_individual_responses.TRIMMED50.json",
+                "bedrock_70b_individual_responses.json",
+            ),
+        ],
+    ),
+    (
+        "h100/2025-11-05-inference-perf",
+        [
+            ("inference-perf/vllm+batch_size_stage_0_lifecycle_metrics.json", None),
+            ("inference-perf/vllm+batch_size_summary_lifecycle_metrics.json", None),
+        ],
+    ),
+    (
+        "4090/2026-03-04-repeats",
+        [("probador/CONSTRUCTED_bench-repeats-llamacpp-gpu.json", "repeats-llamacpp.json")],
+    ),
+    (
+        "4090/2026-03-05-console",
+        [("probador/CONSTRUCTED_console-output-llamacpp-c1.json", "llamacpp-c4.json")],
+    ),
+)
+
+TOOLS_SITE_TOML = """title = "Every load tester"
+results = ["results"]
+
+[[hardware]]
+id = "h100"
+match = ["h100/*"]
+price_per_hour = 2.99
+
+[[hardware]]
+id = "4090"
+match = ["4090/*"]
+"""
+
+
+def tool_results(dest: Path) -> Path:
+    """A results tree with one run per load tester (TOOL_RUNS) under `dest`."""
+    for run, files in TOOL_RUNS:
+        folder = dest / run
+        folder.mkdir(parents=True)
+        for fixture, name in files:
+            shutil.copyfile(FORMATS / fixture, folder / (name or Path(fixture).name))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def tools_site(tmp_path_factory) -> Path:
+    """The one-run-per-load-tester tree, built."""
+    tree = tool_results(tmp_path_factory.mktemp("tool-results") / "results")
+    return build_into(tmp_path_factory.mktemp("tools-site"), tree, TOOLS_SITE_TOML)

@@ -54,9 +54,17 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 
 def result_warnings(
-    result: LoadTestResult, measured_at: dt.datetime | None, run_date: dt.date | None, date_is_declared: bool
+    result: LoadTestResult,
+    measured_at: dt.datetime | None,
+    run_date: dt.date | None,
+    date_is_declared: bool,
+    timestamp_reported: bool = True,
 ) -> Iterator[str]:
-    if measured_at is None:
+    """`timestamp_reported`: False for an imported result whose format has no timestamp (its
+    import notes say so)."""
+    if measured_at is None and not timestamp_reported:
+        pass
+    elif measured_at is None:
         reason = _read_timestamp(result.timestamp)
         yield f"timestamp {result.timestamp!r} {reason}"
     elif not EARLIEST <= measured_at < LATEST:

@@ -1,23 +1,26 @@
 """What each file in a run directory is, and what is wrong with it.
 
-Every `*.json` file becomes one `Classified`: a result, a concurrency sweep
-(its levels' results read as results), a correctness report of the
-correctness tester, a training-step result, other JSON, or not JSON. Invalid
-results keep the reason from the result models. Nothing here raises.
+Every `*.json` (and `*.jsonl`) file becomes one `Classified`: a result, a concurrency sweep
+(its levels' results read as results), an imported result (another load tester's file, or the
+load tester's repeat or console files: sitegen/imports), per-request records read with one, a
+correctness report of the correctness tester, a training-step result, other JSON, or not JSON.
+Invalid results keep the reason from the result models. Nothing here raises.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..imports import Imported, Origin, aiperf, attach_companion, llmperf, loadtester, read_text, read_value
 from ..results import (
     LoadTestResult,
     ParseFailure,
+    RequestDetail,
     declared_text,
     decode_json,
     find_lone_surrogate,
@@ -35,6 +38,8 @@ _RESULT_HINTS = frozenset({"total_requests", "runtime_name", "ttft_p50_ms", "tok
 class FileKind(StrEnum):
     RESULT = "result"
     SWEEP = "sweep"
+    IMPORTED = "imported result"
+    COMPANION = "per-request records"
     CORRECTNESS = "correctness report"
     TRAINING = "training step"
     INVALID_RESULT = "invalid result"
@@ -78,6 +83,11 @@ class Classified:
     size: int = 0
     # (source name, model, workload) that a result file declares itself (newer writers add them)
     declared: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (source, cohort fields it declares)
+    # Imported results: (result, source name, how it was read). Not read by `sitegen score`,
+    # which lists the file as skipped with `reason`.
+    imported: tuple[tuple[LoadTestResult, str, Origin], ...] = ()
+    format: str = ""  # the format of an imported file ("vLLM bench serve", ...)
+    details: tuple[RequestDetail, ...] = ()  # per-request records (COMPANION): read with their summary
 
 
 # Fields of a result file the reference does not read but the catalog resolves cohorts from.
@@ -129,6 +139,13 @@ def classify_file(
     try:
         value = decode_json(raw)
     except ParseFailure as failure:
+        imported = read_text(raw, name)  # console output, JSON Lines, NaN or Infinity
+        if imported is not None:
+            return _imported(name, imported, len(raw), imported_reason(imported, None))
+        if aiperf.is_per_request_records(raw):
+            return Classified(
+                name, FileKind.COMPANION, aiperf.RECORDS_NOTE, size=len(raw), format=aiperf.RECORDS
+            )
         looks = any(f'"{hint}"'.encode() in raw for hint in _RESULT_HINTS)
         kind = FileKind.INVALID_RESULT if looks else FileKind.NOT_JSON
         return Classified(name, kind, failure.reason, size=len(raw))
@@ -136,6 +153,19 @@ def classify_file(
 
 
 def _classify_value(name: str, value: Any, size: int) -> Classified:
+    if llmperf.is_individual_responses(value):
+        return Classified(
+            name,
+            FileKind.COMPANION,
+            "llmperf individual responses: read with their summary by sitegen build (ITL from them)",
+            size=size,
+            format=llmperf.COMPANION,
+            details=tuple(llmperf.details_of(value)),
+        )
+    if isinstance(value, dict) and "total_requests" not in value:
+        imported = read_value(value, name)
+        if imported is not None:
+            return _imported(name, imported, size, imported_reason(imported, value))
     if not _is_result_shaped(value):
         # Not read by the reference, and shown on pages: no lone surrogate anywhere.
         surrogate = find_lone_surrogate(value)
@@ -163,6 +193,53 @@ def _classify_value(name: str, value: Any, size: int) -> Classified:
     return Classified(
         name, FileKind.RESULT, results=((result, name),), size=size, declared=_declared(name, value)
     )
+
+
+def imported_reason(imported: Imported, value: Any) -> str:
+    """Why `sitegen score` (the load tester's own results only) skips an imported file."""
+    if imported.format == loadtester.REPEATS and loadtester.is_repeats(value):
+        what = loadtester.repeats_summary(value)
+        return f"{what}: sitegen score reads single results; sitegen build shows the repeats and ranks their mean"
+    return f"{imported.format} result file: sitegen score reads the load tester's results; sitegen build imports it"
+
+
+def _imported(name: str, imported: Imported, size: int, reason: str) -> Classified:
+    """An imported file; one whose every entry was skipped keeps the reasons."""
+    if not imported.results:
+        reasons = "; ".join(dict.fromkeys(why for _, why in imported.skipped)) or "no result in it"
+        kind = FileKind.INVALID_RESULT if imported.format == loadtester.REPEATS else FileKind.OTHER_JSON
+        return Classified(name, kind, f"not read as a result ({imported.format}): {reasons}", size=size)
+    return Classified(
+        name,
+        FileKind.IMPORTED,
+        reason,
+        skipped_levels=imported.skipped,
+        size=size,
+        declared=imported.declared,
+        imported=imported.results,
+        format=imported.format,
+    )
+
+
+def with_companions(files: list[Classified]) -> list[Classified]:
+    """Imported results joined with the per-request records written beside them (llmperf's
+    individual responses beside its summary): their ITL is recomputed from those."""
+    companions = {item.name: item for item in files if item.kind is FileKind.COMPANION}
+    if not companions:
+        return files
+    out = []
+    for item in files:
+        partner = (
+            companions.get(llmperf.companion_name(item.name)) if item.format == llmperf.LLMPERF else None
+        )
+        if partner is not None:
+            joined = []
+            for result, source, origin in item.imported:
+                result, origin = attach_companion(result, origin, partner.details)
+                joined.append((result, source, origin))
+            item = replace(item, imported=tuple(joined))
+        out.append(item)
+    return out
 
 
 def _is_result_shaped(value: Any) -> bool:

@@ -39,7 +39,7 @@ def _finite(value: float) -> float | None:
 class Derived:
     interactivity: float | None  # tok/s per user
     throughput_per_gpu: float  # output tok/s per GPU
-    ttft_p99_ms: float
+    ttft_p99_ms: float | None  # None when the result does not report it
     tpot_p99_ms: float | None  # None when the result reports none, or it is not used
     joules_per_token: float | None
     energy_source: str  # ENERGY_FROM_TELEMETRY, ENERGY_FROM_POWER or ""
@@ -96,12 +96,19 @@ def cost_per_million(result: LoadTestResult, price_per_hour: float | None) -> fl
     return _finite(price_per_hour / (result.tokens_per_sec * 3600.0) * 1_000_000.0)
 
 
-def meets(slo: SloConfig, ttft_p99_ms: float, tpot_p99_ms: float | None) -> bool:
-    return tpot_p99_ms is not None and ttft_p99_ms <= slo.ttft_p99_ms and tpot_p99_ms <= slo.tpot_p99_ms
+def meets(slo: SloConfig, ttft_p99_ms: float | None, tpot_p99_ms: float | None) -> bool:
+    return (
+        tpot_p99_ms is not None
+        and ttft_p99_ms is not None
+        and ttft_p99_ms <= slo.ttft_p99_ms
+        and tpot_p99_ms <= slo.tpot_p99_ms
+    )
 
 
-def tpot_note(result: LoadTestResult) -> str:
+def tpot_note(result: LoadTestResult, missing: frozenset[str] = frozenset()) -> str:
     """Why the result's p99 TPOT is not used, or "" when it is."""
+    if "tpot_p99_ms" in missing:
+        return "no p99 TPOT reported"
     if tpot_unit_error(result):
         return (
             f"p99 TPOT not used: median TPOT {result.tpot_p50_ms:.3g} ms is over "
@@ -113,20 +120,26 @@ def tpot_note(result: LoadTestResult) -> str:
 
 
 def derive(
-    result: LoadTestResult, gpus: int, price_per_hour: float | None, slos: Sequence[SloConfig]
+    result: LoadTestResult,
+    gpus: int,
+    price_per_hour: float | None,
+    slos: Sequence[SloConfig],
+    missing: frozenset[str] = frozenset(),
 ) -> Derived:
-    note = tpot_note(result)
+    """`missing`: the fields an imported result's file did not report (never read as 0)."""
+    note = tpot_note(result, missing)
     tpot_p99 = None if note else result.tpot_p99_ms
+    ttft_p99 = None if "ttft_p99_ms" in missing else result.ttft_p99_ms
     joules, source = energy_per_token(result)
     return Derived(
         interactivity=interactivity(result),
         throughput_per_gpu=result.tokens_per_sec / gpus,
-        ttft_p99_ms=result.ttft_p99_ms,
+        ttft_p99_ms=ttft_p99,
         tpot_p99_ms=tpot_p99,
         joules_per_token=joules,
         energy_source=source,
         cost_per_million=cost_per_million(result, price_per_hour),
-        meets=tuple(slo.name for slo in slos if meets(slo, result.ttft_p99_ms, tpot_p99)),
+        meets=tuple(slo.name for slo in slos if meets(slo, ttft_p99, tpot_p99)),
         tpot_note=note,
     )
 
@@ -193,7 +206,7 @@ class SloCandidate:
     runtime: str
     concurrency: int
     throughput_per_gpu: float
-    ttft_p99_ms: float
+    ttft_p99_ms: float | None
     tpot_p99_ms: float | None
     run_id: str
     tpot_note: str = ""  # why there is no p99 TPOT (Derived.tpot_note)
@@ -229,12 +242,15 @@ def slo_board(candidates: Iterable[SloCandidate], slo: SloConfig) -> list[SloRow
 
 def _overshoot(c: SloCandidate, slo: SloConfig) -> float:
     tpot = c.tpot_p99_ms if c.tpot_p99_ms is not None else math.inf
-    return max(c.ttft_p99_ms / slo.ttft_p99_ms, tpot / slo.tpot_p99_ms)
+    ttft = c.ttft_p99_ms if c.ttft_p99_ms is not None else math.inf
+    return max(ttft / slo.ttft_p99_ms, tpot / slo.tpot_p99_ms)
 
 
 def _miss(c: SloCandidate, slo: SloConfig) -> str:
     reasons = []
-    if c.ttft_p99_ms > slo.ttft_p99_ms:
+    if c.ttft_p99_ms is None:
+        reasons.append("no p99 TTFT reported")
+    elif c.ttft_p99_ms > slo.ttft_p99_ms:
         reasons.append(f"p99 TTFT {c.ttft_p99_ms:,.0f} ms > {slo.ttft_p99_ms:,.0f}")
     if c.tpot_p99_ms is None:
         reasons.append(c.tpot_note or "no p99 TPOT reported")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ResultError
+from ..imports import Origin
 from ..safefs import display
 from ..scoring.composite import Loaded
 from ..scoring.report import order_results
@@ -35,6 +36,10 @@ class DirectoryLoad:
     training: tuple[tuple[str, TrainingStepResult], ...]  # (file name, training step)
     correctness: tuple[tuple[str, CorrectnessReport], ...]  # (file name, report)
     files: tuple[Classified, ...]  # every *.json file, in file-name order
+    # With imports (sitegen build): imported results the contract cannot score (rate-based, or
+    # lacking a value it reads), in scoring order; and how each imported result was read.
+    unscored: tuple[Loaded, ...] = ()
+    origins: dict[str, Origin] = field(default_factory=dict)  # source -> origin
 
     def printable(self, shown: Callable[[str], str]) -> DirectoryLoad:
         """The same load with every runtime, model and file name passed through `shown` (for a
@@ -57,23 +62,43 @@ class DirectoryLoad:
         return replace(self, loaded=loaded, training=training)
 
 
-def summarise(files: Sequence[Classified]) -> DirectoryLoad:
+def summarise(files: Sequence[Classified], imports: bool = False) -> DirectoryLoad:
+    """The files' results in scoring order, and what was skipped. `imports`: read imported
+    results too (sitegen build); without, they are skipped with their reason (`sitegen score`,
+    which reads the load tester's results as the reference does)."""
     loaded: list[Loaded] = []
+    unscored: list[Loaded] = []
+    origins: dict[str, Origin] = {}
     skipped: list[tuple[str, str]] = []
     training: list[tuple[str, TrainingStepResult]] = []
     correctness: list[tuple[str, CorrectnessReport]] = []
     for item in files:
         loaded.extend(item.results)
+        if item.kind is FileKind.COMPANION and imports:
+            continue  # read with its summary
+        if item.imported:
+            if not imports:
+                skipped.append((item.name, item.reason))
+                continue
+            for result, source, origin in item.imported:
+                (loaded if origin.scored else unscored).append((result, source))
+                origins[source] = origin
         skipped.extend(item.skipped_levels)
         if item.training is not None:
             training.append((item.name, item.training))
         elif item.correctness is not None:
             correctness.append((item.name, item.correctness))
             skipped.append((item.name, NOT_A_LOAD_TEST_RESULT))
-        elif not item.results:
+        elif not item.results and not item.imported:
             skipped.append((item.name, item.reason))
     return DirectoryLoad(
-        tuple(order_results(loaded)), tuple(skipped), tuple(training), tuple(correctness), tuple(files)
+        tuple(order_results(loaded)),
+        tuple(skipped),
+        tuple(training),
+        tuple(correctness),
+        tuple(files),
+        tuple(order_results(unscored)),
+        origins,
     )
 
 
@@ -85,7 +110,7 @@ def load_directory(directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Direc
         listing = list_directory(directory, os.path.realpath(directory))
     except OSError as exc:
         raise ResultError(f"cannot read directory: {exc.strerror or exc}", directory) from None
-    files = [classify_file(directory / name, max_bytes) for name in listing.json_files]
+    files = [classify_file(directory / name, max_bytes) for name in listing.json_files if is_json_name(name)]
     refused = [
         Classified(display(note.path.rsplit(os.sep, 1)[-1]), FileKind.UNREADABLE, note.reason)
         for note in listing.notes

@@ -1,4 +1,4 @@
-"""Walk the results roots and find the runs: directories that directly hold a `*.json` file.
+"""Walk the results roots and find the runs: directories that directly hold a `*.json` (or `*.jsonl`) file.
 
 A run's id is its path relative to its root, with `/` separators; it becomes
 its URL, so it never depends on anything but that path. Every entry is judged
@@ -48,12 +48,20 @@ def is_json_name(name: str) -> bool:
     return name.endswith(".json") and len(name) > len(".json")
 
 
+def is_data_name(name: str) -> bool:
+    """What a run is read from: `*.json`, and `*.jsonl` (JSON Lines, one result per line, as
+    SGLang writes). `sitegen score` reads `*.json` only, as the reference."""
+    return is_json_name(name) or (name.endswith(".jsonl") and len(name) > len(".jsonl"))
+
+
 @dataclass(frozen=True, slots=True)
 class RunDir:
     root: Path
     path: Path
     id: str  # relative to the root, '/'-separated; "." for a root that holds results itself
-    json_files: tuple[str, ...]  # sorted names of *.json entries directly inside that may be opened
+    json_files: tuple[
+        str, ...
+    ]  # sorted names of *.json and *.jsonl entries directly inside that may be opened
     other_files: tuple[str, ...] = ()  # sorted names of the other regular files directly inside
 
 
@@ -100,7 +108,7 @@ def list_directory(directory: Path, root_real: str, directory_real: str | None =
     for item in found:
         name = item.name
         if directory_real is not None and _plain_file(item):
-            (json_files if is_json_name(name) else other_files).append(name)
+            (json_files if is_data_name(name) else other_files).append(name)
             continue
         entry = (
             plain_entry(item, directory, directory_real, root_real)
@@ -111,7 +119,7 @@ def list_directory(directory: Path, root_real: str, directory_real: str | None =
             notes.append(WalkNote(str(entry.path), entry.reason, "error"))
         elif not entry.usable:
             notes.append(WalkNote(str(entry.path), entry.reason, "warning"))
-        elif is_json_name(name):
+        elif is_data_name(name):
             json_files.append(name)  # a directory named x.json is reported when it is read
         elif entry.kind is EntryKind.DIRECTORY:
             directories.append(entry)

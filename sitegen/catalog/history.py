@@ -69,6 +69,8 @@ def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = N
     for run in runs:
         sort_key, run_id = run.sort_key, run.id
         for entry in run.results:
+            if not entry.scored:
+                continue  # shown on its run's page only: the contract cannot rank it
             key = (entry.cohort, entry.runtime, entry.result.concurrency, entry.flag is not None)
             rank = (sort_key, entry.result.timestamp, entry.source)
             known = latest.get(key)
@@ -261,7 +263,8 @@ def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: 
         scaling_by_base = {row.name: row.scaling_efficiency * 100.0 for row in run.report.scaling.runtimes}
         by_runtime: dict[tuple[str, str], list[ResultEntry]] = {}
         for entry in run.results:
-            by_runtime.setdefault((entry.runtime, entry.cohort.key), []).append(entry)
+            if entry.scored:  # a value an imported file did not report is no point of a series
+                by_runtime.setdefault((entry.runtime, entry.cohort.key), []).append(entry)
         for (runtime, _), entries in sorted(by_runtime.items()):
             by_level: dict[int, list[ResultEntry]] = {}
             for entry in entries:

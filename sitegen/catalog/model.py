@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from .. import memo
 from ..config import HardwareConfig, RuntimeConfig
+from ..imports import Origin
 from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
@@ -96,11 +97,28 @@ class ResultEntry:
     cohort_reason: str = ""  # how its model and workload were resolved
     derived: Derived | None = None  # interactivity, throughput per GPU, energy, cost, targets met
     engine_version: str = ""  # the runtime's version, where reported: a change of it is said, not split
+    origin: Origin | None = None  # how an imported result was read; None for the load tester's own
 
     @property
     def excluded(self) -> bool:
         """Flagged (invalid, unreliable, few samples): never best, never ranked."""
         return self.flag is not None
+
+    @property
+    def scored(self) -> bool:
+        """Whether the scoring contract scores it, so it takes part in standings and history:
+        the load tester's results, and imported ones with a concurrency and every value the
+        contract reads. The others are shown on their run's page with what they lack."""
+        return self.origin is None or self.origin.scored
+
+    @property
+    def rate(self) -> float | None:
+        """Requests per second of a rate-based load point (it has no concurrency)."""
+        return self.origin.rate if self.origin is not None else None
+
+    def reported(self, field: str) -> bool:
+        """Whether the result's file reported `field` (an imported file may not)."""
+        return self.origin is None or field not in self.origin.missing
 
 
 class ScalingPoint(NamedTuple):
@@ -249,6 +267,7 @@ def summarise_run(
             e.cohort.label,
         )
         for e in results
+        if e.rate is None
     )
     return RunSummary(
         **identity,

@@ -13,7 +13,7 @@ from ..config import LoadedConfig, ModelConfig, QualityConfig, SloConfig
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings, variant_warnings
-from .classify import FileKind, classify_file
+from .classify import FileKind, classify_file, with_companions
 from .derived import derive
 from .directory import DirectoryLoad, summarise
 from .discover import RunDir
@@ -85,10 +85,10 @@ def _read_run(
     diagnostics: list[Diagnostic] = []
     real_dir = os.path.realpath(run_dir.path)  # once per run, not once per file
     folder = os.path.join(run_dir.path, "")  # + a name is its path (a path object each costs)
-    files = [
-        classify_file(folder + name, max_bytes, real_dir, contents.get(name)) for name in run_dir.json_files
-    ]
-    load = summarise(files)
+    files = with_companions(
+        [classify_file(folder + name, max_bytes, real_dir, contents.get(name)) for name in run_dir.json_files]
+    )
+    load = summarise(files, imports=True)
     load, cut = _names_shown(load)
     for source, length in cut:
         diagnostics.append(
@@ -110,6 +110,11 @@ def _read_run(
                     else str(item.kind),
                 )
             )
+        if item.kind is FileKind.IMPORTED:
+            diagnostics.append(Diagnostic(f"{where}/{item.name}", Level.INFO, import_words(item)))
+            for source, reason in item.skipped_levels:
+                diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, f"not read: {reason}"))
+            continue
         for source, reason in item.skipped_levels:
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.ERROR, f"invalid result: {reason}"))
     metadata = read_metadata(run_dir.path, run_dir.other_files)
@@ -118,7 +123,8 @@ def _read_run(
         for p in metadata.problems
     )
 
-    measured = {source: parse_timestamp(r.timestamp) for r, source in load.loaded}
+    read = load.loaded + load.unscored
+    measured = {source: parse_timestamp(r.timestamp) for r, source in read}
     run_date, date_reason, declared = _run_date(run_dir.id, metadata.date, measured.values())
     # A date after the build's (and a day, for time zones) is no measurement: an error naming
     # the file that gives it; the run is taken as undated (it moves no other entry's staleness)
@@ -139,7 +145,7 @@ def _read_run(
         date_reason = f"no date: {what} says {run_date}, after this build"
         run_date = None
     dated_ahead = bool(run_ahead)
-    names = [r.runtime_name for r, _ in load.loaded]
+    names = [r.runtime_name for r, _ in read]
     hw = resolve_hardware(run_dir.id if run_dir.id != "." else "", metadata.hardware, names, hardware_cfg)
     for kind, spelled, path in (
         ("run.toml hardware", metadata.hardware, f"{where}/run.toml"),
@@ -152,7 +158,8 @@ def _read_run(
     words = hardware_words(hw.id, targets.get(hw.id))
     entries = []
     in_result = {source: dict(fields) for item in files for source, fields in item.declared}
-    for result, source in load.loaded:
+    for result, source in read:
+        origin = load.origins.get(source)
         runtime = resolve_runtime(result.runtime_name, source, runtime_cfg, words)
         if result.runtime_name not in warned:
             warned.add(result.runtime_name)
@@ -190,11 +197,13 @@ def _read_run(
                 flag,
                 _cohort(model.id, workload.id, model.name, workload.name, settings),
                 "; ".join([model.reason, workload.reason, *settings_reasons]),
-                derive(result, gpus, price, quality.slos),
+                derive(result, gpus, price, quality.slos, origin.missing if origin else frozenset()),
                 metadata.engine_version or said.get("engine_version", ""),
+                origin,
             )
         )
-        for warning in result_warnings(result, measured[source], run_date, declared):
+        timestamp_reported = origin is None or origin.reported("timestamp")
+        for warning in result_warnings(result, measured[source], run_date, declared, timestamp_reported):
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, warning))
         if flag is not None:
             diagnostics.append(Diagnostic(f"{where}/{source}", Level.WARNING, f"{flag.kind}: {flag.reason}"))
@@ -230,6 +239,17 @@ def _read_run(
         ),
     )
     return run, diagnostics
+
+
+def import_words(item) -> str:
+    """What `check` and the diagnostics say of an imported file: its format, how many results
+    it gave, and every value derived or assumed."""
+    notes = dict.fromkeys(note for _, _, origin in item.imported for note in origin.notes)
+    missing = sorted({f for _, _, origin in item.imported for f in origin.missing})
+    said = f"read as {item.format}: {len(item.imported)} result{'s' if len(item.imported) != 1 else ''}"
+    if missing:
+        said += f"; not reported: {', '.join(missing)}"
+    return said + "".join(f"; {note}" for note in notes)
 
 
 def _names_shown(load: DirectoryLoad) -> tuple[DirectoryLoad, list[tuple[str, int]]]:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from ..catalog.comparison import COMPARABLE_FIELDS, comparable_values
 from ..catalog.model import Catalog, Run, RunSummary
 from ..document import run_score_document, score_json, score_markdown
+from ..imports import Origin
 from ..safetext import compact_json, xml_attr, xml_element_text, xml_escape, xml_text
 from ..urls import Urls
 
@@ -48,6 +49,8 @@ def metrics_json(run: Run) -> str:
         }
         if e.derived is not None:
             entry |= e.derived.as_json()
+        if e.origin is not None:
+            entry |= origin_json(e.origin)
         results.append(entry)
     # One result (and one compared value) per line: readable and diffable, and written compact (an
     # indented document goes through the json module's pure-Python encoder, several times slower).
@@ -57,6 +60,41 @@ def metrics_json(run: Run) -> str:
     hardware = compact_json(run.hardware)
     compare = f'"compare":{{"fields":{compact_json(list(COMPARABLE_FIELDS))},"values":[\n{values}\n]}}'
     return f'{{"run":{head},"hardware":{hardware},"results":[\n{lines}\n],\n{compare}}}\n'
+
+
+def origin_json(origin: Origin) -> dict:
+    """How an imported result was read: its format, the fields its file does not report, what
+    was derived or assumed, its rate, and for repeats each repeat and the 95 % intervals."""
+    out: dict = {
+        "format": origin.format,
+        "scored": origin.scored,
+        "not_reported": sorted(origin.missing),
+        "import_notes": list(origin.notes),
+    }
+    if origin.rate is not None:
+        out["rate_rps"] = origin.rate
+        out["concurrency"] = None
+    if origin.repeats:
+        out["repeats"] = [
+            {"file": source, **{f: getattr(r, f) for f in REPEATED_FIELDS}} for source, r in origin.repeats
+        ]
+    if origin.intervals:
+        out["intervals"] = {
+            i.metric: {"mean": i.mean, "ci95": [i.low, i.high], "n": i.n, "method": i.method}
+            for i in origin.intervals
+        }
+    return out
+
+
+# The values metrics.json lists for each repeat.
+REPEATED_FIELDS = (
+    "timestamp",
+    "tokens_per_sec",
+    "throughput_rps",
+    "ttft_p50_ms",
+    "latency_p50_ms",
+    "tpot_p50_ms",
+)
 
 
 def badge_svg(label: str, grade: str, score: float | None) -> str:

@@ -186,6 +186,8 @@ class RunView:
     more_skipped: int  # skipped files not listed
     previous_run: str | None
     compare_previous: str | None  # the compare view of the previous run on this hardware and this one
+    imported: Table | None = None  # results read from other formats, with what they do not report
+    repeats: tuple[tuple[str, str, Table], ...] = ()  # (caption, interval method, table) per repeat file
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,16 @@ def flag_rows(
     return replace(table, rows=tuple(rows), row_attrs=tuple(attrs))
 
 
+def mark_rows(table: Table, marks: Sequence[str]) -> Table:
+    """The table with each row's first cell noting its mark ("scored from a vLLM bench serve
+    result"), where it has one and no note yet."""
+    rows = tuple(
+        (row[0].but(note=mark), *row[1:]) if mark and not row[0].note else row
+        for row, mark in zip(table.rows, marks, strict=True)
+    )
+    return replace(table, rows=rows)
+
+
 def mark_tied_bests(table: Table) -> Table:
     """Every cell whose shown value equals a best cell's in the same column is best too: the
     reference marks only the first of equal values; the site's standings mark them all."""

@@ -12,6 +12,7 @@ from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Catalog, Run, RunSummary, Series, Standing
 from ...catalog.validity import Flag
 from ...config import SiteConfig
+from ...imports import Origin
 from ...safetext import markdown_without_html
 from ...scoring.contract import (
     ScoringContract,
@@ -37,6 +38,7 @@ from ..tables import (
     RowFlag,
     Table,
     flag_rows,
+    mark_rows,
     mark_tied_bests,
     num,
     sort_key,
@@ -60,6 +62,13 @@ COHORT_DASHES = ("solid", "dash", "dot", "dashdot")
 EXCLUDED_FLAGS = ("invalid", "unreliable", "stale", "few samples")
 
 
+def scored_from(origin: Origin) -> str:
+    """A scored imported result's mark: the contract was written for the load tester's files."""
+    if origin.repeats:
+        return f"mean of {len(origin.repeats)} repeats"
+    return f"scored from a {origin.format} result"
+
+
 class ResultFlags:
     """The validity flags of the results a table's rows stand for, found by each row's sources
     (its file, or "run id/file" in standings: scoring/identity.py), never by the runtime name
@@ -67,9 +76,17 @@ class ResultFlags:
 
     _SEVERITY = {"invalid": 0, "unreliable": 1, "stale": 2, "few samples": 3}
 
-    def __init__(self, flags: Iterable[tuple[str, Flag | None]]) -> None:
-        """`flags`: (source, its flag) of each result the tables may show."""
+    def __init__(
+        self, flags: Iterable[tuple[str, Flag | None]], origins: Iterable[tuple[str, Origin | None]] = ()
+    ) -> None:
+        """`flags`: (source, its flag) of each result the tables may show; `origins`: (source,
+        how it was read) of imported results, whose rows say what they were scored from."""
         self._by_source = {source: (str(f.kind), f.reason) for source, f in flags if f is not None}
+        self._marks = {source: scored_from(o) for source, o in origins if o is not None}
+
+    def mark_of(self, sources: Sequence[str]) -> str:
+        """What an imported result's row was scored from ("" for the load tester's results)."""
+        return "; ".join(dict.fromkeys(self._marks[s] for s in sources if s in self._marks))
 
     def of_sources(self, sources: Sequence[str]) -> RowFlag | None:
         """The row's flag: its result's; for a row of several results (scaling across levels),
@@ -221,6 +238,7 @@ class ViewBase:
                 excluded = [f is not None and f[0] in EXCLUDED_FLAGS for f in row_flags]
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
                 markdown += flagged_note(table, row_flags, card.sources)
+                table = mark_rows(table, [flags.mark_of(sources) for sources in card.sources])
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)

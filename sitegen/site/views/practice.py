@@ -56,6 +56,28 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
     ]
 
 
+def load_point(entry: ResultEntry) -> str:
+    """How a result's load is named: "c=4", or "rate 8 req/s" for a rate-based one."""
+    return (
+        entry.origin.load_point
+        if entry.rate is not None and entry.origin
+        else f"c={entry.result.concurrency}"
+    )
+
+
+def interval_note(entry: ResultEntry, field: str, scale: float = 1.0) -> str:
+    """ "± 6.1 (95 % CI, 3 repeats)" under a value measured in repeats; "" otherwise."""
+    found = entry.origin.interval(field) if entry.origin else None
+    if found is None:
+        return ""
+    half = (found.high - found.low) / 2 * scale
+    return f"± {half:.3g} (95 % CI, {found.n} repeats)"
+
+
+def _row_order(m: Measured) -> tuple:
+    return (m.entry.runtime, m.entry.result.concurrency, m.entry.rate or 0.0, m.run_id)
+
+
 def _tpot_cell_note(note: str) -> str:
     """Under a missing p99 TPOT, in a table cell: why, in two words (the row says more)."""
     if not note:
@@ -78,30 +100,41 @@ class PracticeViews(ViewBase):
         usable = drawable(measured)
         cohorts = self.cohort_order(m.entry.cohort.label for m in usable)
         by_runtime: dict[tuple[str, str], list[Measured]] = {}
-        for m in sorted(usable, key=lambda m: m.entry.result.concurrency):
-            by_runtime.setdefault((m.entry.runtime, m.entry.cohort.label if cohorts else ""), []).append(m)
+        for m in sorted(usable, key=lambda m: (m.entry.result.concurrency, m.entry.rate or 0.0)):
+            # Rate-based points (no concurrency) are a line of their own, named so.
+            cohort = m.entry.cohort.label if cohorts else ""
+            if m.entry.rate is not None:
+                cohort = f"{cohort}, rate-based" if cohort else "rate-based"
+            by_runtime.setdefault((m.entry.runtime, cohort), []).append(m)
         interactive, latency, curve = [], [], []
         for (runtime, cohort), items in sorted(by_runtime.items()):
             points, lat_points = [], []
             for m in items:
                 d, r = m.entry.derived, m.entry.result
-                href = page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}"
+                href = page.link(Urls.run(m.run_id)) + (
+                    f"#composite-c{r.concurrency}" if m.entry.scored else "#derived"
+                )
                 flag = f"{m.entry.flag.kind}: {m.entry.flag.reason}" if m.entry.flag else ""
+                ttft = f"{d.ttft_p99_ms:,.0f} ms" if d.ttft_p99_ms is not None else "not reported"
+                interactivity = f"{d.interactivity:.1f}" if d.interactivity is not None else "not reported"
                 label = (
-                    f"c={r.concurrency} · {r.runtime_name}\n{d.interactivity or 0:.1f} tok/s per user\n"
-                    f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {d.ttft_p99_ms:,.0f} ms"
+                    f"{load_point(m.entry)} · {r.runtime_name}\n{interactivity} tok/s per user\n"
+                    f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {ttft}"
+                    + (f"\nfrom a {m.entry.origin.format} file" if m.entry.origin else "")
                     + (f"\n{flag}" if flag else "")
                 )
-                lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href, flag))
+                if d.ttft_p99_ms is not None:
+                    lat_points.append(Point(d.ttft_p99_ms, d.throughput_per_gpu, label, href, flag))
                 if d.interactivity is not None:
                     points.append(Point(d.interactivity, d.throughput_per_gpu, label, href, flag))
                     curve.append(TradeoffPoint(runtime, r.concurrency, d.interactivity, d.throughput_per_gpu))
             index = cohorts.get(cohort, 0)
             if points:
                 interactive.append(self.runtime_line(runtime, tuple(points), cohort, index))
-            latency.append(
-                self.runtime_line(runtime, tuple(sorted(lat_points, key=lambda p: p.x)), cohort, index)
-            )
+            if lat_points:
+                latency.append(
+                    self.runtime_line(runtime, tuple(sorted(lat_points, key=lambda p: p.x)), cohort, index)
+                )
         charts = []
         if interactive:
             # A frontier across two models is no frontier: drawn only where the points are one model's.
@@ -149,26 +182,49 @@ class PracticeViews(ViewBase):
         and the latency targets it meets; absent (never zero) where an input is missing."""
         currency = self.site.currency
         rows = []
-        for m in sorted(measured, key=lambda m: (m.entry.runtime, m.entry.result.concurrency, m.run_id)):
-            d, r = m.entry.derived, m.entry.result
+        for m in sorted(measured, key=_row_order):
+            d, r, e = m.entry.derived, m.entry.result, m.entry
             if d is None:
                 continue
-            invalid = m.entry.flag is not None and m.entry.flag.kind == "invalid"
+            invalid = e.flag is not None and e.flag.kind == "invalid"
             energy_note = "power × time" if d.energy_source == ENERGY_FROM_POWER else ""
+            level = (
+                Cell(e.origin.load_point, f"{e.rate:020.6f}", note="no concurrency", kind=NUMBER)
+                if e.rate is not None and e.origin
+                else num(
+                    r.concurrency,
+                    "{:.0f}",
+                    href=page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}" if e.scored else None,
+                )
+            )
+            not_reported = "not reported" if e.origin else ""
             rows.append(
                 (
-                    text(
-                        self.runtime_names.get(m.entry.runtime, m.entry.runtime),
-                        page.link(Urls.runtime(m.entry.runtime)),
+                    Cell(
+                        self.runtime_names.get(e.runtime, e.runtime),
+                        None,
+                        page.link(Urls.runtime(e.runtime)),
+                        note=e.origin.note if e.origin else "",
+                        kind=TEXT,
+                    )
+                    if e.origin
+                    else text(
+                        self.runtime_names.get(e.runtime, e.runtime), page.link(Urls.runtime(e.runtime))
+                    ),
+                    level,
+                    num(
+                        None if invalid else d.interactivity,
+                        "{:.1f}",
+                        note=not_reported if d.interactivity is None else "",
                     ),
                     num(
-                        r.concurrency,
-                        "{:.0f}",
-                        href=page.link(Urls.run(m.run_id)) + f"#composite-c{r.concurrency}",
+                        None if invalid else d.throughput_per_gpu,
+                        "{:.1f}",
+                        note=interval_note(
+                            e, "tokens_per_sec", d.throughput_per_gpu / (r.tokens_per_sec or 1.0)
+                        ),
                     ),
-                    num(None if invalid else d.interactivity, "{:.1f}"),
-                    num(None if invalid else d.throughput_per_gpu, "{:.1f}"),
-                    num(d.ttft_p99_ms, "{:,.0f} ms"),
+                    num(d.ttft_p99_ms, "{:,.0f} ms", note="not reported" if d.ttft_p99_ms is None else ""),
                     num(d.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(d.tpot_note)),
                     num(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
                     num(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
@@ -208,7 +264,7 @@ class PracticeViews(ViewBase):
                     "href": page.link(Urls.runtime(c.runtime)),
                     "c": c.concurrency,
                     "tput": round(c.throughput_per_gpu, 3),
-                    "ttft": round(c.ttft_p99_ms, 3),
+                    "ttft": None if c.ttft_p99_ms is None else round(c.ttft_p99_ms, 3),
                     "tpot": None if c.tpot_p99_ms is None else round(c.tpot_p99_ms, 3),
                     "run": page.link(Urls.run(c.run_id)),
                 }
@@ -246,7 +302,7 @@ class PracticeViews(ViewBase):
                         note="" if row.meets else "never meets it",
                     ),
                     num(c.concurrency, "{:.0f}", note="" if row.meets else "closest"),
-                    num(c.ttft_p99_ms, "{:,.0f} ms"),
+                    num(c.ttft_p99_ms, "{:,.0f} ms", note="not reported" if c.ttft_p99_ms is None else ""),
                     num(c.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(c.tpot_note)),
                     Cell(row.miss or "meets both", "", kind=TEXT),
                     text("run", page.link(Urls.run(c.run_id))),

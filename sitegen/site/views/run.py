@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from ...catalog.classify import FileKind
 from ...catalog.model import Run, RunSummary
+from ...catalog.run_folder import import_words
 from ...config import SiteConfig
 from ...scoring import (
     composite,
@@ -38,7 +39,7 @@ from ..tables import (
 )
 from .base import ResultFlags
 from .context import RunContext
-from .practice import Measured, PracticeViews
+from .practice import Measured, PracticeViews, load_point
 
 # Rows of a run's file lists on its page: a run of thousands of files is listed in part.
 MAX_LISTED_FILES = 200
@@ -47,6 +48,36 @@ OTHER_FILE_KINDS = {
     "run.toml": ("run metadata", "read into the facts above; not published"),
     "README.md": ("notes", "shown as the run's notes; not published"),
 }
+
+# The values a repeat table shows: (field, column label, format).
+REPEAT_COLUMNS = (
+    ("tokens_per_sec", "Tokens/s", "{:.1f}"),
+    ("throughput_rps", "Requests/s", "{:.2f}"),
+    ("ttft_p50_ms", "TTFT P50 ms", "{:.1f}"),
+    ("latency_p50_ms", "Latency P50 ms", "{:.1f}"),
+    ("tpot_p50_ms", "TPOT P50 ms", "{:.3g}"),
+)
+
+
+# The values the imported-results table shows: (field, column label, format).
+IMPORTED_COLUMNS = (
+    ("successful", "OK", "{:,.0f}"),
+    ("failed", "Failed", "{:,.0f}"),
+    ("tokens_per_sec", "Tokens/s", "{:,.1f}"),
+    ("ttft_p50_ms", "TTFT P50 ms", "{:,.1f}"),
+    ("ttft_p99_ms", "TTFT P99 ms", "{:,.1f}"),
+    ("itl_p50_ms", "ITL P50 ms", "{:.2f}"),
+    ("latency_p50_ms", "Latency P50 ms", "{:,.0f}"),
+    ("latency_p99_ms", "Latency P99 ms", "{:,.0f}"),
+)
+
+
+NOT_REPORTED = Cell("not reported", "")
+
+
+def _itl(e) -> str:
+    return f"{e.result.itl_p50_ms:.2f} ms" if e.reported("itl_p50_ms") else "not reported"
+
 
 SHARE_TEMPLATE = "scorecard.html"  # a scorecard's link-preview page
 
@@ -135,32 +166,35 @@ class RunPages(PracticeViews):
     def latency_chart(self, chart_id: str, page: Page, run: Run) -> Chart | None:
         """TTFT by concurrency per runtime; a bar per result when the run has one level only."""
         title = "Time to first token (median)"
-        levels = {e.result.concurrency for e in run.results}
+        results = [e for e in run.results if e.rate is None]  # a rate-based result has no level
+        levels = {e.result.concurrency for e in results}
+        if not results:
+            return None
         if len(levels) == 1:
             bars = [
                 Point(
                     e.result.runtime_name,
                     e.result.ttft_p50_ms,
-                    f"{e.source} · ITL {e.result.itl_p50_ms:.2f} ms",
+                    f"{e.source} · ITL {_itl(e)}",
                     "#composite-c" + str(e.result.concurrency),
                 )
-                for e in run.results
+                for e in results
             ]
-            colours = [self.styles.runtime(e.runtime).colour for e in run.results]
+            colours = [self.styles.runtime(e.runtime).colour for e in results]
             return (
                 bar_chart(chart_id, title, bars, x_title="Runtime", y_title="TTFT P50 ms", colours=colours)
                 if bars
                 else None
             )
-        cohorts = self.cohort_order(e.cohort.label for e in run.results)
+        cohorts = self.cohort_order(e.cohort.label for e in results)
         by_runtime: dict[tuple[str, str], dict[int, Point]] = {}
-        for e in run.results:
+        for e in results:
             pts = by_runtime.setdefault((e.runtime, e.cohort.label if cohorts else ""), {})
             c = e.result.concurrency
             pts[c] = Point(
                 c,
                 e.result.ttft_p50_ms,
-                f"{e.result.runtime_name} · ITL {e.result.itl_p50_ms:.2f} ms",
+                f"{e.result.runtime_name} · ITL {_itl(e)}",
                 "#composite-c" + str(c),
             )
         lines = [
@@ -197,7 +231,9 @@ class RunPages(PracticeViews):
                     "",
                 )
             ),
-            flags=ResultFlags((e.source, e.flag) for e in run.results),
+            flags=ResultFlags(
+                ((e.source, e.flag) for e in run.results), ((e.source, e.origin) for e in run.results)
+            ),
             scored="run",
             result_prefix=f"{run.id}/",
         )
@@ -254,6 +290,8 @@ class RunPages(PracticeViews):
         files = []
         for item in run.files[:MAX_LISTED_FILES]:
             note = item.reason if item.kind is not FileKind.RESULT else ""
+            if item.kind is FileKind.IMPORTED:
+                note = import_words(item)
             if item.kind is FileKind.SWEEP:
                 note = f"{len(item.results)} levels read as results" + (
                     f"; {item.reason}" if item.reason else ""
@@ -332,7 +370,66 @@ class RunPages(PracticeViews):
             max(0, len(run.skipped) - MAX_LISTED_FILES),
             page.link(Urls.run(previous)) if previous else None,
             page.link(Urls.compare) + "?" + urlencode({"a": previous, "b": run.id}) if previous else None,
+            self.imported_table(run, page),
+            self.repeat_tables(run),
         )
+
+    def imported_table(self, run: Run, page: Page) -> Table | None:
+        """Every imported result with its measured values; "not reported" where its file has none.
+        How each file was read (its format and what was derived or assumed) is in the source
+        files' notes; a row says whether it was scored, and why not."""
+        rows = []
+        for e in run.results:
+            if e.origin is None or e.origin.repeats:
+                continue
+            cells = [
+                text(e.source, page.link(Urls.raw(run.id, e.source.split("#")[0]))),
+                text(self.runtime_names.get(e.runtime, e.runtime), page.link(Urls.runtime(e.runtime))),
+                Cell(load_point(e), f"{e.rate or e.result.concurrency:020.6f}", kind=NUMBER),
+            ]
+            for field, _, fmt in IMPORTED_COLUMNS:
+                value = getattr(e.result, field)
+                cells.append(num(value, fmt) if e.reported(field) else NOT_REPORTED)
+            cells.append(
+                Cell("yes", kind=TEXT) if e.scored else Cell("no", note=e.origin.unscored_reason, kind=TEXT)
+            )
+            rows.append(tuple(cells))
+        if not rows:
+            return None
+        columns = (
+            (Column("file", "File", TEXT), Column("runtime", "Runtime", TEXT), Column("load", "Load"))
+            + tuple(Column(f, label) for f, label, _ in IMPORTED_COLUMNS)
+            + (Column("scored", "Scored", TEXT),)
+        )
+        return Table("imported-table", columns, tuple(rows))
+
+    def repeat_tables(self, run: Run) -> tuple[tuple[str, str, Table], ...]:
+        """Per repeat file: each repeat's values, then their mean with its 95 % interval."""
+        out = []
+        for e in run.results:
+            if e.origin is None or not e.origin.repeats:
+                continue
+            rows = [
+                (text(source), *(num(getattr(r, f), fmt) for f, _, fmt in REPEAT_COLUMNS))
+                for source, r in e.origin.repeats
+            ]
+            mean_row = [Cell("mean", None, kind=TEXT)]
+            for field, _, fmt in REPEAT_COLUMNS:
+                found = e.origin.interval(field)
+                value = getattr(e.result, field)
+                note = f"95 % CI {fmt.format(found.low)} – {fmt.format(found.high)}" if found else ""
+                mean_row.append(num(value, fmt, note=note))
+            rows.append(tuple(mean_row))
+            methods = sorted({i.method for i in e.origin.intervals})
+            caption = (
+                f"{e.result.runtime_name} at c={e.result.concurrency}: {len(e.origin.repeats)} repeats "
+                f"in {e.source}. Standings and charts use their mean."
+            )
+            columns = (Column("repeat", "Repeat", TEXT),) + tuple(
+                Column(f, label, NUMBER) for f, label, _ in REPEAT_COLUMNS
+            )
+            out.append((caption, "; ".join(methods), Table(f"repeats-{len(out)}", columns, tuple(rows))))
+        return tuple(out)
 
     def telemetry_table(self, run: Run, page: Page) -> Table | None:
         rows = []

@@ -1,0 +1,155 @@
+"""A results tree with one run per load tester, checked and built: every file's format is
+named, imported results are shown with what they lack, repeats with their interval, and the
+frontier chart draws each result where its file puts it (checked in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FORMATS, TOOLS_SITE_TOML, tool_results
+from test_browser_practice import drawn_traces
+from typer.testing import CliRunner
+
+from sitegen.cli import app
+
+REPEATS = json.loads((FORMATS / "probador" / "CONSTRUCTED_bench-repeats-llamacpp-gpu.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def tools_tree(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("tools-check")
+    tool_results(folder / "results")
+    (folder / "site.toml").write_text(TOOLS_SITE_TOML, encoding="utf-8")
+    return folder
+
+
+def test_check_names_the_format_of_every_file(tools_tree: Path, monkeypatch):
+    monkeypatch.chdir(tools_tree)
+    out = CliRunner().invoke(app, ["check"]).output
+    formats = re.search(r"^Formats read: (.*)$", out, re.M).group(1)
+    for name in (
+        "vLLM bench serve (2 files)",
+        "SGLang bench_serving (2 files)",
+        "GuideLLM (1 file)",
+        "AIPerf (1 file)",
+        "AIPerf per-request records (1 file)",
+        "llmperf (1 file)",
+        "llmperf individual responses (1 file)",
+        "inference-perf (1 file)",
+        "load tester repeats (1 file)",
+        "load tester console output (1 file)",
+    ):
+        assert name in formats, name
+    # Each imported file: its format, what it does not report, what was assumed.
+    assert "info: read as vLLM bench serve: 1 result; not reported: latency_p95_ms" in out
+    assert "timestamp without zone, read as UTC" in out
+    assert "info: read as SGLang bench_serving: 7 results" in out
+    assert "no failure count in this format" not in out  # no GenAI-Perf file here
+    assert "all stages pooled" in out  # inference-perf's summary: not a load point, with the reason
+    document = json.loads(CliRunner().invoke(app, ["check", "--format", "json"]).output)
+    by_file = {r["file"]: r for run in document["runs"] for r in run["results"]}
+    assert by_file["llamacpp-c4.json"]["format"] == "load tester console output"
+    assert "ttft_p99_ms" in by_file["llamacpp-c4.json"]["not_reported"]
+
+
+def test_sitegen_score_keeps_the_references_behaviour(tools_tree: Path, tmp_path: Path):
+    run = tmp_path / "run"
+    shutil.copytree(tools_tree / "results" / "4090" / "2026-03-04-repeats", run)
+    shutil.copy(FORMATS / "vllm" / "CONSTRUCTED_vllm-bench-serve_save-detailed.json", run / "vllm.json")
+    document = json.loads(CliRunner().invoke(app, ["score", str(run), "--format", "json"]).output)
+    assert document["files_loaded"] == [] and document["composite"] == {}
+    reasons = document["skip_reasons"]
+    assert reasons["repeats-llamacpp.json"].startswith(
+        "a repeat file of the load tester (3 repeats of llamacpp-gpu at c=4"
+    )
+    assert reasons["vllm.json"].startswith(
+        "vLLM bench serve result file: sitegen score reads the load tester's"
+    )
+
+
+def test_run_pages_show_imported_results_and_what_they_lack(tools_site: Path):
+    sglang = (tools_site / "runs" / "h100" / "2025-01-10-sglang" / "index.html").read_text()
+    table = sglang.split('id="imported-table"')[1].split("</table>")[0]
+    assert table.count("<tr") == 8  # a header and the seven rate points
+    assert "rate 16 req/s" in table and "not reported" in table
+    assert ">0.00<" not in table and ">0<" not in table.replace(">0</td>", "")
+    console = (tools_site / "runs" / "4090" / "2026-03-05-console" / "index.html").read_text()
+    assert "load tester console output" in console and "not reported" in console
+
+
+def test_scored_imports_are_marked_on_scorecards(tools_site: Path):
+    vllm = (tools_site / "runs" / "h100" / "2026-04-28-vllm" / "index.html").read_text()
+    assert "scored from a vLLM bench serve result" in vllm
+    hardware = (tools_site / "hardware" / "4090" / "index.html").read_text()
+    assert "mean of 3 repeats" in hardware
+
+
+def test_repeats_page_and_metrics_carry_the_files_interval(tools_site: Path):
+    run = tools_site / "runs" / "4090" / "2026-03-04-repeats"
+    page = (run / "index.html").read_text()
+    section = page.split('class="repeats"')[1].split("</section>")[0]
+    for i in (1, 2, 3):
+        assert f"repeats-llamacpp.json#run{i}" in section
+    tps = REPEATS["aggregate"]["tokens_per_sec"]
+    assert f"95 % CI {tps['ci_95_lower']:.1f} – {tps['ci_95_upper']:.1f}" in section
+    metrics = json.loads((run / "metrics.json").read_text())
+    entry = metrics["results"][0]
+    assert entry["format"] == "load tester repeats"
+    assert entry["intervals"]["tokens_per_sec"]["ci95"] == [tps["ci_95_lower"], tps["ci_95_upper"]]
+    assert entry["intervals"]["tokens_per_sec"]["n"] == 3
+    assert [r["tokens_per_sec"] for r in entry["repeats"]] == tps["values"]
+
+
+def test_no_nan_or_infinity_is_written(tools_site: Path):
+    for path in tools_site.rglob("*"):
+        if path.suffix in (".json", ".html") and path.is_file() and "raw" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"\bNaN\b|\bInfinity\b", text), path
+
+
+# Where each run's frontier chart must put its result: x = 1000 / our ITL (their per-request
+# TPOT), y = output tokens/s per GPU (one GPU), read by hand from each file.
+EXPECTED_FRONTIER = {
+    "h100/2026-04-28-vllm": (1000 / 9.03941193840877, 1725.5812148243967),
+    "h100/2026-04-29-vllm-detailed": (1000 / 20.49999999999998, 108.8967971530249),
+    "h100/2025-01-11-sglang-details": (1000 / 20.49999999999998, 108.8967971530249),
+    "h100/2025-06-05-guidellm": (1000 / 4.9241227427805505, 5888.0 / 29.997201442718506),
+    "h100/2025-10-03-aiperf": (1000 / 27.615130366666666, 2320.7222350404572),
+    "h100/2025-11-05-inference-perf": (1000 / 3.4682437246881946, 62.15363932698074),
+}
+
+
+@pytest.mark.browser
+def test_frontier_charts_draw_each_imported_result_where_its_file_puts_it(page, tools_site: Path, serve_dir):
+    base = serve_dir(tools_site)
+    for run, (x, y) in EXPECTED_FRONTIER.items():
+        page.goto(base + f"runs/{run}/index.html")
+        traces = [t for t in drawn_traces(page, "chart-frontier") if t["name"] != "Pareto frontier"]
+        points = [(px, py) for t in traces for px, py in zip(t["x"], t["y"], strict=True)]
+        assert len(points) == 1, run
+        assert points[0][0] == pytest.approx(x, rel=1e-4), run
+        assert points[0][1] == pytest.approx(y, rel=1e-4), run
+    # The repeats' point is their mean (the file's aggregate mean throughput).
+    page.goto(base + "runs/4090/2026-03-04-repeats/index.html")
+    traces = [t for t in drawn_traces(page, "chart-frontier") if t["name"] != "Pareto frontier"]
+    assert [t["y"] for t in traces] == [[pytest.approx(REPEATS["aggregate"]["tokens_per_sec"]["mean"])]]
+    # A rate sweep with no per-token latency draws no point at all (never at 0).
+    page.goto(base + "runs/h100/2025-01-10-sglang/index.html")
+    assert page.locator("#chart-frontier").count() == 0
+
+
+def test_unscored_imports_never_take_a_standing(tools_site: Path):
+    """The console report (no ITL, no p99 TTFT) is newer than the repeats of the same runtime and
+    level: the contract would score its missing ITL as excellent, so it never stands; the repeats'
+    mean does."""
+    page = (tools_site / "hardware" / "4090" / "index.html").read_text()
+    standings = page.split('id="standings-part"')[1]
+    assert "948.4 tok/s" in standings  # the repeats' mean
+    assert "941.6" not in standings  # the console report's throughput
+    metrics = json.loads((tools_site / "runs" / "4090" / "2026-03-05-console" / "metrics.json").read_text())
+    assert metrics["results"][0]["scored"] is False
+    assert metrics["results"][0]["ttft_p99_ms"] is None  # not reported, never 0
