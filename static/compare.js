@@ -7,11 +7,12 @@
   // Every comparable value a run publishes in its metrics.json (site/compare.py), keyed by place:
   // section, runtime and cohort (model and workload), value. Each names its result's file and flag.
   function values(doc) {
-    var out = {}, fields = doc.compare.fields;
+    var out = {}, fields = doc.compare.fields, intervals = doc.compare.intervals || {};
     doc.compare.values.forEach(function (row) {
       var v = {};
       fields.forEach(function (name, i) { v[name] = row[i]; });
       v.group = v.runtime + "|" + v.cohort;
+      v.ci95 = (intervals[v.file] || {})[v.key];  // a mean of repeats: its 95 % interval
       out[v.section + "|" + v.group + "|" + v.key] = v;
     });
     return out;
@@ -45,6 +46,8 @@
   }
 
   function format(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4).replace(/\.?0+$/, ""); }
+  // " ± h (95 % CI)" beside a mean of repeats, whose file gave its interval.
+  function interval(v) { return v.ci95 ? " ± " + format((v.ci95[1] - v.ci95[0]) / 2) : ""; }
 
   // Concurrency in numeric order (c=2 before c=16), then section, runtime, cohort, value name.
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
@@ -119,8 +122,8 @@
       cell(row, x.section, String(x.order).padStart(10, "0") + " " + x.section, "k-text");
       cell(row, severalCohorts ? x.runtime + " (" + x.cohort + ")" : x.runtime, undefined, "k-text");
       cell(row, label(x.key), undefined, "k-text");
-      cell(row, format(x.value), String(x.value));
-      cell(row, format(y.value), String(y.value));
+      cell(row, format(x.value) + interval(x), String(x.value));
+      cell(row, format(y.value) + interval(y), String(y.value));
       cell(row, (delta > 0 ? "+" : delta < 0 ? "−" : "±") + format(Math.abs(delta)), String(delta));
       cell(row, percent(rel), rel === null ? "" : String(rel));
       // A verdict is coloured only when the change is beyond noise: within it, it says nothing.

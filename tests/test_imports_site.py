@@ -5,8 +5,10 @@ frontier chart draws each result where its file puts it (checked in Chromium).""
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
+import statistics
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,23 @@ from typer.testing import CliRunner
 from sitegen.cli import app
 
 REPEATS = json.loads((FORMATS / "probador" / "CONSTRUCTED_bench-repeats-llamacpp-gpu.json").read_text())
+
+
+def repeat_runs(results: Path, shifts: tuple[tuple[str, float], ...]) -> Path:
+    """A run of the repeat file per (day, shift): its throughput moved by `shift` tok/s, every
+    repeat, value, mean and interval bound alike."""
+    for day, shift in shifts:
+        value = json.loads(json.dumps(REPEATS))
+        for run in value["runs"]:
+            run["tokens_per_sec"] += shift
+            run["timestamp"] = run["timestamp"].replace("2026-03-04", day)
+        agg = value["aggregate"]["tokens_per_sec"]
+        agg["values"] = [v + shift for v in agg["values"]]
+        for key in ("mean", "ci_95_lower", "ci_95_upper"):
+            agg[key] += shift
+        (results / "4090" / day).mkdir(parents=True)
+        (results / "4090" / day / "repeats.json").write_text(json.dumps(value))
+    return results
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +172,51 @@ def test_unscored_imports_never_take_a_standing(tools_site: Path):
     metrics = json.loads((tools_site / "runs" / "4090" / "2026-03-05-console" / "metrics.json").read_text())
     assert metrics["results"][0]["scored"] is False
     assert metrics["results"][0]["ttft_p99_ms"] is None  # not reported, never 0
+
+
+@pytest.mark.browser
+def test_compare_shows_the_interval_of_repeated_values(page, tmp_path: Path, serve_dir):
+    from conftest import build_into
+
+    results = repeat_runs(tmp_path / "tree", (("2026-03-04", 0.0), ("2026-03-11", 40.0)))
+    site = build_into(tmp_path / "build", results, TOOLS_SITE_TOML)
+    base = serve_dir(site)
+    page.goto(base + "compare/index.html?a=4090/2026-03-04&b=4090/2026-03-11")
+    page.wait_for_function("!document.getElementById('compare-table').hidden")
+    if page.locator("input[name=beyond]").is_checked():
+        page.locator("input[name=beyond]").uncheck()  # every value, not only changes beyond noise
+    row = page.locator('#compare-table tr[data-key*="aggregate_tok_s"]')
+    row.first.wait_for()
+    cells = row.first.locator("td").all_inner_texts()
+    half = (
+        REPEATS["aggregate"]["tokens_per_sec"]["ci_95_upper"]
+        - REPEATS["aggregate"]["tokens_per_sec"]["ci_95_lower"]
+    ) / 2
+    assert cells[3] == f"{REPEATS['aggregate']['tokens_per_sec']['mean']:.1f} ± {half:.4g}"
+    assert cells[4].startswith(f"{REPEATS['aggregate']['tokens_per_sec']['mean'] + 40:.1f} ± ")
+
+
+def test_repeats_spread_is_the_noise_of_a_short_series():
+    """Two runs of repeats: no history to estimate noise from, so the repeats' own spread is it.
+    A shift of 40 tok/s exceeds 4·σ·√2 of the repeats (σ ≈ 6.3): a change; 20 tok/s does not."""
+    from sitegen.catalog.changes import SIGNIFICANCE, estimate_noise
+
+    sigma = statistics.stdev(REPEATS["aggregate"]["tokens_per_sec"]["values"])
+    noise = estimate_noise([948.4, 988.4], [sigma, sigma])
+    assert noise.repeats == 2 and noise.sigma == pytest.approx(sigma)
+    assert noise.threshold == pytest.approx(SIGNIFICANCE * sigma * math.sqrt(2))
+    assert 20 < noise.threshold < 40
+    assert estimate_noise([948.4, 988.4]) is None  # without repeats: no estimate, as before
+
+
+def test_a_change_beyond_the_repeats_noise_is_flagged(tmp_path: Path):
+    from sitegen.catalog.build import build_catalog
+    from sitegen.catalog.changes import significant_changes
+    from sitegen.config import load_config
+
+    repeat_runs(tmp_path / "results", (("2026-03-04", 0.0), ("2026-03-11", 40.0), ("2026-03-18", 45.0)))
+    (tmp_path / "site.toml").write_text(TOOLS_SITE_TOML)
+    catalog = build_catalog(load_config(cwd=tmp_path))
+    changes = [c for c in significant_changes(catalog.series) if c.metric == "aggregate_tok_s"]
+    assert [(c.previous_run_id, c.run_id) for c in changes] == [("4090/2026-03-04", "4090/2026-03-11")]
+    assert changes[0].noise.repeats == 3  # the spread of the three runs' repeats, pooled

@@ -8,6 +8,10 @@ differences, scaled by 1.4826, estimates that spread while ignoring the few
 large differences that real changes cause. A change between two consecutive
 runs is significant when it exceeds SIGNIFICANCE times that spread and also
 MIN_RELATIVE of the earlier value (a floor for series that barely move).
+
+Where a series has too few runs for that, but its points are means of the load tester's
+repeats, the repeats' own spread is the measured noise: sigma is the root mean square of the
+repeats' sample standard deviations (pooled over the points, equal repeat counts assumed).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ MAD_TO_SIGMA = 1.4826
 @dataclass(frozen=True, slots=True)
 class Noise:
     sigma: float  # estimated standard deviation of one measurement
-    differences: int  # how many consecutive differences it rests on
+    differences: int  # how many consecutive differences it rests on (0: from repeats)
+    repeats: int = 0  # how many means of repeats it rests on, where it comes from them
 
     @property
     def threshold(self) -> float:
@@ -37,10 +42,14 @@ class Noise:
         return SIGNIFICANCE * self.sigma * math.sqrt(2.0)
 
 
-def estimate_noise(values: Sequence[float]) -> Noise | None:
+def estimate_noise(values: Sequence[float], spreads: Sequence[float] = ()) -> Noise | None:
+    """The run-to-run noise of a series' values; `spreads`: the repeats' standard deviations of
+    the points that are means of repeats, used when the history is too short."""
     diffs = [b - a for a, b in zip(values, values[1:], strict=False)]
     if len(diffs) < MIN_DIFFERENCES:
-        return None
+        if not spreads:
+            return None
+        return Noise(math.sqrt(math.fsum(s * s for s in spreads) / len(spreads)), 0, len(spreads))
     centre = median(diffs)
     spread = median(abs(d - centre) for d in diffs) * MAD_TO_SIGMA  # sigma of a difference
     return Noise(spread / math.sqrt(2.0), len(diffs))
@@ -82,7 +91,7 @@ def significant_changes(series: Sequence[Series]) -> list[Change]:
     out = []
     for s in series:
         points = trusted_points(s.points)
-        noise = estimate_noise([p.value for p in points])
+        noise = estimate_noise([p.value for p in points], [p.spread for p in points if p.spread is not None])
         if noise is None:
             continue
         higher_is_better = SERIES_METRICS[s.metric][2]

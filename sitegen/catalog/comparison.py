@@ -79,7 +79,8 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
     "decode_tok_s@1"); a value of a whole run without ("scaling_efficiency")."""
     out: dict[str, dict[str, dict[str, float]]] = {}
     for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.cohort, s.metric, s.concurrency or 0)):
-        noise = estimate_noise([p.value for p in trusted_points(s.points)])
+        points = trusted_points(s.points)
+        noise = estimate_noise([p.value for p in points], [p.spread for p in points if p.spread is not None])
         if noise is None:
             continue
         target = out.setdefault(s.hardware, {}).setdefault(group_of(s.runtime, s.cohort), {})
@@ -106,13 +107,15 @@ class Comparable:
     file: str  # the result's file in its run ("sweep.json#c4"); a scaling row names its first
     flag: str  # "" or "invalid: <reason>": a flagged value is shown, never judged
     engine: str = ""  # the runtime's version, where reported: a comparison across two says so
+    ci95: tuple[float, float] | None = None  # the 95 % interval of a mean of repeats
 
     @property
     def group(self) -> str:
         return group_of(self.runtime, self.cohort)
 
     def as_row(self) -> list:
-        """The value as a row of metrics.json's "compare" table (COMPARABLE_FIELDS)."""
+        """The value as a row of metrics.json's "compare" table (COMPARABLE_FIELDS). Its interval,
+        which few values have, is published beside the table (exports.metrics_json)."""
         return [
             self.section, self.order, self.runtime, self.cohort, self.key, self.value, self.noise_key,
             self.file, self.flag, self.engine,
@@ -131,6 +134,8 @@ COMPARABLE_FIELDS = (
     "flag",
     "engine",
 )
+# Scorecard values measured in repeats: the result field whose interval they carry.
+REPEATED_VALUES = {"aggregate_tok_s": "tokens_per_sec", "ttft_p50_ms": "ttft_p50_ms"}
 WHOLE_RUN = 10**9  # the order of sections that are not one level's
 # Single-table sections: (scorecard key, its value, the series metric its noise comes from).
 LEVEL_SECTIONS = (
@@ -168,8 +173,21 @@ def comparable_values(run: Run) -> list[Comparable]:
         if type(value) is not float and (isinstance(value, bool) or not isinstance(value, int | float)):
             return
         runtime, cohort, group, flag, engine = said[entry.source]
+        interval = (
+            entry.origin.interval(REPEATED_VALUES[key]) if entry.origin and key in REPEATED_VALUES else None
+        )
         found = Comparable(
-            section, order, runtime, cohort, key, float(value), noise_key, entry.source, flag, engine
+            section,
+            order,
+            runtime,
+            cohort,
+            key,
+            float(value),
+            noise_key,
+            entry.source,
+            flag,
+            engine,
+            (interval.low, interval.high) if interval else None,
         )
         candidates.setdefault((section, group, key), []).append((entry, found))
 

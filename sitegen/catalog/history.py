@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -185,9 +186,29 @@ class _Collector:
             return
         self.points.setdefault((entry.cohort.key, runtime, metric, concurrency), []).append(
             SeriesPoint(
-                run.id, run.date, value, entry.result.runtime_name, entry.source, flag, entry.engine_version
+                run.id,
+                run.date,
+                value,
+                entry.result.runtime_name,
+                entry.source,
+                flag,
+                entry.engine_version,
+                repeat_spread(entry, metric),
             )
         )
+
+
+# Series metrics measured in the load tester's repeats: the result field repeated.
+REPEATED_METRICS = {"aggregate_tok_s": "tokens_per_sec", "ttft_p50_ms": "ttft_p50_ms"}
+
+
+def repeat_spread(entry: ResultEntry, metric: str) -> float | None:
+    """The sample standard deviation of the repeats a series point is the mean of: the noise
+    of one measurement, measured (None when the point is no mean of repeats)."""
+    field = REPEATED_METRICS.get(metric)
+    if field is None or entry.origin is None or len(entry.origin.repeats) < 2:
+        return None
+    return statistics.stdev(getattr(r, field) for _, r in entry.origin.repeats)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

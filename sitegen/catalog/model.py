@@ -315,6 +315,7 @@ class SeriesPoint(NamedTuple):
     source: str
     flag: str = ""  # "invalid: ..." or "unreliable: ...": never compared, never best
     engine: str = ""  # the runtime's version, where reported: its hover says it
+    spread: float | None = None  # the sample standard deviation of its repeats, where it is a mean of them
 
 
 def trusted_points(points: Iterable[SeriesPoint]) -> list[SeriesPoint]:

@@ -55,10 +55,17 @@ def metrics_json(run: Run) -> str:
     # One result (and one compared value) per line: readable and diffable, and written compact (an
     # indented document goes through the json module's pure-Python encoder, several times slower).
     lines = ",\n".join(compact_json(r) for r in results)
-    values = ",\n".join(compact_json(v.as_row()) for v in comparable_values(run))
+    comparable = comparable_values(run)
+    values = ",\n".join(compact_json(v.as_row()) for v in comparable)
+    # The 95 % intervals of values that are means of repeats: file -> key -> [low, high].
+    intervals: dict[str, dict[str, list[float]]] = {}
+    for v in comparable:
+        if v.ci95 is not None:
+            intervals.setdefault(v.file, {})[v.key] = list(v.ci95)
+    extra = f',"intervals":{compact_json(intervals)}' if intervals else ""
     head = compact_json(run.id)
     hardware = compact_json(run.hardware)
-    compare = f'"compare":{{"fields":{compact_json(list(COMPARABLE_FIELDS))},"values":[\n{values}\n]}}'
+    compare = f'"compare":{{"fields":{compact_json(list(COMPARABLE_FIELDS))},"values":[\n{values}\n]{extra}}}'
     return f'{{"run":{head},"hardware":{hardware},"results":[\n{lines}\n],\n{compare}}}\n'
 
 

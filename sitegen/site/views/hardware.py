@@ -190,7 +190,8 @@ class HardwarePages(PracticeViews, CatalogViews):
                         "better" if c.better else "worse",
                         "1" if c.better else "0",
                         grade="A" if c.better else "F",
-                        note=f"noise ±{c.noise.threshold:.3g}",
+                        note=f"noise ±{c.noise.threshold:.3g}"
+                        + (" (from repeats)" if c.noise.repeats else ""),
                     ),
                     text(
                         "compare",
