@@ -220,3 +220,26 @@ def test_a_change_beyond_the_repeats_noise_is_flagged(tmp_path: Path):
     changes = [c for c in significant_changes(catalog.series) if c.metric == "aggregate_tok_s"]
     assert [(c.previous_run_id, c.run_id) for c in changes] == [("4090/2026-03-04", "4090/2026-03-11")]
     assert changes[0].noise.repeats == 3  # the spread of the three runs' repeats, pooled
+
+
+def test_contributor_strings_in_imported_files_stay_text(tmp_path: Path):
+    """A label, model and backend are a contributor's text: shown escaped, never markup or a link."""
+    from conftest import build_into
+
+    value = json.loads((FORMATS / "vllm" / "CONSTRUCTED_vllm-bench-serve_save-detailed.json").read_text())
+    value |= {
+        "label": '<img src=x onerror="alert(1)">',
+        "model_id": "javascript:alert(2)",
+        "backend": "</script><script>alert(3)</script>",
+        "generated_texts": ["<b>bold</b>"] * 6,
+    }
+    folder = tmp_path / "tree" / "h100" / "2026-04-28"
+    folder.mkdir(parents=True)
+    (folder / "vllm.json").write_text(json.dumps(value))
+    site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert" not in text, page
+        assert 'href="javascript:' not in text, page
+    run_page = (site / "runs" / "h100" / "2026-04-28" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=" in run_page  # the label, shown as text
