@@ -243,3 +243,18 @@ def test_contributor_strings_in_imported_files_stay_text(tmp_path: Path):
         assert 'href="javascript:' not in text, page
     run_page = (site / "runs" / "h100" / "2026-04-28" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=" in run_page  # the label, shown as text
+
+
+def test_a_target_with_only_rate_based_results_says_why_nothing_is_ranked(tmp_path: Path):
+    from conftest import build_into
+
+    folder = tmp_path / "tree" / "h100" / "2025-01-10"
+    folder.mkdir(parents=True)
+    shutil.copy(FORMATS / "sglang" / "llama_3_3_70b_online_output.jsonl", folder)
+    site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
+    page = (site / "hardware" / "h100" / "index.html").read_text(encoding="utf-8")
+    assert "7 results were read on this target, but none that the scoring contract can rank" in page
+    assert "not read as a result" not in page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "7 results were read on this target, but none" in home
+    assert "0 runs hold" not in home

@@ -280,7 +280,14 @@ class ViewBase:
     def cohorts_note(self, cohorts: Sequence[Standing], runs: Sequence = ()) -> str:
         """What the standings below hold: nothing yet (and why), or several cohorts ranked apart."""
         if not cohorts:
-            files = sum(r.n_files for r in runs)
+            files, results = sum(r.n_files for r in runs), sum(r.n_results for r in runs)
+            if results:  # read, but none the contract can rank (imports/origin.py: Origin.scored)
+                return (
+                    f"{count_of(results, 'result')} {'was' if results == 1 else 'were'} read on this "
+                    "target, but none that the scoring contract can rank: rate-based load points (no "
+                    "concurrency level) or imported results without a value it reads. Each run's page "
+                    "shows them, with what they lack."
+                )
             return (
                 f"No result has been read on this target yet: its {count_of(len(runs), 'run')} "
                 f"{'holds' if len(runs) == 1 else 'hold'} {count_of(files, 'JSON file')}, "

@@ -60,7 +60,7 @@ class HomePages(CatalogViews):
                     len(runs),
                     runs[-1].date.isoformat() if runs[-1].date else "–",
                     tables,
-                    self.cohorts_note(cohorts),
+                    self.cohorts_note(cohorts, runs),
                 )
             )
         catalog = self.catalog
