@@ -388,3 +388,23 @@ def test_mean_interval_covers_the_true_mean_95_percent_of_the_time():
         _, low, high = mean_interval(values)
         covered += low <= 100.0 <= high
     assert 0.94 <= covered / trials <= 0.96
+
+
+def test_aiperf_records_beside_the_summary_give_per_request_timings(tmp_path):
+    summary = tmp_path / "profile_export_aiperf.json"
+    summary.write_bytes((FORMATS / "aiperf" / "aiperf-repo_run1_profile_export_aiperf.json").read_bytes())
+    records = tmp_path / "profile_export.jsonl"
+    records.write_bytes((FORMATS / "aiperf" / "aiperf-repo_run1_profile_export.TRIMMED50.jsonl").read_bytes())
+    items = with_companions([classify_file(p, 1 << 24) for p in (summary, records)])
+    r, _, o = items[0].imported[0]
+    # 50 records, 11 cancelled (error 499): 39 successful requests of the profiling phase.
+    assert len(r.request_details) == 39
+    first = r.request_details[0]
+    assert (first["latency_ms"], first["ttft_ms"], first["completion_tokens"]) == (
+        7936.968269,
+        1680.543782,
+        193,
+    )
+    assert first["itl_ms"] == 32.585544203124996  # the record's inter_token_latency, not inter_chunk
+    assert r.itl_p50_ms == pytest.approx(27.615130366666666)  # the summary's value is kept
+    assert any("per-request timings of 39 requests" in n for n in o.notes)

@@ -105,6 +105,8 @@ def test_scored_imports_are_marked_on_scorecards(tools_site: Path):
     assert "scored from a vLLM bench serve result" in vllm
     hardware = (tools_site / "hardware" / "4090" / "index.html").read_text()
     assert "mean of 3 repeats" in hardware
+    # The leaderboard's aggregate throughput carries the file's interval: (964.01 − 932.74) / 2.
+    assert "score 100 · ± 15.6 (95 % CI, 3 repeats)" in hardware
 
 
 def test_repeats_page_and_metrics_carry_the_files_interval(tools_site: Path):

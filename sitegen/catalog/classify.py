@@ -144,7 +144,12 @@ def classify_file(
             return _imported(name, imported, len(raw), imported_reason(imported, None))
         if aiperf.is_per_request_records(raw):
             return Classified(
-                name, FileKind.COMPANION, aiperf.RECORDS_NOTE, size=len(raw), format=aiperf.RECORDS
+                name,
+                FileKind.COMPANION,
+                aiperf.RECORDS_NOTE,
+                size=len(raw),
+                format=aiperf.RECORDS,
+                details=tuple(aiperf.records_details(raw)),
             )
         looks = any(f'"{hint}"'.encode() in raw for hint in _RESULT_HINTS)
         kind = FileKind.INVALID_RESULT if looks else FileKind.NOT_JSON
@@ -221,16 +226,23 @@ def _imported(name: str, imported: Imported, size: int, reason: str) -> Classifi
     )
 
 
+# Imported format -> the name of the per-request records its tool writes beside a file of it.
+COMPANION_NAMES = {llmperf.LLMPERF: llmperf.companion_name, aiperf.AIPERF: aiperf.companion_name}
+
+
 def with_companions(files: list[Classified]) -> list[Classified]:
-    """Imported results joined with the per-request records written beside them (llmperf's
-    individual responses beside its summary): their ITL is recomputed from those."""
+    """Imported results joined with the per-request records written beside them, found by the
+    names the tools give them: llmperf's individual responses beside its summary (its ITL is
+    recomputed from them) and AIPerf's records beside its profile export."""
     companions = {item.name: item for item in files if item.kind is FileKind.COMPANION}
     if not companions:
         return files
     out = []
     for item in files:
         partner = (
-            companions.get(llmperf.companion_name(item.name)) if item.format == llmperf.LLMPERF else None
+            companions.get(COMPANION_NAMES[item.format](item.name))
+            if item.format in COMPANION_NAMES
+            else None
         )
         if partner is not None:
             joined = []

@@ -114,8 +114,14 @@ def read_text(raw: bytes, name: str) -> Imported | None:
 def attach_companion(
     result: LoadTestResult, origin: Origin, details: Sequence[RequestDetail]
 ) -> tuple[LoadTestResult, Origin]:
-    """An llmperf result with its individual responses (their successful requests' timings):
-    ITL (our definition) recomputed from them."""
+    """An imported result with the per-request timings written beside it (their successful
+    requests'): llmperf's ITL (our definition) is recomputed from them; AIPerf's summary has
+    every value already, so its result only gains the timings."""
+    if origin.format != llmperf.LLMPERF:
+        if not details:
+            return result, origin
+        notes = (*origin.notes, f"per-request timings of {len(details)} requests from the records beside it")
+        return result.model_copy(update={"request_details": list(details)}), replace(origin, notes=notes)
     itls = [d["itl_ms"] for d in details if d["completion_tokens"] > 1]
     if not itls:
         return result, origin

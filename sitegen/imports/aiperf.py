@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..results import ParseFailure, RequestDetail
 from .serving import UNNAMED, UNNAMED_NOTE, model_of
-from .values import NO_ZONE, Draft, Skip, count, dig, from_epoch, from_naive, number
+from .values import NO_ZONE, Draft, Skip, count, decode_documents, dig, from_epoch, from_naive, number
 
 AIPERF = "AIPerf"
 GENAI_PERF = "GenAI-Perf"
 
 RECORDS = "AIPerf per-request records"
-RECORDS_NOTE = "AIPerf per-request records: not needed, the summary beside them holds every value read"
+RECORDS_NOTE = "AIPerf per-request records: read with the summary beside them (per-request timings)"
 _RECORDS_HEAD = re.compile(rb'\A\s*\{"metadata":\s*\{.*?"(?:credit_phase|benchmark_phase)"')
 
 _ALIASES = {"time_to_first_token": ("time_to_first_token", "ttft")}
@@ -48,6 +49,44 @@ def is_genai_perf(value: Any) -> bool:
 def is_per_request_records(raw: bytes) -> bool:
     """AIPerf's `profile_export.jsonl`: one record per request, each opening with its metadata."""
     return bool(_RECORDS_HEAD.match(raw[:4096]))
+
+
+def companion_name(summary: str) -> str:
+    """The per-request records AIPerf writes beside a summary of that name."""
+    return summary.removesuffix("_aiperf.json") + ".jsonl"
+
+
+def records_details(raw: bytes) -> list[RequestDetail]:
+    """Each successful request of the measurement phase (warm-up records left out), in ms."""
+    try:
+        documents = decode_documents(raw)
+    except ParseFailure:
+        return []
+    out: list[RequestDetail] = []
+    for record in documents:
+        phase = dig(record, "metadata", "benchmark_phase") or dig(record, "metadata", "credit_phase")
+        if not isinstance(record, dict) or record.get("error") or phase not in (None, "profiling"):
+            continue
+        metrics = record.get("metrics")
+        latency = number(dig(metrics, "request_latency", "value"))
+        ttft = number(dig(metrics, "time_to_first_token", "value") or dig(metrics, "ttft", "value"))
+        tokens = count(dig(metrics, "output_sequence_length", "value"))
+        itl = number(dig(metrics, "inter_token_latency", "value"))
+        if latency is None or ttft is None or tokens is None:
+            continue
+        if itl is None:
+            itl = (latency - ttft) / (tokens - 1) if tokens > 1 else 0.0
+        prompt = count(dig(metrics, "input_sequence_length", "value")) or 0
+        out.append(
+            RequestDetail(
+                latency_ms=latency,
+                ttft_ms=ttft,
+                completion_tokens=min(tokens, 2**32 - 1),
+                prompt_tokens=min(prompt, 2**32 - 1),
+                itl_ms=itl,
+            )
+        )
+    return out
 
 
 def _metric(value: dict, name: str) -> dict:

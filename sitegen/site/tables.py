@@ -9,7 +9,7 @@ means "missing", which sorts last in both directions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -95,6 +95,21 @@ def mark_rows(table: Table, marks: Sequence[str]) -> Table:
         for row, mark in zip(table.rows, marks, strict=True)
     )
     return replace(table, rows=rows)
+
+
+def add_notes(table: Table, notes: Sequence[Mapping[str, str]]) -> Table:
+    """The table with, per row, text added to the notes of the cells of the named columns
+    ("± 15.6 (95 % CI)" under a mean of repeats)."""
+    keys = [c.key for c in table.columns]
+    rows = []
+    for row, extra in zip(table.rows, notes, strict=True):
+        if extra:
+            row = tuple(
+                c.but(note=f"{c.note} · {extra[k]}" if c.note else extra[k]) if k in extra else c
+                for k, c in zip(keys, row, strict=True)
+            )
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
 
 
 def mark_tied_bests(table: Table) -> Table:

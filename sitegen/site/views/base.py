@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from ...catalog.changes import significant_changes
+from ...catalog.comparison import REPEATED_VALUES
 from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Catalog, Run, RunSummary, Series, Standing
 from ...catalog.validity import Flag
@@ -37,6 +38,7 @@ from ..tables import (
     Column,
     RowFlag,
     Table,
+    add_notes,
     flag_rows,
     mark_rows,
     mark_tied_bests,
@@ -82,7 +84,20 @@ class ResultFlags:
         """`flags`: (source, its flag) of each result the tables may show; `origins`: (source,
         how it was read) of imported results, whose rows say what they were scored from."""
         self._by_source = {source: (str(f.kind), f.reason) for source, f in flags if f is not None}
-        self._marks = {source: scored_from(o) for source, o in origins if o is not None}
+        self._origins = {source: o for source, o in origins if o is not None}
+        self._marks = {source: scored_from(o) for source, o in self._origins.items()}
+
+    def intervals_of(self, sources: Sequence[str]) -> dict[str, str]:
+        """Column key -> "± h (95 % CI, n repeats)" for a row that is one mean of repeats."""
+        if len(sources) != 1 or sources[0] not in self._origins:
+            return {}
+        origin = self._origins[sources[0]]
+        out = {}
+        for key, field in REPEATED_VALUES.items():
+            found = origin.interval(field)
+            if found is not None:
+                out[key] = f"± {(found.high - found.low) / 2:.3g} (95 % CI, {found.n} repeats)"
+        return out
 
     def mark_of(self, sources: Sequence[str]) -> str:
         """What an imported result's row was scored from ("" for the load tester's results)."""
@@ -239,6 +254,7 @@ class ViewBase:
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
                 markdown += flagged_note(table, row_flags, card.sources)
                 table = mark_rows(table, [flags.mark_of(sources) for sources in card.sources])
+                table = add_notes(table, [flags.intervals_of(sources) for sources in card.sources])
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)
