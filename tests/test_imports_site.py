@@ -247,16 +247,42 @@ def test_contributor_strings_in_imported_files_stay_text(tmp_path: Path):
     assert "&lt;img src=x onerror=" in run_page  # the label, shown as text
 
 
-def test_a_target_with_only_rate_based_results_says_why_nothing_is_ranked(tmp_path: Path):
+def test_a_target_with_only_rate_based_results_draws_and_ranks_them_unscored(tmp_path: Path):
+    """Rate-based load points are never scored, but the hardware page draws them on its frontier
+    and ranks them under latency targets, named by their rate; the home page says why it has no
+    scores for the target."""
     from conftest import build_into
 
-    folder = tmp_path / "tree" / "h100" / "2025-01-10"
+    folder = tmp_path / "tree" / "h100" / "2025-11-05"
     folder.mkdir(parents=True)
-    shutil.copy(FORMATS / "sglang" / "llama_3_3_70b_online_output.jsonl", folder)
+    shutil.copy(FORMATS / "inference-perf" / "vllm+batch_size_stage_0_lifecycle_metrics.json", folder)
     site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
     page = (site / "hardware" / "h100" / "index.html").read_text(encoding="utf-8")
-    assert "7 results were read on this target, but none that the scoring contract can rank" in page
-    assert "not read as a result" not in page
+    assert "1 imported result of this model and workload cannot be scored by the contract" in page
+    server = page.split('id="slo-server"')[1].split("</table>")[0]
+    assert "rate 1 req/s" in server and "meets both" in server  # p99 TTFT 43 ms, p99 TPOT 3.5 ms
+    frontier = json.loads(page.split('id="chart-frontier-figure">')[1].split("</script>")[0])
+    (trace,) = [t for t in frontier["data"] if t.get("name") != "Pareto frontier"]
+    assert trace["x"] == [pytest.approx(1000 / 3.4682437246881946, rel=1e-4)]
+    assert trace["y"] == [pytest.approx(62.15363932698074, rel=1e-4)]
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "7 results were read on this target, but none" in home
+    assert "1 result was read on this target, but none that the scoring contract can rank" in home
     assert "0 runs hold" not in home
+
+
+@pytest.mark.browser
+def test_own_limits_rank_a_rate_based_point_by_its_rate(page, tmp_path: Path, serve_dir):
+    from conftest import build_into
+
+    folder = tmp_path / "tree" / "h100" / "2025-11-05"
+    folder.mkdir(parents=True)
+    shutil.copy(FORMATS / "inference-perf" / "vllm+batch_size_stage_0_lifecycle_metrics.json", folder)
+    site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
+    page.goto(serve_dir(site) + "hardware/h100/index.html")
+    form = page.locator("form.slo-form")
+    form.locator("input[name=tpot]").fill("1")  # p99 TPOT 3.5 ms: missed
+    row = page.locator("#slo-custom tbody tr").first
+    assert row.get_attribute("data-meets") == "no"
+    assert row.locator("td").nth(3).text_content() == "rate 1 req/s"
+    form.locator("input[name=tpot]").fill("10")
+    assert page.locator("#slo-custom tbody tr").first.get_attribute("data-meets") == "yes"

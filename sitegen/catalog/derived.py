@@ -210,6 +210,12 @@ class SloCandidate:
     tpot_p99_ms: float | None
     run_id: str
     tpot_note: str = ""  # why there is no p99 TPOT (Derived.tpot_note)
+    rate: float | None = None  # requests per second of a rate-based load point (no concurrency)
+
+    @property
+    def load(self) -> str:
+        """The load point in words: "4", or "rate 8 req/s"."""
+        return f"rate {self.rate:g} req/s" if self.rate is not None else str(self.concurrency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +236,10 @@ def slo_board(candidates: Iterable[SloCandidate], slo: SloConfig) -> list[SloRow
     for runtime, levels in sorted(by_runtime.items()):
         ok = [c for c in levels if meets(slo, c.ttft_p99_ms, c.tpot_p99_ms)]
         if ok:
-            best = max(ok, key=lambda c: (c.throughput_per_gpu, -c.concurrency))
+            best = max(ok, key=lambda c: (c.throughput_per_gpu, -c.concurrency, -(c.rate or 0.0)))
             met.append(SloRow(runtime, True, best, ""))
         else:
-            closest = min(levels, key=lambda c: (_overshoot(c, slo), c.concurrency))
+            closest = min(levels, key=lambda c: (_overshoot(c, slo), c.concurrency, c.rate or 0.0))
             missed.append(SloRow(runtime, False, closest, _miss(closest, slo)))
     met.sort(key=lambda r: (-r.best.throughput_per_gpu, r.runtime))
     missed.sort(key=lambda r: (_overshoot(r.best, slo), r.runtime))
@@ -272,4 +278,5 @@ def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
         d.tpot_p99_ms,
         run_id,
         d.tpot_note,
+        entry.rate,
     )

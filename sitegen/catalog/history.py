@@ -58,8 +58,8 @@ def latest_valid(entries: Sequence[ResultEntry]) -> ResultEntry:
 
 
 StandingCandidates = dict[
-    tuple[Cohort, str, int, bool], tuple[tuple, str, ResultEntry]
-]  # (cohort, runtime, c, flagged) -> (rank, run id, entry)
+    tuple[Cohort, str, int | str, bool], tuple[tuple, str, ResultEntry]
+]  # (cohort, runtime, c, flagged) -> (rank, run id, entry); an unscored import's level is a text
 
 
 def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = None) -> StandingCandidates:
@@ -70,9 +70,14 @@ def standing_candidates(runs: Sequence[Run], into: StandingCandidates | None = N
     for run in runs:
         sort_key, run_id = run.sort_key, run.id
         for entry in run.results:
-            if not entry.scored:
-                continue  # shown on its run's page only: the contract cannot rank it
-            key = (entry.cohort, entry.runtime, entry.result.concurrency, entry.flag is not None)
+            # An imported result the contract cannot score stands apart from the scored ones at
+            # its level: drawn and ranked under latency targets, never scored (Standing.unranked).
+            level = (
+                entry.result.concurrency
+                if entry.scored
+                else f"unscored {entry.rate} {entry.result.concurrency}"
+            )
+            key = (entry.cohort, entry.runtime, level, entry.flag is not None)
             rank = (sort_key, entry.result.timestamp, entry.source)
             known = latest.get(key)
             if known is None or rank > known[0]:
@@ -111,7 +116,7 @@ def standing_from(
         by_cohort.setdefault(cohort, []).append(candidate)
     standings = []
     for cohort, candidates in by_cohort.items():
-        ranked, apart = [], []
+        ranked, apart, unranked = [], [], []
         for rank, run_id, entry in sorted(candidates, key=lambda c: c[0]):
             run_date = rank[0][0]
             stale = _stale_reason(run_date, newest, stale_after_days)
@@ -119,16 +124,26 @@ def standing_from(
                 apart.append(Apart(run_id, entry, str(entry.flag.kind), entry.flag.reason))
             elif stale:
                 apart.append(Apart(run_id, entry, "stale", stale))
+            elif not entry.scored:
+                unranked.append((run_id, entry))
             else:
                 ranked.append((run_id, entry))
         loaded = order_results([(entry.result, f"{run_id}/{entry.source}") for run_id, entry in ranked])
         order = {source: i for i, (_, source) in enumerate(loaded)}
         ranked.sort(key=lambda item: order[f"{item[0]}/{item[1].source}"])
         apart.sort(key=lambda a: (a.entry.runtime, a.entry.result.concurrency, a.run_id))
+        unranked.sort(key=lambda item: (item[1].runtime, item[1].rate or 0.0, item[1].result.concurrency))
         standings.append(
-            Standing(hardware, tuple(ranked), score_results(loaded, contract), cohort, tuple(apart))
+            Standing(
+                hardware,
+                tuple(ranked),
+                score_results(loaded, contract),
+                cohort,
+                tuple(apart),
+                tuple(unranked),
+            )
         )
-    standings.sort(key=lambda s: (-(len(s.entries) + len(s.apart)), s.cohort))
+    standings.sort(key=lambda s: (-(len(s.entries) + len(s.apart) + len(s.unranked)), s.cohort))
     return tuple(standings)
 
 

@@ -357,6 +357,9 @@ class Standing:
     report: ScoreReport
     cohort: Cohort = Cohort()
     apart: tuple[Apart, ...] = ()
+    # The latest valid, fresh imported results the contract cannot score (rate-based, or lacking
+    # a value it reads): drawn on the frontier and ranked under latency targets, never scored.
+    unranked: tuple[tuple[str, ResultEntry], ...] = ()
 
     def by_runtime(self) -> dict[str, dict[int, tuple[float, str, str]]]:
         """Canonical runtime -> concurrency -> (composite, grade, run id).

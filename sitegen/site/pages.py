@@ -100,6 +100,7 @@ class CohortSections:
     scope: str
     sections: tuple[Section, ...]
     apart: Table | None
+    unscored: str = ""  # what of the cohort the contract cannot score, and where it is shown
 
     @property
     def groups(self) -> tuple[SectionGroup, ...]:

@@ -301,8 +301,9 @@ class ViewBase:
                 return (
                     f"{count_of(results, 'result')} {'was' if results == 1 else 'were'} read on this "
                     "target, but none that the scoring contract can rank: rate-based load points (no "
-                    "concurrency level) or imported results without a value it reads. Each run's page "
-                    "shows them, with what they lack."
+                    "concurrency level) or imported results without a value it reads. The hardware "
+                    "page draws them and ranks them under latency targets; each run's page shows them, "
+                    "with what they lack."
                 )
             return (
                 f"No result has been read on this target yet: its {count_of(len(runs), 'run')} "

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 
 from ...catalog.history import SERIES_METRICS
 from ...urls import Urls
+from ...words import count_of
 from ..charts import missing_chart
 from ..pages import (
     CohortSections,
@@ -37,6 +38,17 @@ MISSING_REASONS = {
 }
 NO_VALUES = "No valid result in these runs reports this value."
 ONE_RUN_NOTE = "One run so far: its values. The history is drawn from the second run on."
+
+
+def unscored_note(n: int) -> str:
+    """Where a cohort's results that the contract cannot score are shown instead."""
+    if not n:
+        return ""
+    return (
+        f"{count_of(n, 'imported result')} of this model and workload cannot be scored by the contract "
+        "(rate-based load points, or results without a value it reads): the leaderboard above draws "
+        "them and ranks them under its latency targets; their run pages say what they lack."
+    )
 
 
 class HardwarePages(PracticeViews, CatalogViews):
@@ -89,6 +101,7 @@ class HardwarePages(PracticeViews, CatalogViews):
                     self.standings_scope(target.name, standing, several),
                     sections,
                     self.apart_table(standing, page, f"{prefix}apart"),
+                    unscored_note(len(standing.unranked)),
                 )
             )
         series = [s for s in self.catalog.series if s.hardware == hardware_id]

@@ -39,7 +39,8 @@ class HomePages(CatalogViews):
         summaries = []
         for target in self.active_hardware:
             runs = self.catalog.runs_on(target.id)
-            cohorts = self.catalog.standings[target.id]
+            # Cohorts with nothing scored (only results the contract cannot score) have no row here.
+            cohorts = tuple(s for s in self.catalog.standings[target.id] if s.entries or s.apart)
             several = len(cohorts) > 1
             tables = tuple(
                 CohortTable(

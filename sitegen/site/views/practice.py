@@ -87,7 +87,13 @@ def _tpot_cell_note(note: str) -> str:
 
 def slo_candidates(standing: Standing) -> list[SloCandidate]:
     """Every (runtime, level) of a standing, as the latency-target leaderboards rank them."""
-    return [c for run_id, e in standing.entries if (c := slo_candidate(run_id, e)) is not None]
+    return [c for run_id, e in standing_results(standing) if (c := slo_candidate(run_id, e)) is not None]
+
+
+def standing_results(standing: Standing) -> tuple[tuple[str, ResultEntry], ...]:
+    """What a leaderboard draws and ranks under latency targets: the scored entries, then the
+    imported results the contract cannot score (rate-based load points among them)."""
+    return standing.entries + standing.unranked
 
 
 class PracticeViews(ViewBase):
@@ -263,6 +269,7 @@ class PracticeViews(ViewBase):
                     "runtime": self.runtime_names.get(c.runtime, c.runtime),
                     "href": page.link(Urls.runtime(c.runtime)),
                     "c": c.concurrency,
+                    **({"load": c.load} if c.rate is not None else {}),  # a rate-based load point
                     "tput": round(c.throughput_per_gpu, 3),
                     "ttft": None if c.ttft_p99_ms is None else round(c.ttft_p99_ms, 3),
                     "tpot": None if c.tpot_p99_ms is None else round(c.tpot_p99_ms, 3),
@@ -272,7 +279,7 @@ class PracticeViews(ViewBase):
             ]
         }
         first = self.site.slo[0] if self.site.slo else None
-        measured = [Measured(run_id, e) for run_id, e in standing.entries]
+        measured = [Measured(run_id, e) for run_id, e in standing_results(standing)]
         return Leaderboard(
             f"{prefix}leaderboard",
             label,
@@ -301,7 +308,11 @@ class PracticeViews(ViewBase):
                         "{:.1f}",
                         note="" if row.meets else "never meets it",
                     ),
-                    num(c.concurrency, "{:.0f}", note="" if row.meets else "closest"),
+                    (
+                        Cell(c.load, f"{c.rate:020.6f}", note="" if row.meets else "closest", kind=NUMBER)
+                        if c.rate is not None
+                        else num(c.concurrency, "{:.0f}", note="" if row.meets else "closest")
+                    ),
                     num(c.ttft_p99_ms, "{:,.0f} ms", note="not reported" if c.ttft_p99_ms is None else ""),
                     num(c.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(c.tpot_note)),
                     Cell(row.miss or "meets both", "", kind=TEXT),
