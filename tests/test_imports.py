@@ -408,3 +408,99 @@ def test_aiperf_records_beside_the_summary_give_per_request_timings(tmp_path):
     assert first["itl_ms"] == 32.585544203124996  # the record's inter_token_latency, not inter_chunk
     assert r.itl_p50_ms == pytest.approx(27.615130366666666)  # the summary's value is kept
     assert any("per-request timings of 39 requests" in n for n in o.notes)
+
+
+# --- strange values anywhere: a reason or a result, never a traceback -----------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+JSON_FIXTURES = [
+    FORMATS / "vllm" / "CONSTRUCTED_vllm-bench-serve_save-detailed.json",
+    FORMATS / "vllm" / "gpt-oss-120b_concurrency_16_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+    FORMATS / "guidellm" / "benchmarks_stripped.v0.2-0.3schema.json",
+    FORMATS / "aiperf" / "aiperf-repo_run1_profile_export_aiperf.json",
+    FORMATS / "llmperf" / "bedrock_70b_summary.json",
+    FORMATS / "inference-perf" / "vllm+batch_size_stage_0_lifecycle_metrics.json",
+    FORMATS / "probador" / "CONSTRUCTED_bench-repeats-llamacpp-gpu.json",
+    FORMATS / "sglang" / "CONSTRUCTED_bench_serving_output-details.jsonl",  # one line, with Infinity
+]
+STRANGE = st.sampled_from(
+    [
+        None,
+        True,
+        -1,
+        -0.5,
+        0,
+        1e308,
+        -1e308,
+        "NaN",
+        "Infinity",
+        "12",
+        "",
+        "\u202e",
+        [],
+        {},
+        [1, "x"],
+        {"a": None},
+    ]
+)
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list) and value and len(value) < 8:
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+    if path:
+        yield path
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replaced(value[head], rest, new)}
+    out = list(value)
+    out[head] = _replaced(value[head], rest, new)
+    return out
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_strange_value_anywhere_gives_a_result_or_a_reason(data, tmp_path_factory):
+    fixture = data.draw(st.sampled_from(JSON_FIXTURES))
+    value = json.loads(fixture.read_text())
+    changed = value
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = list(_leaves(changed))  # anew: a replaced object has other leaves
+        if paths:
+            changed = _replaced(changed, data.draw(st.sampled_from(paths)), data.draw(STRANGE))
+    path = tmp_path_factory.mktemp("strange") / "x.json"
+    path.write_text(json.dumps(changed, allow_nan=True))
+    item = classify_file(path, 1 << 24)  # never raises
+    for result, _, origin in item.imported:
+        # Placeholders only (a missing total is taken as the successful count), each listed.
+        numbers = [getattr(result, f) for f in origin.missing if f not in ("timestamp", "total_requests")]
+        assert all(n == 0 for n in numbers)
+        assert all(math.isfinite(v) for v in (result.tokens_per_sec, result.ttft_p50_ms))
+    if not item.imported and item.kind is not FileKind.RESULT:
+        assert item.reason  # a reason, naming what is wrong
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    line=st.integers(0, 12),
+    text=st.sampled_from(["", "NaN", "-5", "1e400", "99999999999999999999", "abc", "4 (5 ok, x failed)"]),
+)
+def test_a_strange_console_report_gives_a_result_or_stays_text(line, text):
+    lines = (FORMATS / "probador" / "CONSTRUCTED_console-output-llamacpp-c1.json").read_text().splitlines()
+    if line < len(lines) and ":" in lines[line]:
+        lines[line] = lines[line].split(":", 1)[0] + ": " + text
+    imported = reads("\n".join(lines))
+    if imported is not None:
+        for result, _, _ in imported.results:
+            assert math.isfinite(result.tokens_per_sec) and result.successful <= 2**63

@@ -7,6 +7,7 @@ requested rate is rate-based; the pooled summary of all stages is no single load
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .serving import UNNAMED, UNNAMED_NOTE
@@ -56,8 +57,8 @@ def read_stage(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
     draft.put("avg_tok_per_req", dig(successes, "output_len", "mean"))
     if not draft.put_count("completion_tokens_total", dig(successes, "output_tokens", "total")):
         mean, n = number(dig(successes, "output_len", "mean")), count(successes.get("count"))
-        if mean is not None and n is not None:
-            draft.put_count("completion_tokens_total", round(mean * n))
+        total = mean * n if mean is not None and n is not None else math.inf
+        if math.isfinite(total) and draft.put_count("completion_tokens_total", round(total)):
             draft.note("output tokens derived as mean output length × successful requests")
     draft.note("no timestamp in this format")
     draft.note(UNNAMED_NOTE)

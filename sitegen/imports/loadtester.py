@@ -12,13 +12,12 @@ reported".
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from ..results import FIELD_ORDER, LoadTestResult, ParseFailure, result_from_value
 from .origin import Interval, Origin
-from .stats import mean_interval
+from .stats import mean_interval, mean_of
 from .values import Draft, Skip, count, label, number
 
 REPEATS = "load tester repeats"
@@ -104,9 +103,9 @@ def _mean_result(results: list[LoadTestResult], means: dict[str, float]) -> Load
         if field in means:
             body[field] = means[field]
         elif isinstance(sample, float) and all(isinstance(v, float) for v in values):
-            body[field] = math.fsum(values) / len(values)
+            body[field] = mean_of(values)
         elif field in _COUNTS:
-            body[field] = round(sum(values) / len(values))
+            body[field] = round(mean_of(values))
     body |= {
         "timestamp": min(r.timestamp for r in results),
         "runtime_name": first.runtime_name,

@@ -148,8 +148,10 @@ def read_vllm(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
     if not draft.put_count("failed", value.get("failed")):
         if failed_in_details is not None:
             draft.put_count("failed", failed_in_details)
-        elif count(value.get("num_prompts")) is not None and count(value.get("completed")) is not None:
-            if draft.put_count("failed", max(0, value["num_prompts"] - value["completed"])):
+        else:
+            prompts, completed = count(value.get("num_prompts")), count(value.get("completed"))
+            if prompts is not None and completed is not None and prompts >= completed:
+                draft.put_count("failed", prompts - completed)
                 draft.note("failed requests derived as prompts − completed (the file has no failure count)")
     _summary(draft, value, "e2el")
     draft.put_count("prompt_tokens_total", value.get("total_input_tokens"))

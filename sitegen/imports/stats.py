@@ -30,10 +30,20 @@ def mean_interval(values: Sequence[float]) -> tuple[float, float, float] | None:
     n = len(values)
     if n < 2:
         return None
-    mean = math.fsum(values) / n
-    s = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+    mean = mean_of(values)
+    try:
+        s = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+    except OverflowError:  # values near the float limit: no interval, rather than an infinite one
+        return None
     half = t975(n - 1) * s / math.sqrt(n)
-    return mean, mean - half, mean + half
+    bounds = (mean, mean - half, mean + half)
+    return bounds if all(math.isfinite(b) for b in bounds) else None
+
+
+def mean_of(values: Sequence[float]) -> float:
+    """The mean, without overflow for values near the float limit (each divided first)."""
+    n = len(values)
+    return math.fsum(v / n for v in values)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

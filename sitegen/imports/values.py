@@ -72,7 +72,7 @@ def number(value: Any) -> float | None:
 def count(value: Any) -> int | None:
     """A whole, non-negative count (2.0 is 2); None otherwise."""
     found = number(value)
-    if found is None or found < 0 or found != int(found) or found > 2**63:
+    if found is None or found < 0 or found > 2**63 or found != int(found):
         return None
     return int(found)
 
@@ -143,7 +143,7 @@ class Draft:
         """Set `field` from a number (times `scale`, e.g. 1000 for seconds to ms) unless it is
         set already or the value is not a finite number. Whether it was set."""
         found = number(value)
-        if field in self.values or found is None:
+        if field in self.values or found is None or not math.isfinite(found * scale):
             return False
         self.values[field] = found * scale
         return True
