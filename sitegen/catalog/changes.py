@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from .history import SERIES_METRICS
+from .history import CONTEXT_METRICS, SERIES_METRICS
 from .model import Series, trusted_points
 
 MIN_DIFFERENCES = 4  # fewer consecutive differences give no estimate
@@ -90,6 +90,8 @@ def significant_changes(series: Sequence[Series]) -> list[Change]:
     """
     out = []
     for s in series:
+        if s.metric in CONTEXT_METRICS:
+            continue
         points = trusted_points(s.points)
         noise = estimate_noise([p.value for p in points], [p.spread for p in points if p.spread is not None])
         if noise is None:

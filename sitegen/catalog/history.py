@@ -29,6 +29,10 @@ from .derived import TradeoffPoint, at_interactivity
 from .model import Apart, Cohort, ResultEntry, Run, Series, SeriesPoint, Standing
 from .validity import Validity
 
+# Series charted for context, with no better direction: power draw is neither good nor bad by
+# itself (less of it may mean less work done), so a change of it is never a change to report.
+CONTEXT_METRICS = frozenset({"power_w", "power_w_max"})
+
 # Metric key -> (label, unit, higher is better); the site reads this for titles and axes.
 SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
     "composite": ("Composite score", "score", True),
@@ -38,6 +42,8 @@ SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
     "itl_p50_ms": ("Inter-token latency, median", "ms", False),
     "scaling_efficiency": ("Concurrency scaling efficiency", "%", True),
     "power_tok_s_per_w": ("Power efficiency", "tok/s/W", True),
+    "power_w": ("Power draw, mean", "W", False),
+    "power_w_max": ("Power draw, peak", "W", False),
     "memory_tok_s_per_gb": ("Memory efficiency", "tok/s/GB", True),
     "cold_start_ms": ("Cold start", "ms", False),
     "correctness_pass_rate": ("Correctness pass rate", "%", True),
@@ -46,8 +52,12 @@ SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
         "tok/s per GPU",
         True,
     ),
-    "joules_per_token": ("Energy per output token", "J", False),
-    "cost_per_million": ("Cost per million output tokens", "per 1M tokens", False),
+    "joules_per_token": ("Energy per output token (at peak-throughput level)", "J", False),
+    "cost_per_million": (
+        "Cost per million output tokens, at each run's peak-throughput level",
+        "per 1M tokens",
+        False,
+    ),
 }
 
 
@@ -249,6 +259,16 @@ def _memory(entry: ResultEntry) -> float | None:
     return _ratio(entry.result.decode_tok_per_sec, t.memory_used_mb.max / 1024.0)
 
 
+def _power_draw(entry: ResultEntry) -> float | None:
+    t = entry.result.gpu_telemetry
+    return t.power_draw_w.mean if t is not None and t.power_draw_w.mean > 0 else None
+
+
+def _power_peak(entry: ResultEntry) -> float | None:
+    t = entry.result.gpu_telemetry
+    return t.power_draw_w.max if t is not None and t.power_draw_w.max > 0 else None
+
+
 def _cold_start(entry: ResultEntry) -> float | None:
     ms = entry.result.cold_start_ms
     return ms if ms is not None and ms > 0 else None
@@ -263,6 +283,8 @@ def _pass_rate(entry: ResultEntry) -> float | None:
 # series per concurrency level.
 LEVEL_METRICS: tuple[tuple[str, Callable[[ResultEntry], float | None]], ...] = (
     ("power_tok_s_per_w", _power),
+    ("power_w", _power_draw),
+    ("power_w_max", _power_peak),
     ("memory_tok_s_per_gb", _memory),
     ("cold_start_ms", _cold_start),
     ("correctness_pass_rate", _pass_rate),

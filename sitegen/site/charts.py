@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..safetext import script_json
@@ -122,6 +123,21 @@ def _safe(text: str) -> str:
     return text  # most labels: a run's name, a runtime's, a number with its unit
 
 
+SIGNIFICANT = 3  # digits every value of a chart's table and hover keeps, the smallest included
+MAX_DECIMALS = 6
+
+
+def significant_format(values: Iterable[float | None]) -> str:
+    """A fixed-point format (Python's and d3's alike) with enough decimals for the chart's
+    smallest non-zero value to keep three significant digits: energy per token of 0.093 and
+    0.112 J read "0.0930" and "0.112", never both "0.1"."""
+    magnitudes = [abs(v) for v in values if v is not None and v != 0 and math.isfinite(v)]
+    if not magnitudes:
+        return ".1f"
+    decimals = SIGNIFICANT - 1 - math.floor(math.log10(min(magnitudes)))
+    return f",.{min(MAX_DECIMALS, max(0, decimals))}f"
+
+
 def _round(y: float | None) -> float | None:
     # Six significant digits: more than a chart can show, fewer bytes than repr(). None is a gap.
     return None if y is None else float(f"{y:.6g}")
@@ -135,7 +151,7 @@ def line_chart(
     x_title: str,
     y_title: str,
     x_kind: str = "linear",
-    y_format: str = ".1f",
+    y_format: str | None = ".1f",
     note: str = "",
     hover_text: bool = False,
     frontier: tuple[Point, ...] = (),
@@ -151,9 +167,12 @@ def line_chart(
     concurrency levels), and the data table has a row per x value and a column per line.
     Off where x is measured (interactivity, p99 TTFT): no two lines meet at one x, and the
     table has a row per point instead, naming its line (`series_title`) and its result (its
-    label's first line). `x_format`: how the table writes x.
+    label's first line). `x_format`: how the table writes x; `y_format`: how the table and the
+    hover write y (None: three significant digits for the smallest value).
     """
     lines, left_out = _drawable_lines(lines)
+    if y_format is None:
+        y_format = significant_format(p.y for line in lines for p in line.points)
     note = _with_left_out(note, left_out)
     frontier = tuple(p for p in frontier if abs(p.y or 0) <= DRAWABLE and abs(float(p.x)) <= DRAWABLE)
     links: list[str] = []

@@ -370,7 +370,7 @@ class ViewBase:
         if metric == "throughput_per_gpu_at_ref":
             return f"Output throughput per GPU at {self.site.reference_interactivity:g} tok/s per user"
         if metric == "cost_per_million":
-            return f"Cost per million output tokens ({self.site.currency})"
+            return f"Cost per million output tokens ({self.site.currency}, at peak-throughput level)"
         return SERIES_METRICS[metric][0]
 
     @staticmethod
@@ -592,8 +592,16 @@ class CatalogViews(ViewBase):
         if not lines:
             return None
         note = f"The latest {len(keep)} of {len(run_ids)} runs." if len(keep) < len(run_ids) else ""
+        # History tables keep three significant digits (energy of 0.093 J is never "0.1").
         return line_chart(
-            chart_id, title or label, lines, x_title="Run date", y_title=unit, x_kind="date", note=note
+            chart_id,
+            title or label,
+            lines,
+            x_title="Run date",
+            y_title=unit,
+            x_kind="date",
+            note=note,
+            y_format=None,
         )
 
     def point_label(self, run_id: str) -> str:

@@ -30,6 +30,7 @@ from .practice import PRACTICE_SERIES, PracticeViews
 # Why a history chart of a target has nothing to draw, by metric.
 MISSING_REASONS = {
     "power_tok_s_per_w": "No power telemetry in these runs.",
+    "power_w": "No power telemetry in these runs.",
     "joules_per_token": "No power telemetry in these runs.",
     "cold_start_ms": "No cold-start measurement in these runs.",
     "scaling_efficiency": "No runtime here was measured at more than one concurrency level.",
@@ -111,6 +112,7 @@ class HardwarePages(PracticeViews, CatalogViews):
             ("decode_tok_s", LEVEL, "chart-decode"),
             ("scaling_efficiency", None, "chart-scaling"),
             ("power_tok_s_per_w", LEVEL, "chart-power"),
+            ("power_w", LEVEL, "chart-power-draw"),
             ("cold_start_ms", LEVEL, "chart-cold-start"),
             ("ttft_p50_ms", LEVEL, "chart-ttft"),
             *PRACTICE_SERIES,
@@ -131,7 +133,7 @@ class HardwarePages(PracticeViews, CatalogViews):
         curve = self.scaling_curve(
             "chart-latest-scaling", page, latest, f"Scaling in the latest run ({latest.date or latest.id})"
         )
-        if curve:
+        if curve and curve.points:  # a chart with nothing to draw is not drawn
             charts.append(curve)
         specs = (KeyValue("GPUs", str(target.config.gpus)),)
         if target.config.price_per_hour is not None:

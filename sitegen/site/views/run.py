@@ -246,7 +246,7 @@ class RunPages(PracticeViews):
                 self.scaling_curve("chart-scaling", page, run, "Aggregate throughput by concurrency"),
                 self.latency_chart("chart-latency", page, run),
             )
-            if c
+            if c and c.points  # a chart with nothing to draw is not drawn
         ]
         meta = run.metadata
         facts = [

@@ -8,7 +8,7 @@ from ...catalog.model import Series
 from ...safetext import safe_url
 from ...urls import Urls
 from .. import exports
-from ..charts import Chart
+from ..charts import Chart, missing_chart
 from ..pages import (
     BadgeView,
     KeyValue,
@@ -27,6 +27,9 @@ from ..tables import (
 )
 from .base import LEVEL, MAX_LISTED_RUNS, CatalogViews
 from .practice import PRACTICE_SERIES
+
+MISSING_POWER = "No power telemetry in this runtime's runs."
+MISSING_COLD_START = "No cold-start measurement in this runtime's runs."
 
 
 class RuntimePages(CatalogViews):
@@ -96,11 +99,17 @@ class RuntimePages(CatalogViews):
             text(c1[2], page.link(Urls.run(c1[2]))),
         )
 
-    def level_chart(self, chart_id: str, page: Page, series: list[Series], metric: str) -> Chart | None:
-        """A runtime's history of a per-level value, one line per hardware, at one level."""
+    def level_chart(
+        self, chart_id: str, page: Page, series: list[Series], metric: str, missing: str = ""
+    ) -> Chart | None:
+        """A runtime's history of a per-level value, one line per hardware, at one level.
+        `missing`: the sentence shown instead of a chart with nothing to draw (else nothing)."""
         chosen, level = self.at_one_level(series, metric, LEVEL)
         title = f"{self.series_title(metric)} (c={level}) by hardware"
-        return self.series_chart(chart_id, page, chosen, metric, "hardware", title)
+        chart = self.series_chart(chart_id, page, chosen, metric, "hardware", title)
+        if chart is None and missing:
+            return missing_chart(chart_id, f"{self.series_title(metric)} by hardware", missing)
+        return chart
 
     def _runtime_view(self, info, runtime_id: str, page: Page, latest: Table) -> RuntimeView:
         series = [s for s in self.catalog.series if s.runtime == runtime_id]
@@ -109,6 +118,11 @@ class RuntimePages(CatalogViews):
             for c in (
                 self.level_chart("chart-composite", page, series, "composite"),
                 self.level_chart("chart-decode", page, series, "decode_tok_s"),
+                # Power and cold start over time, per hardware, at one level (named in the title).
+                self.level_chart("chart-power", page, series, "power_tok_s_per_w", MISSING_POWER),
+                self.level_chart("chart-power-draw", page, series, "power_w", MISSING_POWER),
+                self.level_chart("chart-power-peak", page, series, "power_w_max", MISSING_POWER),
+                self.level_chart("chart-cold-start", page, series, "cold_start_ms", MISSING_COLD_START),
                 self.series_chart(
                     "chart-aggregate",
                     page,
