@@ -46,9 +46,15 @@ class Derived:
     cost_per_million: float | None  # in the site's currency
     meets: tuple[str, ...]  # names of the latency targets met
     tpot_note: str = ""  # why there is no p99 TPOT: not reported, or not used (a unit error)
+    tail_requests: int = 0  # the requests of a p99 that is their maximum (fewer than 100), else 0
+
+    @property
+    def tail_note(self) -> str:
+        """ "p99 of 40 requests is their maximum", where it is; else ""."""
+        return tail_words(self.tail_requests)
 
     def as_json(self) -> dict:
-        return {
+        return ({"p99_note": self.tail_note} if self.tail_note else {}) | {
             "interactivity_tok_s_per_user": self.interactivity,
             "throughput_tok_s_per_gpu": self.throughput_per_gpu,
             "ttft_p99_ms": self.ttft_p99_ms,
@@ -105,6 +111,22 @@ def meets(slo: SloConfig, ttft_p99_ms: float | None, tpot_p99_ms: float | None) 
     )
 
 
+def tail_requests(requests: int, percentile: float = 99.0) -> int:
+    """`requests` when the p-th percentile of so few is their largest (nearest rank: when
+    n < 100 / (100 − p)), else 0."""
+    return requests if 0 < requests < 100.0 / (100.0 - percentile) else 0
+
+
+def tail_words(requests: int, short: bool = False) -> str:
+    """A p99 of few requests in words: "p99 of 40 requests is their maximum", or under a value
+    in a p99 column, "the max of 40 requests"; "" for 0 (enough requests)."""
+    if not requests:
+        return ""
+    if requests == 1:
+        return "its only request" if short else "p99 of 1 request is that request"
+    return f"the max of {requests:,} requests" if short else f"p99 of {requests:,} requests is their maximum"
+
+
 def tpot_note(result: LoadTestResult, missing: frozenset[str] = frozenset()) -> str:
     """Why the result's p99 TPOT is not used, or "" when it is."""
     if "tpot_p99_ms" in missing:
@@ -141,6 +163,7 @@ def derive(
         cost_per_million=cost_per_million(result, price_per_hour),
         meets=tuple(slo.name for slo in slos if meets(slo, ttft_p99, tpot_p99)),
         tpot_note=note,
+        tail_requests=tail_requests(result.successful),
     )
 
 

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from ...catalog.changes import significant_changes
 from ...catalog.comparison import REPEATED_VALUES
+from ...catalog.derived import tail_words
 from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Catalog, Run, RunSummary, Series, Standing
 from ...catalog.validity import Flag
@@ -79,20 +80,30 @@ class ResultFlags:
     _SEVERITY = {"invalid": 0, "unreliable": 1, "stale": 2, "few samples": 3}
 
     def __init__(
-        self, flags: Iterable[tuple[str, Flag | None]], origins: Iterable[tuple[str, Origin | None]] = ()
+        self,
+        flags: Iterable[tuple[str, Flag | None]],
+        origins: Iterable[tuple[str, Origin | None]] = (),
+        tails: Iterable[tuple[str, int]] = (),
     ) -> None:
         """`flags`: (source, its flag) of each result the tables may show; `origins`: (source,
-        how it was read) of imported results, whose rows say what they were scored from."""
+        how it was read) of imported results, whose rows say what they were scored from;
+        `tails`: (source, requests) of results whose p99 is the maximum of so few requests."""
         self._by_source = {source: (str(f.kind), f.reason) for source, f in flags if f is not None}
+        self._tails = {source: n for source, n in tails if n}
         self._origins = {source: o for source, o in origins if o is not None}
         self._marks = {source: scored_from(o) for source, o in self._origins.items()}
 
-    def intervals_of(self, sources: Sequence[str]) -> dict[str, str]:
-        """Column key -> "± h (95 % CI, n repeats)" for a row that is one mean of repeats."""
-        if len(sources) != 1 or sources[0] not in self._origins:
+    def notes_of(self, sources: Sequence[str]) -> dict[str, str]:
+        """Column key -> what a row's value needs said beside it: "± h (95 % CI, n repeats)"
+        under a mean of repeats, "the max of 40 requests" under a p99 of few requests."""
+        if len(sources) != 1:
             return {}
-        origin = self._origins[sources[0]]
         out = {}
+        if sources[0] in self._tails:
+            out["ttft_p99_ms"] = tail_words(self._tails[sources[0]], short=True)
+        origin = self._origins.get(sources[0])
+        if origin is None:
+            return out
         for key, field in REPEATED_VALUES.items():
             found = origin.interval(field)
             if found is not None:
@@ -254,7 +265,7 @@ class ViewBase:
                 table = flag_rows(table, row_flags, rule, drop_best=excluded)
                 markdown += flagged_note(table, row_flags, card.sources)
                 table = mark_rows(table, [flags.mark_of(sources) for sources in card.sources])
-                table = add_notes(table, [flags.intervals_of(sources) for sources in card.sources])
+                table = add_notes(table, [flags.notes_of(sources) for sources in card.sources])
             if ties:
                 table = mark_tied_bests(table)
             table = stamp_scored(table, scored, result_prefix)

@@ -91,6 +91,11 @@ class HardwarePages(PracticeViews, CatalogViews):
                 flags=ResultFlags(
                     ((f"{run_id}/{e.source}", e.flag) for run_id, e in standing.entries),
                     ((f"{run_id}/{e.source}", e.origin) for run_id, e in standing.entries),
+                    (
+                        (f"{run_id}/{e.source}", e.derived.tail_requests)
+                        for run_id, e in standing.entries
+                        if e.derived
+                    ),
                 ),
                 scored="standings",
                 ties=True,

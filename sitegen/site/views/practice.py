@@ -20,6 +20,7 @@ from ...catalog.derived import (
     pareto_frontier,
     slo_board,
     slo_candidate,
+    tail_words,
 )
 from ...catalog.model import ResultEntry, Standing
 from ...safetext import script_json
@@ -230,8 +231,18 @@ class PracticeViews(ViewBase):
                             e, "tokens_per_sec", d.throughput_per_gpu / (r.tokens_per_sec or 1.0)
                         ),
                     ),
-                    num(d.ttft_p99_ms, "{:,.0f} ms", note="not reported" if d.ttft_p99_ms is None else ""),
-                    num(d.tpot_p99_ms, "{:.1f} ms", note=_tpot_cell_note(d.tpot_note)),
+                    num(
+                        d.ttft_p99_ms,
+                        "{:,.0f} ms",
+                        note="not reported"
+                        if d.ttft_p99_ms is None
+                        else tail_words(d.tail_requests, short=True),
+                    ),
+                    num(
+                        d.tpot_p99_ms,
+                        "{:.1f} ms",
+                        note=_tpot_cell_note(d.tpot_note) or tail_words(d.tail_requests, short=True),
+                    ),
                     num(None if invalid else d.joules_per_token, "{:.3f} J", note=energy_note),
                     num(None if invalid else d.cost_per_million, f"{{:,.2f}} {currency}"),
                     text(", ".join(d.meets) if d.meets and not invalid else "–"),

@@ -232,7 +232,9 @@ class RunPages(PracticeViews):
                 )
             ),
             flags=ResultFlags(
-                ((e.source, e.flag) for e in run.results), ((e.source, e.origin) for e in run.results)
+                ((e.source, e.flag) for e in run.results),
+                ((e.source, e.origin) for e in run.results),
+                ((e.source, e.derived.tail_requests) for e in run.results if e.derived),
             ),
             scored="run",
             result_prefix=f"{run.id}/",
