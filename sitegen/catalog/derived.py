@@ -111,20 +111,23 @@ def meets(slo: SloConfig, ttft_p99_ms: float | None, tpot_p99_ms: float | None) 
     )
 
 
-def tail_requests(requests: int, percentile: float = 99.0) -> int:
-    """`requests` when the p-th percentile of so few is their largest (nearest rank: when
-    n < 100 / (100 − p)), else 0."""
-    return requests if 0 < requests < 100.0 / (100.0 - percentile) else 0
+def tail_requests(requests: int) -> int:
+    """`requests` when a p99 of so few rests on their slowest two: the load tester interpolates
+    between closest ranks, at rank (n − 1) · 0.99, which lies past the second-slowest request
+    whenever n ≤ 100 (checked on the sample runs' request details); else 0."""
+    return requests if 0 < requests < 100 else 0
 
 
 def tail_words(requests: int, short: bool = False) -> str:
-    """A p99 of few requests in words: "p99 of 40 requests is their maximum", or under a value
-    in a p99 column, "the max of 40 requests"; "" for 0 (enough requests)."""
+    """A p99 of few requests in words: "p99 of 40 requests lies between their two slowest", or
+    under a value in a p99 column, "set by the 2 slowest of 40"; "" for 0 (enough requests)."""
     if not requests:
         return ""
     if requests == 1:
         return "its only request" if short else "p99 of 1 request is that request"
-    return f"the max of {requests:,} requests" if short else f"p99 of {requests:,} requests is their maximum"
+    if short:
+        return f"set by the 2 slowest of {requests:,}"
+    return f"p99 of {requests:,} requests lies between their two slowest"
 
 
 def tpot_note(result: LoadTestResult, missing: frozenset[str] = frozenset()) -> str:
