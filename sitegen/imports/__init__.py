@@ -33,7 +33,9 @@ _SINGLE: tuple[tuple[str, Callable[[Any], bool], Callable[[Any], Reading]], ...]
 )
 
 
-def _finish(name: str, readings: list[tuple[str, Reading | Skip]], fmt: str) -> Imported:
+def _finish(readings: list[tuple[str, Reading | Skip]], fmt: str) -> Imported:
+    """The file's results from its readings (source name, reading or why it was skipped); a
+    reading that lacks a fact every result needs is skipped with the reason."""
     results, skipped, declared = [], [], []
     for source, reading in readings:
         if isinstance(reading, Skip):
@@ -53,6 +55,7 @@ def _finish(name: str, readings: list[tuple[str, Reading | Skip]], fmt: str) -> 
 
 
 def _attempt(read: Callable[[Any], Reading], value: Any) -> Reading | Skip:
+    """`read(value)`, or the Skip it raised."""
     try:
         return read(value)
     except Skip as skip:
@@ -76,7 +79,7 @@ def read_value(value: Any, name: str) -> Imported | None:
             )
             for i, b in enumerate(benches)
         ]
-        return _finish(name, readings, guidellm.GUIDELLM)
+        return _finish(readings, guidellm.GUIDELLM)
     return read_documents([value], name)
 
 
@@ -90,7 +93,7 @@ def read_documents(values: list[Any], name: str) -> Imported | None:
                 (f"{name}#{i + 1}" if len(values) > 1 else name, _attempt(read, v))
                 for i, v in enumerate(values)
             ]
-            return _finish(name, readings, fmt)
+            return _finish(readings, fmt)
     return None
 
 
@@ -101,7 +104,7 @@ def read_text(raw: bytes, name: str) -> Imported | None:
         reading = _attempt(loadtester.read_console, raw)
         if isinstance(reading, Skip):
             return None  # an incomplete report stays an other file, as any text
-        return _finish(name, [(name, reading)], loadtester.CONSOLE)
+        return _finish([(name, reading)], loadtester.CONSOLE)
     try:
         documents = decode_documents(raw)
     except ParseFailure:

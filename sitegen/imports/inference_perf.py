@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from .serving import UNNAMED, UNNAMED_NOTE
-from .values import Draft, Skip, count, dig, number
+from .values import Draft, Skip, count, dig, mapping, number
 
 INFERENCE_PERF = "inference-perf"
 
@@ -37,7 +37,7 @@ def read_stage(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
                 "all stages pooled (a summary): no single concurrency or rate; the stage files are read"
             )
         draft.rate = rate
-    successes = value.get("successes") if isinstance(value.get("successes"), dict) else {}
+    successes = mapping(value.get("successes"))
     draft.put_count("total_requests", load.get("count"))
     draft.put_count("successful", successes.get("count"))
     draft.put_count("failed", dig(value, "failures", "count"))

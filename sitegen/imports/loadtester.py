@@ -18,7 +18,7 @@ from typing import Any
 from ..results import FIELD_ORDER, LoadTestResult, ParseFailure, result_from_value
 from .origin import Interval, Origin
 from .stats import mean_interval, mean_of
-from .values import Draft, Skip, count, label, number
+from .values import Draft, Skip, count, label, mapping, number
 
 REPEATS = "load tester repeats"
 CONSOLE = "load tester console output"
@@ -81,7 +81,7 @@ def read_repeats(value: dict, name: str) -> tuple[LoadTestResult, Origin]:
     if len(points) > 1:
         raise Skip("its repeats are of different runtimes or concurrency levels")
     results = [r for _, r in repeats]
-    aggregate = value.get("aggregate") if isinstance(value.get("aggregate"), dict) else {}
+    aggregate = mapping(value.get("aggregate"))
     intervals = []
     for key, field in AGGREGATED.items():
         found = _interval(field, aggregate.get(key), [getattr(r, field) for r in results])

@@ -46,8 +46,6 @@ SCORED_FIELDS = (
     "tokens_per_sec",
 )
 
-NATIVE = "load tester"
-
 
 @dataclass(frozen=True, slots=True)
 class Interval:

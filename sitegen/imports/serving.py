@@ -13,7 +13,7 @@ from typing import Any
 
 from ..results import RequestDetail
 from .stats import percentile
-from .values import NO_ZONE, Draft, Skip, count, from_epoch, from_naive, label, number
+from .values import NO_ZONE, Draft, Skip, count, from_epoch, from_naive, label, mapping, number
 
 VLLM = "vLLM bench serve"
 SGLANG = "SGLang bench_serving"
@@ -79,7 +79,7 @@ def _load_point(value: dict, draft: Draft) -> int | None:
 def _details(value: dict) -> tuple[list[RequestDetail], int | None]:
     """Per-request timings from the --save-detailed / --output-details arrays (seconds), the
     failed ones left out; and the number of failed requests, when the arrays say."""
-    source = value.get("details") if isinstance(value.get("details"), dict) else value
+    source = mapping(value.get("details")) or value
     ttfts, itls, outs, ins = (source.get(k) for k in ("ttfts", "itls", "output_lens", "input_lens"))
     errors = source.get("errors")
     if not (isinstance(ttfts, list) and isinstance(itls, list) and isinstance(outs, list)):
@@ -202,7 +202,7 @@ def read_sglang(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
     if details:
         draft.values["request_details"] = details
     draft.note("no timestamp in this format")
-    server = value.get("server_info") if isinstance(value.get("server_info"), dict) else {}
+    server = mapping(value.get("server_info"))
     runtime = runtime_of(value.get("backend"), draft)
     declared = {
         "model": model_of(server.get("model_path") or value.get("model_id") or value.get("model")),

@@ -89,6 +89,11 @@ def dig(value: Any, *path: str | int) -> Any:
     return value
 
 
+def mapping(value: Any) -> dict:
+    """`value` when it is a JSON object, else an empty one: a missing or odd section reads empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def label(value: Any, limit: int = 120) -> str:
     """Contributor text fit to show: a string with no lone surrogate, shortened; "" otherwise."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
