@@ -388,6 +388,8 @@
     });
     window.addEventListener("hashchange", highlightTarget);
     highlightTarget();
+    // Every control works from here on (the 404 page loads this script late): tests wait for it.
+    document.documentElement.setAttribute("data-ready", "");
   }
 
   // Loaded late (the 404 page adds this script once it has found the site's root): run at once.

@@ -35,6 +35,7 @@ def serve_with_404(serve_dir, site: Path) -> str:
 def ready(page) -> None:
     """Wait until the page is whole: every chart drawn (scrolled into view in turn), compare rows in."""
     page.wait_for_load_state("load")
+    page.locator("html[data-ready]").wait_for(state="attached")  # site.js ran (late on the 404 page)
     charts = page.locator("[data-figure]")
     for i in range(charts.count()):
         charts.nth(i).scroll_into_view_if_needed()
