@@ -87,6 +87,7 @@ def check_document(catalog: FullCatalog) -> dict[str, Any]:
                         "flag": str(e.flag.kind) if e.flag else None,
                         "flag_reason": e.flag.reason if e.flag else None,
                         "format": e.origin.format if e.origin else "load tester result",
+                        **({"rate_rps": e.rate, "concurrency": None} if e.rate is not None else {}),
                         **(
                             {"not_reported": sorted(e.origin.missing), "import_notes": list(e.origin.notes)}
                             if e.origin

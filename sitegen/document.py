@@ -32,9 +32,17 @@ def score_document(
 
 def run_score_document(run: Run) -> dict[str, Any]:
     """The document `sitegen score --format json` prints for a run's directory: the site publishes
-    it as the run's scorecards.json and the pull-request report reads the same."""
-    loaded = [(e.result, e.source) for e in run.results]
-    return score_document(loaded, run.skipped, [name for name, _ in run.training], run.report)
+    it as the run's scorecards.json and the pull-request report reads the same. Imported results
+    the contract scores are in it too (`sitegen score` reads the load tester's files only); those
+    it cannot score are listed as skipped, with the reason."""
+    loaded = [(e.result, e.source) for e in run.results if e.scored]
+    unscored = [
+        (e.source, f"{e.origin.format} result, not scored: {e.origin.unscored_reason}")
+        for e in run.results
+        if e.origin is not None and not e.scored
+    ]
+    skipped = tuple(run.skipped) + tuple(unscored)
+    return score_document(loaded, skipped, [name for name, _ in run.training], run.report)
 
 
 def score_json(document: dict[str, Any], *, pretty: bool = True) -> str:

@@ -286,3 +286,13 @@ def test_own_limits_rank_a_rate_based_point_by_its_rate(page, tmp_path: Path, se
     assert row.locator("td").nth(3).text_content() == "rate 1 req/s"
     form.locator("input[name=tpot]").fill("10")
     assert page.locator("#slo-custom tbody tr").first.get_attribute("data-meets") == "yes"
+
+
+def test_scorecards_json_lists_what_was_scored_and_what_was_not(tools_site: Path):
+    sglang = json.loads((tools_site / "runs" / "h100" / "2025-01-10-sglang" / "scorecards.json").read_text())
+    assert sglang["files_loaded"] == []  # seven rate-based points: none scored
+    assert sglang["skip_reasons"]["llama_3_3_70b_online_output.jsonl#1"] == (
+        "SGLang bench_serving result, not scored: rate-based"
+    )
+    vllm = json.loads((tools_site / "runs" / "h100" / "2026-04-28-vllm" / "scorecards.json").read_text())
+    assert vllm["files_loaded"] == ["gpt-oss-120b_concurrency_16_req_rate_inf_gpus_16_ctx_8_gen_8.json"]

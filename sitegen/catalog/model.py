@@ -188,7 +188,7 @@ class Run:
     files: tuple[Classified, ...]  # every *.json file of the run
     correctness: tuple[tuple[str, CorrectnessReport], ...]
     training: tuple[tuple[str, TrainingStepResult], ...]
-    report: ScoreReport  # exactly what `sitegen score` gives on this directory
+    report: ScoreReport  # what `sitegen score` gives on this directory, with imported results it can score
     correctness_runtimes: tuple[str, ...] = ()  # canonical runtime of each correctness report, in order
     other_files: tuple[str, ...] = ()  # the folder's other regular files (not JSON): listed, never published
 
