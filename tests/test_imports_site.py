@@ -296,3 +296,35 @@ def test_scorecards_json_lists_what_was_scored_and_what_was_not(tools_site: Path
     )
     vllm = json.loads((tools_site / "runs" / "h100" / "2026-04-28-vllm" / "scorecards.json").read_text())
     assert vllm["files_loaded"] == ["gpt-oss-120b_concurrency_16_req_rate_inf_gpus_16_ctx_8_gen_8.json"]
+
+
+def _two_runtimes(results: Path, shift: float) -> Path:
+    """One run of two runtimes' repeat files, the second's throughput moved by `shift` tok/s."""
+    folder = results / "4090" / "2026-03-04"
+    folder.mkdir(parents=True)
+    for name, moved in (("llamacpp-gpu", 0.0), ("vllm", shift)):
+        value = json.loads(json.dumps(REPEATS))
+        for run in value["runs"]:
+            run["runtime_name"] = name
+            run["tokens_per_sec"] += moved
+        agg = value["aggregate"]["tokens_per_sec"]
+        agg["values"] = [v + moved for v in agg["values"]]
+        for key in ("mean", "ci_95_lower", "ci_95_upper"):
+            agg[key] += moved
+        (folder / f"repeats-{name}.json").write_text(json.dumps(value))
+    return results
+
+
+@pytest.mark.parametrize(("shift", "tie"), [(5.0, True), (100.0, False)])
+def test_a_lead_within_the_repeats_noise_is_a_tie_on_the_leaderboard(tmp_path: Path, shift: float, tie: bool):
+    """Intervals of ±15.6 tok/s: 5 tok/s apart they overlap (a tie, both marked best), 100 apart
+    they do not (one best)."""
+    from conftest import build_into
+
+    site = build_into(tmp_path / "build", _two_runtimes(tmp_path / "tree", shift), TOOLS_SITE_TOML)
+    page = (site / "hardware" / "4090" / "index.html").read_text(encoding="utf-8")
+    card = page.split('id="composite-c4-table"')[1].split("</table>")[0]
+    aggregate = [row.split("</td>")[1] for row in card.split("<tr>")[2:]]  # each row's aggregate cell
+    best = [cell for cell in aggregate if "best" in cell]
+    assert len(best) == (2 if tie else 1)
+    assert sum("tie within noise" in cell for cell in aggregate) == (2 if tie else 0)

@@ -127,6 +127,39 @@ def mark_tied_bests(table: Table) -> Table:
     return replace(table, rows=tuple(tuple(r) for r in rows))
 
 
+TIE_WITHIN_NOISE = "tie within noise"
+
+
+def mark_ties_within_noise(table: Table, intervals: Sequence[Mapping[str, tuple[float, float]]]) -> Table:
+    """Where a best value and another row's value both have a 95 % interval (means of repeats)
+    and the intervals overlap, the lead is within noise: both carry the best mark, noted as a
+    tie. Flagged rows never take a best mark."""
+    rows = [list(row) for row in table.rows]
+    for col, column in enumerate(table.columns):
+        best = [
+            intervals[i][column.key] for i, r in enumerate(rows) if r[col].best and column.key in intervals[i]
+        ]
+        if not best:
+            continue
+        tied = [
+            i
+            for i, r in enumerate(rows)
+            if column.key in intervals[i]
+            and not r[0].flag
+            and any(
+                low <= intervals[i][column.key][1] and intervals[i][column.key][0] <= high
+                for low, high in best
+            )
+        ]
+        if len(tied) < 2:
+            continue  # the best alone: a clear lead
+        for i in tied:
+            cell = rows[i][col]
+            note = f"{cell.note} · {TIE_WITHIN_NOISE}" if cell.note else TIE_WITHIN_NOISE
+            rows[i][col] = cell.but(best=True, note=note)
+    return replace(table, rows=tuple(tuple(r) for r in rows))
+
+
 def stamp_scored(table: Table, scored: str, result_prefix: str = "") -> Table:
     """Composite cells say what they were scored against (data-scored) and whose result they are
     (data-result), so one label never means two numbers: "run" (within its run) or "standings"

@@ -43,6 +43,7 @@ from ..tables import (
     flag_rows,
     mark_rows,
     mark_tied_bests,
+    mark_ties_within_noise,
     num,
     sort_key,
     stamp_scored,
@@ -109,6 +110,14 @@ class ResultFlags:
             if found is not None:
                 out[key] = f"± {(found.high - found.low) / 2:.3g} (95 % CI, {found.n} repeats)"
         return out
+
+    def intervals_of(self, sources: Sequence[str]) -> dict[str, tuple[float, float]]:
+        """Column key -> the 95 % interval of a row that is one mean of repeats."""
+        origin = self._origins.get(sources[0]) if len(sources) == 1 else None
+        if origin is None:
+            return {}
+        found = {key: origin.interval(field) for key, field in REPEATED_VALUES.items()}
+        return {key: (i.low, i.high) for key, i in found.items() if i is not None}
 
     def mark_of(self, sources: Sequence[str]) -> str:
         """What an imported result's row was scored from ("" for the load tester's results)."""
@@ -268,6 +277,10 @@ class ViewBase:
                 table = add_notes(table, [flags.notes_of(sources) for sources in card.sources])
             if ties:
                 table = mark_tied_bests(table)
+                if flags is not None:
+                    table = mark_ties_within_noise(
+                        table, [flags.intervals_of(sources) for sources in card.sources]
+                    )
             table = stamp_scored(table, scored, result_prefix)
             out.append(
                 Section(
