@@ -328,3 +328,21 @@ def test_a_lead_within_the_repeats_noise_is_a_tie_on_the_leaderboard(tmp_path: P
     best = [cell for cell in aggregate if "best" in cell]
     assert len(best) == (2 if tie else 1)
     assert sum("tie within noise" in cell for cell in aggregate) == (2 if tie else 0)
+
+
+def test_run_toml_names_the_runtime_a_file_does_not(tmp_path: Path):
+    from conftest import build_into
+
+    folder = tmp_path / "tree" / "h100" / "2026-04-28"
+    folder.mkdir(parents=True)
+    shutil.copy(
+        FORMATS / "vllm" / "gpt-oss-120b_concurrency_16_req_rate_inf_gpus_16_ctx_8_gen_8.json", folder
+    )
+    (folder / "run.toml").write_text('runtime = "sglang"\n')
+    site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
+    assert (site / "runtimes" / "sglang" / "index.html").is_file()
+    assert not (site / "runtimes" / "unnamed").exists()
+    scorecards = json.loads((site / "runs" / "h100" / "2026-04-28" / "scorecards.json").read_text())
+    assert scorecards["composite"]["16"]["runtimes"][0]["name"] == "sglang"
+    metrics = json.loads((site / "runs" / "h100" / "2026-04-28" / "metrics.json").read_text())
+    assert "runtime from run.toml" in metrics["results"][0]["import_notes"]

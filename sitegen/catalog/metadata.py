@@ -50,6 +50,7 @@ class RunToml(BaseModel):
     dataset: str = ""
     load_generator: str = ""
     engine_version: str = ""
+    runtime: str = ""  # the runtime of imported results whose files name none
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class RunMetadata:
     workload: str = ""
     settings: tuple[tuple[str, str], ...] = ()  # comparability settings of run.toml (model.SETTINGS)
     engine_version: str = ""
+    runtime: str = ""  # the runtime of imported results whose files name none ("unnamed")
     fields: tuple[tuple[str, str], ...] = ()  # free fields of run.toml, as text
     notes_html: str = ""
     problems: tuple[str, ...] = field(default=())  # (file name: reason) lines
@@ -165,6 +167,7 @@ def read_metadata(directory: Path, present: Collection[str] = ("run.toml", "READ
             if str(getattr(toml, name)).strip()
         ),
         engine_version=shown("engine_version", toml.engine_version.strip()),
+        runtime=shown("runtime", toml.runtime.strip()),
         fields=extra,
         notes_html=notes,
         problems=tuple(problems),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from .. import memo
 from ..config import LoadedConfig, ModelConfig, QualityConfig, SloConfig
+from ..imports.serving import UNNAMED, UNNAMED_NOTE
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings, variant_warnings
@@ -123,6 +124,8 @@ def _read_run(
         for p in metadata.problems
     )
 
+    if metadata.runtime:
+        load = _named_by_run(load, metadata.runtime)
     read = load.loaded + load.unscored
     measured = {source: parse_timestamp(r.timestamp) for r, source in read}
     run_date, date_reason, declared = _run_date(run_dir.id, metadata.date, measured.values())
@@ -250,6 +253,25 @@ def import_words(item) -> str:
     if missing:
         said += f"; not reported: {', '.join(missing)}"
     return said + "".join(f"; {note}" for note in notes)
+
+
+def _named_by_run(load: DirectoryLoad, runtime: str) -> DirectoryLoad:
+    """Imported results whose files name no runtime, named by run.toml's `runtime` (before they
+    are scored, so every page names them alike)."""
+    origins = dict(load.origins)
+
+    def named(items: tuple) -> tuple:
+        out = []
+        for result, source in items:
+            origin = origins.get(source)
+            if origin is not None and result.runtime_name == UNNAMED:
+                result = result.model_copy(update={"runtime_name": runtime})
+                notes = tuple(n for n in origin.notes if n != UNNAMED_NOTE) + ("runtime from run.toml",)
+                origins[source] = replace(origin, notes=notes)
+            out.append((result, source))
+        return tuple(out)
+
+    return replace(load, loaded=named(load.loaded), unscored=named(load.unscored), origins=origins)
 
 
 def _names_shown(load: DirectoryLoad) -> tuple[DirectoryLoad, list[tuple[str, int]]]:
