@@ -143,7 +143,8 @@
       }).join("; ") + (beyondList.length > 5 ? "; …" : "");
     }
     summary += ". " + compared + " values compared" + (sameMachine ? "" : " across two machines") +
-      (estimated ? "" : ": no noise estimate for these runs, so every value is shown") +
+      (!compared ? ": the two runs measured no runtime at a level both have" :
+        estimated ? "" : ": no noise estimate for these runs, so every value is shown") +
       (flaggedCount ? "; " + flaggedCount + " flagged (invalid, unreliable or few samples): shown, never judged" : "") +
       apartText(va, vb, select.value);
     form.elements.status.value = summary;

@@ -381,6 +381,8 @@ def test_check_annotates_each_problem_on_its_file(tmp_path: Path):
         (EXAMPLE_A, EXAMPLE_B, "vllm"),
         ("synthetic/l4/2026-02-17", "synthetic/l4/2026-02-24", None),
         (EXAMPLE_A, "synthetic/l4/2026-02-24", None),  # two machines
+        # Nothing in common: c=4 only against c=1 only.
+        ("qwen-coder-deploy/4090/2026-03-04-bench-v2", "qwen-coder-deploy/4090/2026-03-07-serial", None),
     ],
 )
 def test_the_command_line_and_the_compare_view_say_the_same(page, example_site, serve_dir, a, b, runtime):
@@ -394,6 +396,8 @@ def test_the_command_line_and_the_compare_view_say_the_same(page, example_site, 
     )
     doc = json.loads(done.output)
     assert shown == doc["summary"]
+    if not doc["values"]:  # never "every value is shown" when none is
+        assert "0 values compared: the two runs measured no runtime at a level both have" in shown
     keys = [f"{v['section']}|{v['runtime']}|{v['cohort']}|{v['key']}" for v in doc["values"]]
     assert rows == keys or not doc["values"]
 

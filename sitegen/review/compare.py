@@ -110,7 +110,9 @@ class Comparison:
         line += f". {len(self.deltas)} values compared" + (
             "" if self.same_machine else " across two machines"
         )
-        if not self.estimated:
+        if not self.deltas:
+            line += ": the two runs measured no runtime at a level both have"
+        elif not self.estimated:
             line += ": no noise estimate for these runs, so every value is shown"
         flagged = sum(1 for d in self.deltas if d.flag)
         if flagged:
