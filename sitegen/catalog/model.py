@@ -116,6 +116,13 @@ class ResultEntry:
         """Requests per second of a rate-based load point (it has no concurrency)."""
         return self.origin.rate if self.origin is not None else None
 
+    @property
+    def load_point(self) -> str:
+        """How its load is named: "c=4", or "rate 8 req/s" for a rate-based result."""
+        if self.origin is not None and self.origin.rate is not None:
+            return self.origin.load_point
+        return f"c={self.result.concurrency}"
+
     def reported(self, field: str) -> bool:
         """Whether the result's file reported `field` (an imported file may not)."""
         return self.origin is None or field not in self.origin.missing

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .. import memo
 from ..config import LoadedConfig, ModelConfig, QualityConfig, SloConfig
-from ..imports.serving import UNNAMED, UNNAMED_NOTE
+from ..imports.values import UNNAMED, UNNAMED_NOTE
 from ..safetext import MAX_SHOWN, shorten
 from ..scoring.report import score_results
 from .checks import duplicate_warnings, parse_timestamp, result_warnings, variant_warnings

@@ -12,8 +12,19 @@ import re
 from typing import Any
 
 from ..results import ParseFailure, RequestDetail
-from .serving import UNNAMED, UNNAMED_NOTE, model_of
-from .values import NO_ZONE, Draft, Skip, count, decode_documents, dig, from_epoch, from_naive, number
+from .values import (
+    NO_ZONE,
+    Draft,
+    Skip,
+    count,
+    decode_documents,
+    dig,
+    from_epoch,
+    from_naive,
+    model_of,
+    number,
+    runtime_named,
+)
 
 AIPERF = "AIPerf"
 GENAI_PERF = "GenAI-Perf"
@@ -152,6 +163,5 @@ def read_profile(value: dict, genai_perf: bool) -> tuple[Draft, str, int | None,
         draft.note("no timestamp in this format")
     names = dig(config, "endpoint", "model_names") or dig(config, "model_names") or dig(config, "model")
     model = names[0] if isinstance(names, list) and names else names
-    draft.note(UNNAMED_NOTE)
     declared = {"model": model_of(model), "load_generator": "genai-perf" if genai_perf else "aiperf"}
-    return draft, UNNAMED, concurrency, declared
+    return draft, runtime_named(draft), concurrency, declared

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .serving import UNNAMED, UNNAMED_NOTE, model_of
-from .values import Draft, Skip, count, dig, from_epoch, label, number
+from .values import Draft, Skip, count, dig, from_epoch, label, model_of, number, runtime_named
 
 GUIDELLM = "GuideLLM"
 
@@ -110,10 +109,7 @@ def read_benchmark(bench: Any, report: dict) -> tuple[Draft, str, int | None, di
         or dig(report, "args", "model")
         or dig(bench, "worker", "backend_model")
     )
-    runtime = label(dig(labels, "runtime") or dig(labels, "engine") or dig(labels, "framework"))
-    if not runtime:
-        draft.note(UNNAMED_NOTE)
-        runtime = UNNAMED
+    runtime = runtime_named(draft, dig(labels, "runtime"), dig(labels, "engine"), dig(labels, "framework"))
     declared = {
         "model": model_of(model),
         "tensor_parallel": label(dig(labels, "tp") or dig(labels, "tensor_parallel")),

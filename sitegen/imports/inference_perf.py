@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .serving import UNNAMED, UNNAMED_NOTE
-from .values import Draft, Skip, count, dig, mapping, number
+from .values import Draft, Skip, count, dig, mapping, number, runtime_named
 
 INFERENCE_PERF = "inference-perf"
 
@@ -61,5 +60,4 @@ def read_stage(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
         if math.isfinite(total) and draft.put_count("completion_tokens_total", round(total)):
             draft.note("output tokens derived as mean output length × successful requests")
     draft.note("no timestamp in this format")
-    draft.note(UNNAMED_NOTE)
-    return draft, UNNAMED, concurrency, {"load_generator": "inference-perf"}
+    return draft, runtime_named(draft), concurrency, {"load_generator": "inference-perf"}

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import RequestDetail
-from .serving import UNNAMED, UNNAMED_NOTE, model_of
-from .values import Draft, count, from_epoch, label, number
+from .values import Draft, count, from_epoch, model_of, number, runtime_named
 
 LLMPERF = "llmperf"
 COMPANION = "llmperf individual responses"
@@ -86,8 +85,5 @@ def read_summary(value: dict) -> tuple[Draft, str, int | None, dict[str, str]]:
     if when is not None:
         draft.values["timestamp"] = when
     draft.note(NO_ITL)
-    runtime = label(value.get("framework") or value.get("runtime") or value.get("engine"))
-    if not runtime:
-        draft.note(UNNAMED_NOTE)
-        runtime = UNNAMED
+    runtime = runtime_named(draft, value.get("framework"), value.get("runtime"), value.get("engine"))
     return draft, runtime, concurrency, {"model": model_of(value.get("model")), "load_generator": "llmperf"}

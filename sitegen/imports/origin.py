@@ -58,6 +58,11 @@ class Interval:
     n: int
     method: str  # where the bounds come from: the file's, or recomputed (Student's t)
 
+    def words(self, scale: float = 1.0) -> str:
+        """ "± 15.6 (95 % CI, 3 repeats)", the half-width times `scale` (to a value derived
+        from this one, e.g. per GPU)."""
+        return f"± {(self.high - self.low) / 2 * scale:.3g} (95 % CI, {self.n} repeats)"
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:

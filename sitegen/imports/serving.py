@@ -13,15 +13,25 @@ from typing import Any
 
 from ..results import RequestDetail
 from .stats import percentile
-from .values import NO_ZONE, Draft, Skip, count, from_epoch, from_naive, label, mapping, number
+from .values import (
+    NO_ZONE,
+    Draft,
+    Skip,
+    count,
+    from_epoch,
+    from_naive,
+    label,
+    mapping,
+    model_of,
+    number,
+    runtime_named,
+)
 
 VLLM = "vLLM bench serve"
 SGLANG = "SGLang bench_serving"
 
 # Backends that name an API, not the server behind it: the runtime is then unnamed.
 GENERIC_BACKENDS = frozenset({"openai", "openai-chat", "openai-audio", "openai-embeddings", "openai-comp"})
-UNNAMED = "unnamed"
-UNNAMED_NOTE = "the file names no runtime (only the API it spoke): shown as unnamed"
 
 
 def is_sglang(value: dict) -> bool:
@@ -36,30 +46,13 @@ def is_vllm(value: dict) -> bool:
     )
 
 
-def model_of(value: Any) -> str:
-    """A model id from a name or a local path (`/models/models--openai--gpt-oss-120b/snapshots/..`
-    is openai/gpt-oss-120b)."""
-    text = label(value, 300)
-    if "/" not in text or not text.startswith(("/", ".")):
-        return label(text)
-    parts = [p for p in text.split("/") if p]
-    for part in parts:
-        if part.startswith("models--"):
-            return label(part[len("models--") :].replace("--", "/"))
-    return label(parts[-1]) if parts else ""
-
-
 def runtime_of(backend: Any, draft: Draft, *explicit: Any) -> str:
-    for given in explicit:
-        if label(given):
-            return label(given)
+    """An explicit name, else the backend where it names a server (not only an API)."""
     name = label(backend).lower()
     for suffix in ("-native", "-oai"):
         name = name.removesuffix(suffix)
-    if not name or name in GENERIC_BACKENDS:
-        draft.note(UNNAMED_NOTE)
-        return UNNAMED
-    return name
+    server = "" if name in GENERIC_BACKENDS else name
+    return runtime_named(draft, *explicit, server)
 
 
 def _load_point(value: dict, draft: Draft) -> int | None:

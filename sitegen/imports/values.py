@@ -133,6 +133,32 @@ def from_naive(text: Any, formats: Iterable[str]) -> str | None:
 
 NO_ZONE = "timestamp without zone, read as UTC"
 
+UNNAMED = "unnamed"  # the runtime of a file that names none (run.toml's `runtime` may name it)
+UNNAMED_NOTE = "the file names no runtime (only the API it spoke): shown as unnamed"
+
+
+def model_of(value: Any) -> str:
+    """A model id from a name or a local path (`/models/models--openai--gpt-oss-120b/snapshots/..`
+    is openai/gpt-oss-120b)."""
+    text = label(value, 300)
+    if "/" not in text or not text.startswith(("/", ".")):
+        return label(text)
+    parts = [p for p in text.split("/") if p]
+    for part in parts:
+        if part.startswith("models--"):
+            return label(part[len("models--") :].replace("--", "/"))
+    return label(parts[-1]) if parts else ""
+
+
+def runtime_named(draft: Draft, *candidates: Any) -> str:
+    """The first candidate that names a runtime (a label, `--metadata runtime=...`), else
+    UNNAMED, noted on the draft."""
+    for given in candidates:
+        if label(given):
+            return label(given)
+    draft.note(UNNAMED_NOTE)
+    return UNNAMED
+
 
 class Draft:
     """One result being filled in from another tool's values: each field set once, in the

@@ -96,7 +96,7 @@ class ResultFlags:
 
     def notes_of(self, sources: Sequence[str]) -> dict[str, str]:
         """Column key -> what a row's value needs said beside it: "± h (95 % CI, n repeats)"
-        under a mean of repeats, "the max of 40 requests" under a p99 of few requests."""
+        under a mean of repeats, "set by the 2 slowest of 40" under a p99 of few requests."""
         if len(sources) != 1:
             return {}
         out = {}
@@ -108,7 +108,7 @@ class ResultFlags:
         for key, field in REPEATED_VALUES.items():
             found = origin.interval(field)
             if found is not None:
-                out[key] = f"± {(found.high - found.low) / 2:.3g} (95 % CI, {found.n} repeats)"
+                out[key] = found.words()
         return out
 
     def intervals_of(self, sources: Sequence[str]) -> dict[str, tuple[float, float]]:

@@ -57,22 +57,10 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
     ]
 
 
-def load_point(entry: ResultEntry) -> str:
-    """How a result's load is named: "c=4", or "rate 8 req/s" for a rate-based one."""
-    return (
-        entry.origin.load_point
-        if entry.rate is not None and entry.origin
-        else f"c={entry.result.concurrency}"
-    )
-
-
 def interval_note(entry: ResultEntry, field: str, scale: float = 1.0) -> str:
     """ "± 6.1 (95 % CI, 3 repeats)" under a value measured in repeats; "" otherwise."""
     found = entry.origin.interval(field) if entry.origin else None
-    if found is None:
-        return ""
-    half = (found.high - found.low) / 2 * scale
-    return f"± {half:.3g} (95 % CI, {found.n} repeats)"
+    return found.words(scale) if found is not None else ""
 
 
 def _row_order(m: Measured) -> tuple:
@@ -125,7 +113,7 @@ class PracticeViews(ViewBase):
                 ttft = f"{d.ttft_p99_ms:,.0f} ms" if d.ttft_p99_ms is not None else "not reported"
                 interactivity = f"{d.interactivity:.1f}" if d.interactivity is not None else "not reported"
                 label = (
-                    f"{load_point(m.entry)} · {r.runtime_name}\n{interactivity} tok/s per user\n"
+                    f"{m.entry.load_point} · {r.runtime_name}\n{interactivity} tok/s per user\n"
                     f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {ttft}"
                     + (f"\nfrom a {m.entry.origin.format} file" if m.entry.origin else "")
                     + (f"\n{flag}" if flag else "")

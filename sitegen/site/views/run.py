@@ -39,7 +39,7 @@ from ..tables import (
 )
 from .base import ResultFlags
 from .context import RunContext
-from .practice import Measured, PracticeViews, load_point
+from .practice import Measured, PracticeViews
 
 # Rows of a run's file lists on its page: a run of thousands of files is listed in part.
 MAX_LISTED_FILES = 200
@@ -387,7 +387,7 @@ class RunPages(PracticeViews):
             cells = [
                 text(e.source, page.link(Urls.raw(run.id, e.source.split("#")[0]))),
                 text(self.runtime_names.get(e.runtime, e.runtime), page.link(Urls.runtime(e.runtime))),
-                Cell(load_point(e), f"{e.rate or e.result.concurrency:020.6f}", kind=NUMBER),
+                Cell(e.load_point, f"{e.rate or e.result.concurrency:020.6f}", kind=NUMBER),
             ]
             for field, _, fmt in IMPORTED_COLUMNS:
                 value = getattr(e.result, field)
