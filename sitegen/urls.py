@@ -43,6 +43,7 @@ class Urls:
     report = "report/"
     compare = "compare/"
     compare_index = "compare/index.json"  # what the compare view picks from, loaded by compare.js
+    changes = "changes.json"  # every change beyond noise the history shows, for machines
     not_found = "404.html"
     assets = "assets/"
 

@@ -18,8 +18,8 @@ import pytest
 from sitegen.catalog.classify import FileKind, classify_file, with_companions
 from sitegen.imports import read_text
 from sitegen.imports.origin import Origin
-from sitegen.imports.stats import mean_interval, percentile, t975
 from sitegen.results import LoadTestResult
+from sitegen.stats import mean_interval, percentile, t975
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 

@@ -216,12 +216,15 @@ def test_a_change_beyond_the_repeats_noise_is_flagged(tmp_path: Path):
     from sitegen.catalog.changes import significant_changes
     from sitegen.config import load_config
 
-    repeat_runs(tmp_path / "results", (("2026-03-04", 0.0), ("2026-03-11", 40.0), ("2026-03-18", 45.0)))
+    shifts = (("2026-03-04", 0.0), ("2026-03-11", 3.0), ("2026-03-18", 40.0), ("2026-03-25", 45.0))
+    repeat_runs(tmp_path / "results", shifts)
     (tmp_path / "site.toml").write_text(TOOLS_SITE_TOML)
     catalog = build_catalog(load_config(cwd=tmp_path))
     changes = [c for c in significant_changes(catalog.series) if c.metric == "aggregate_tok_s"]
-    assert [(c.previous_run_id, c.run_id) for c in changes] == [("4090/2026-03-04", "4090/2026-03-11")]
-    assert changes[0].noise.repeats == 3  # the spread of the three runs' repeats, pooled
+    assert [(c.previous_run_id, c.run_id, c.confirmed) for c in changes] == [
+        ("4090/2026-03-11", "4090/2026-03-18", True)
+    ]
+    assert changes[0].noise.repeats == 4  # the spread of the four runs' repeats, pooled
 
 
 def test_contributor_strings_in_imported_files_stay_text(tmp_path: Path):

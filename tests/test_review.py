@@ -87,7 +87,8 @@ def test_compare_prints_the_summary_line_first_then_the_changes_beyond_noise():
     # realizr steps up by 25 % on this machine at 2026-02-02 (examples/generate.py).
     assert re.match(r"\d+ changes? beyond noise: ", lines[0]) and "realizr decode speed at c=1 +" in lines[0]
     assert lines[1] == f"A: {EXAMPLE_A}" and lines[2] == f"B: {EXAMPLE_B}"
-    rows = [re.split(r"  +", line) for line in lines[5:]]
+    end = lines.index("", 5)  # the table ends; the history's changes follow
+    rows = [re.split(r"  +", line) for line in lines[5:end]]
     decode = next(r for r in rows if r[:3] == ["composite c=1", "realizr", "Decode speed (tok/s)"])
     assert decode[7] == "better" and decode[8].startswith("beyond noise (±")
     # Only those by default, and the flagged values, shown with their flag and never judged.
@@ -115,9 +116,52 @@ def test_compare_json_matches_the_published_scorecards(example_site: Path):
 
 def test_compare_markdown_is_a_table():
     done = sitegen("compare", EXAMPLE_A, EXAMPLE_B, "--format", "markdown", cwd=ROOT)
-    [table] = tables(done.output)
+    table, history = tables(done.output)
     assert table[0][:3] == ["Scorecard", "Runtime", "Value"]
     assert ["composite c=1", "realizr", "Decode speed (tok/s)"] in [row[:3] for row in table]
+    # Then the changes the history's detector finds at B: realizr's step, confirmed by the runs after.
+    assert history[0][:2] == ["Runtime", "Metric"]
+    decode = next(row for row in history if row[:2] == ["realizr", "Decode speed at c=1 (tok/s)"])
+    assert decode[5] == "better" and decode[6].startswith("holds for ")
+
+
+def test_report_and_compare_agree_on_the_same_runs():
+    """The pull-request comment on the examples' last H100 run shows what `sitegen compare` of it
+    and the run before shows: the same summary, the same rows, the same history changes (among
+    them ollama's c=4 error rate, 0 % to 4.17 %, unconfirmed); its headline counts what they count."""
+    before, after = "synthetic/h100-sxm/2026-02-16", "synthetic/h100-sxm/2026-02-23"
+    compared = json.loads(sitegen("compare", before, after, "-f", "json", cwd=ROOT).output)
+    markdown = sitegen("compare", before, after, "-f", "markdown", cwd=ROOT).output
+    report = sitegen("report", after, cwd=ROOT).output
+    assert plain(compared["summary"], 2000) + "." in report
+    compare_rows, compare_history = tables(markdown)
+    _, report_rows, report_history = tables(report)
+    assert report_rows[1:] == compare_rows[1:] and len(report_rows) - 1 == len(compared["values"])
+    worse = f"{compared['regressions']} change{'s' if compared['regressions'] != 1 else ''} beyond noise for the worse"
+    assert worse in report
+    names = {"vllm": "vLLM", "llama.cpp": "llama.cpp", "ollama": "ollama", "realizr": "realizr"}
+    assert [[names[r[0]], *r[1:]] for r in compare_history[1:]] == report_history[1:]
+    error = next(
+        h for h in compared["history_changes"] if (h["runtime"], h["metric"]) == ("ollama", "error_rate")
+    )
+    assert error["concurrency"] == 4 and error["direction"] == "worse" and not error["confirmed"]
+    assert ["ollama", "Error rate at c=4 (%)"] in [row[:2] for row in report_history]
+
+
+def test_a_report_without_a_noise_estimate_shows_the_values_its_summary_promises():
+    """Two real Jetson runs have too short a history for a noise estimate: the summary says every
+    value is shown, and the comment shows them, as `sitegen compare` does, and counts the worse
+    ones it cannot judge in its headline (here none)."""
+    before, after = "qwen-coder-deploy/jetson-orin/2026-03-05", "qwen-coder-deploy/jetson-orin/2026-03-07"
+    compared = json.loads(sitegen("compare", before, after, "-f", "json", cwd=ROOT).output)
+    assert "no noise estimate for these runs, so every value is shown" in compared["summary"]
+    report = sitegen("report", after, cwd=ROOT).output
+    [compare_rows] = tables(sitegen("compare", before, after, "-f", "markdown", cwd=ROOT).output)
+    _, report_rows = tables(report)
+    assert report_rows[1:] == compare_rows[1:] and len(compare_rows) - 1 == len(compared["values"]) == 12
+    # realizr improved on every value; llama.cpp's are flagged: nothing worse goes unjudged.
+    unjudged = sum(1 for v in compared["values"] if v["verdict"] == "worse" and v["noise"] == "unknown")
+    assert unjudged == 0 and "no noise estimate to judge" not in report
 
 
 def test_compare_fails_on_a_regression_only_when_asked(regression: Path):

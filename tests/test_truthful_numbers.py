@@ -333,7 +333,8 @@ def test_the_methodology_page_follows_the_values_in_use(tmp_path: Path):
     page = (site / "methodology" / "index.html").read_text()
     assert "more than 10% of its requests failed" in page and "fewer than 7 successful requests" in page
     assert "more than 30 days before" in page and "+3 best-in-class bonus" in page
-    assert "4 times that spread and 2% of the earlier value" in page
+    assert "exceeds 4 standard errors of a difference of two runs and 2% of the first" in page
+    assert "below 0.003, and when it exceeds 2% of the level before" in page  # the detector's test
     script = (site / "assets" / "compare.js").read_text()
     assert "0.02" not in script and "index.noise_min_relative" in script
 

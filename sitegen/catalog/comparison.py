@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..scoring.contract import MetricThreshold
-from .changes import estimate_noise
+from .changes import series_noise
 from .history import latest_valid
-from .model import ResultEntry, Run, Series, trusted_points
+from .model import ResultEntry, Run, Series
 
 # Directions of the scorecard values the compare view shows that are not contract metrics.
 COMPARE_DIRECTIONS = {
@@ -53,7 +53,8 @@ COMPARE_SERIES = {
     "decode_tok_s": ("decode_tok_s", 1.0),
     "ttft_p50_ms": ("ttft_p50_ms", 1.0),
     "itl_p50_ms": ("itl_p50_ms", 1.0),
-    "aggregate_tok_s": ("aggregate_tok_s", 1.0),
+    "aggregate_tok_s": ("throughput_tok_s", 1.0),  # the throughput at the row's level
+    "error_rate": ("error_rate", 100.0),
     "tok_per_sec_per_gb": ("memory_tok_s_per_gb", 1.0),
     "tok_per_watt": ("power_tok_s_per_w", 1.0),
     "cold_start_ms": ("cold_start_ms", 1.0),
@@ -79,8 +80,7 @@ def compare_noise(series: list[Series]) -> dict[str, dict[str, dict[str, float]]
     "decode_tok_s@1"); a value of a whole run without ("scaling_efficiency")."""
     out: dict[str, dict[str, dict[str, float]]] = {}
     for s in sorted(series, key=lambda s: (s.hardware, s.runtime, s.cohort, s.metric, s.concurrency or 0)):
-        points = trusted_points(s.points)
-        noise = estimate_noise([p.value for p in points], [p.spread for p in points if p.spread is not None])
+        noise = series_noise(s)
         if noise is None:
             continue
         target = out.setdefault(s.hardware, {}).setdefault(group_of(s.runtime, s.cohort), {})

@@ -33,11 +33,17 @@ from .validity import Validity
 # itself (less of it may mean less work done), so a change of it is never a change to report.
 CONTEXT_METRICS = frozenset({"power_w", "power_w_max"})
 
+# Series that are rates of requests, in percent: their points carry the request count, and
+# their noise has at least the binomial spread of it (catalog/changes.py).
+RATE_METRICS = frozenset({"error_rate", "correctness_pass_rate"})
+
 # Metric key -> (label, unit, higher is better); the site reads this for titles and axes.
 SERIES_METRICS: dict[str, tuple[str, str, bool]] = {
     "composite": ("Composite score", "score", True),
     "decode_tok_s": ("Decode speed", "tok/s", True),
     "aggregate_tok_s": ("Peak aggregate throughput", "tok/s", True),
+    "throughput_tok_s": ("Aggregate throughput", "tok/s", True),
+    "error_rate": ("Error rate", "%", False),
     "ttft_p50_ms": ("Time to first token, median", "ms", False),
     "itl_p50_ms": ("Inter-token latency, median", "ms", False),
     "scaling_efficiency": ("Concurrency scaling efficiency", "%", True),
@@ -198,6 +204,7 @@ class _Collector:
         entry: ResultEntry,
         value: float | None,
         absent_is_gap: bool = True,
+        trials: int = 0,
     ) -> None:
         """A point for the entry; an invalid measurement gives a gap (no value) with its reason.
         `absent_is_gap`: off for values few results have (telemetry, cold start): an invalid
@@ -219,12 +226,17 @@ class _Collector:
                 flag,
                 entry.engine_version,
                 repeat_spread(entry, metric),
+                trials,
             )
         )
 
 
 # Series metrics measured in the load tester's repeats: the result field repeated.
-REPEATED_METRICS = {"aggregate_tok_s": "tokens_per_sec", "ttft_p50_ms": "ttft_p50_ms"}
+REPEATED_METRICS = {
+    "aggregate_tok_s": "tokens_per_sec",
+    "throughput_tok_s": "tokens_per_sec",
+    "ttft_p50_ms": "ttft_p50_ms",
+}
 
 
 def repeat_spread(entry: ResultEntry, metric: str) -> float | None:
@@ -279,6 +291,11 @@ def _pass_rate(entry: ResultEntry) -> float | None:
     return q.pass_rate * 100.0 if q is not None and q.total_validated > 0 else None
 
 
+def _validated(entry: ResultEntry) -> int:
+    q = entry.result.quality
+    return q.total_validated if q is not None else 0
+
+
 # Values of a result that some results have (telemetry, cold start, inline validation), each a
 # series per concurrency level.
 LEVEL_METRICS: tuple[tuple[str, Callable[[ResultEntry], float | None]], ...] = (
@@ -287,7 +304,6 @@ LEVEL_METRICS: tuple[tuple[str, Callable[[ResultEntry], float | None]], ...] = (
     ("power_w_max", _power_peak),
     ("memory_tok_s_per_gb", _memory),
     ("cold_start_ms", _cold_start),
-    ("correctness_pass_rate", _pass_rate),
 )
 
 
@@ -336,8 +352,23 @@ def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: 
                 collector.add(runtime, "decode_tok_s", c, run, entry, r.decode_tok_per_sec)
                 collector.add(runtime, "ttft_p50_ms", c, run, entry, r.ttft_p50_ms)
                 collector.add(runtime, "itl_p50_ms", c, run, entry, r.itl_p50_ms)
+                collector.add(runtime, "throughput_tok_s", c, run, entry, r.tokens_per_sec)
+                if r.total_requests and entry.reported("error_rate"):
+                    collector.add(
+                        runtime, "error_rate", c, run, entry, r.error_rate * 100.0, trials=r.total_requests
+                    )
                 for metric, getter in LEVEL_METRICS:
                     collector.add(runtime, metric, c, run, entry, getter(entry), absent_is_gap=False)
+                collector.add(
+                    runtime,
+                    "correctness_pass_rate",
+                    c,
+                    run,
+                    entry,
+                    _pass_rate(entry),
+                    absent_is_gap=False,
+                    trials=_validated(entry),
+                )
             lowest = per_level[0]
             peak = max(per_level, key=lambda e: (not e.excluded, e.result.tokens_per_sec))
             collector.add(runtime, "aggregate_tok_s", None, run, peak, peak.result.tokens_per_sec)
@@ -356,7 +387,14 @@ def compute_series(hardware: str, runs: Sequence[Run], reference_interactivity: 
             key = (cohort, runtime, "correctness_pass_rate", level)
             if report.total and not any(p.run_id == run.id for p in collector.points.get(key, [])):
                 collector.points.setdefault(key, []).append(
-                    SeriesPoint(run.id, run.date, report.pass_rate * 100.0, report.runtime_name, name)
+                    SeriesPoint(
+                        run.id,
+                        run.date,
+                        report.pass_rate * 100.0,
+                        report.runtime_name,
+                        name,
+                        trials=report.total,
+                    )
                 )
     return [
         Series(hardware, runtime, metric, concurrency, tuple(points), cohort)

@@ -15,9 +15,9 @@ from dataclasses import replace
 from typing import Any
 
 from ..results import LoadTestResult, ParseFailure, RequestDetail
+from ..stats import percentile
 from . import aiperf, guidellm, inference_perf, llmperf, loadtester, serving
 from .origin import Imported, Origin
-from .stats import percentile
 from .values import Draft, Skip, decode_documents
 
 Reading = tuple[Draft, str, int | None, dict[str, str]]

@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from ..results import FIELD_ORDER, LoadTestResult, ParseFailure, result_from_value
+from ..stats import mean_interval, mean_of
 from .origin import Interval, Origin
-from .stats import mean_interval, mean_of
 from .values import Draft, Skip, count, label, mapping, number
 
 REPEATS = "load tester repeats"

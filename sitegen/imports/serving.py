@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import RequestDetail
-from .stats import percentile
+from ..stats import percentile
 from .values import (
     NO_ZONE,
     Draft,

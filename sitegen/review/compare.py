@@ -19,11 +19,11 @@ import json
 import math
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..catalog.build import FullCatalog
-from ..catalog.changes import MIN_RELATIVE
+from ..catalog.changes import MIN_RELATIVE, Change, change_entry, change_size, significant_changes
 from ..catalog.comparison import (
     COMPARE_LABELS,
     Comparable,
@@ -31,6 +31,7 @@ from ..catalog.comparison import (
     compare_directions,
     compare_noise,
 )
+from ..catalog.history import SERIES_METRICS
 from ..catalog.model import Run
 from ..document import run_score_document, score_json
 
@@ -80,6 +81,7 @@ class Comparison:
     estimated: bool  # some compared value has a noise estimate
     deltas: tuple[Delta, ...]  # every value in both runs, in the compare view's order
     apart: tuple[str, ...] = ()  # "qwen-7b~p-bf16 vs qwen-7b~p-fp8": cohorts not compared, by runtime
+    history: tuple[Change, ...] = ()  # changes the history's detector finds after A, up to B
 
     @property
     def beyond(self) -> list[Delta]:
@@ -130,6 +132,7 @@ class Comparison:
             "changes_beyond_noise": len(self.beyond),
             "not_compared": list(self.apart),
             "regressions": len(self.regressions),
+            "history_changes": [change_entry(c) for c in self.history],
             "values": [
                 {
                     "section": d.section,
@@ -287,14 +290,62 @@ def compare_runs(
     b: Run,
     runtimes: Collection[str] | None = None,
 ) -> Comparison:
-    """Two runs of the catalog compared, with the noise of the catalog's history."""
-    return compare_documents(
+    """Two runs of the catalog compared, with the noise of the catalog's history, and the changes
+    its detector finds (catalog/changes.py) starting after A, up to B, on their machine."""
+    comparison = compare_documents(
         RunDocuments.of(a),
         RunDocuments.of(b),
         compare_noise(list(catalog.series)),
         compare_directions(thresholds),
         runtimes,
     )
+    return replace(comparison, history=tuple(changes_between(catalog, a, b, runtimes)))
+
+
+def changes_between(
+    catalog: FullCatalog, a: Run, b: Run, runtimes: Collection[str] | None = None
+) -> list[Change]:
+    """The history's changes on the runs' machine that start after run `a`, up to run `b`."""
+    if a.hardware != b.hardware:
+        return []
+    order = {run.id: i for i, run in enumerate(catalog.runs)}
+    first, last = sorted((order[a.id], order[b.id]))
+    series = [
+        s for s in catalog.series if s.hardware == a.hardware and (runtimes is None or s.runtime in runtimes)
+    ]
+    found = [c for c in significant_changes(series) if first < order[c.run_id] <= last]
+    return sorted(
+        found, key=lambda c: (order[c.run_id], natural_key(c.runtime), c.metric, c.concurrency or 0)
+    )
+
+
+def history_cells(c: Change, runtime_name: str) -> list[str]:
+    """A change of the history as a row: runtime, metric, level before, after, size, verdict,
+    whether it holds, confidence (the report's and `sitegen compare`'s tables)."""
+    label, unit, _ = SERIES_METRICS[c.metric]
+    at = f" at c={c.concurrency}" if c.concurrency is not None else ""
+    return [
+        runtime_name,
+        f"{label}{at} ({unit})",
+        number(c.before),
+        number(c.after),
+        change_size(c),
+        "better" if c.better else "worse",
+        f"holds for {c.runs_after} runs" if c.confirmed else "latest run only: unconfirmed",
+        f"{c.confidence:.1%}",
+    ]
+
+
+HISTORY_HEADER = [
+    "Runtime",
+    "Metric",
+    "Level before",
+    "After",
+    "Change (95 % interval)",
+    "Verdict",
+    "Holds",
+    "Confidence",
+]
 
 
 def number(x: float) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..safetext import dumps_finite, printable
-from .compare import Comparison, Delta, number, percent, signed
+from .compare import HISTORY_HEADER, Comparison, Delta, history_cells, number, percent, signed
 from .markdown import code, plain, table
 
 HEADER = ["Scorecard", "Runtime", "Value", "A", "B", "Change", "%", "Verdict", "Noise"]
@@ -63,7 +63,37 @@ def as_table(comparison: Comparison, everything: bool = False) -> str:
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
         )
+    return "\n".join(lines) + "\n" + history_text(comparison)
+
+
+def history_text(comparison: Comparison) -> str:
+    """The history's changes between the two runs, as aligned text (nothing when there are none)."""
+    if not comparison.history:
+        return ""
+    rows = [HISTORY_HEADER] + [
+        [printable(c) for c in history_cells(h, h.runtime)] for h in comparison.history
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HISTORY_HEADER))]
+    lines = ["", HISTORY_TITLE, ""]
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
+
+
+HISTORY_TITLE = (
+    "Changes the history shows after A, up to B (the site's change detector, as on the hardware page):"
+)
+
+
+def history_markdown(changes, runtime_name=lambda runtime: runtime) -> str:
+    """The history's changes as a GFM table; a change for the worse has its verdict in bold."""
+    rows = []
+    for c in changes:
+        row = [plain(cell) for cell in history_cells(c, runtime_name(c.runtime))]
+        if not c.better:
+            row[5] = f"**{row[5]}**"
+        rows.append(row)
+    return table(HISTORY_HEADER, rows, "llrrrlll")
 
 
 def markdown_table(deltas: list[Delta], header: list[str] = HEADER) -> str:
@@ -87,6 +117,8 @@ def as_markdown(comparison: Comparison, everything: bool = False, limit: int | N
         parts.append(markdown_table(shown[:limit]))
     if limit is not None and len(shown) > limit:
         parts.append(f"… and {len(shown) - limit} more.")
+    if comparison.history:
+        parts += [plain(HISTORY_TITLE), history_markdown(comparison.history[:limit])]
     return "\n\n".join(parts) + "\n"
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from .. import __version__
 from ..catalog.build import FullCatalog
+from ..catalog.changes import significant_changes
 from ..catalog.comparison import compare_directions, compare_noise
 from ..catalog.derived import slo_board, slo_candidate
 from ..catalog.directory import NOT_A_LOAD_TEST_RESULT
@@ -28,7 +29,7 @@ from ..urls import Urls, share_folder
 from ..words import count_of
 from .changed import ChangeSet, RunChange, diagnostic_file, previous_run, where
 from .compare import Comparison, RunDocuments, compare_documents, number
-from .formats import markdown_table
+from .formats import history_markdown, markdown_table
 from .markdown import code, link, plain, table
 
 MARKER = "<!-- sitegen-report -->"  # finds the comment to edit in place on the next push
@@ -54,6 +55,7 @@ class Section:
     line: str
     regressions: int
     invalid: int
+    unjudged: int = 0  # values worse than the previous run's with no noise estimate to judge them
 
 
 class ReportWriter:
@@ -72,6 +74,7 @@ class ReportWriter:
         self.catalog = catalog
         self.base_dir = base_dir
         self.noise = compare_noise(list(catalog.series))
+        self.changes = significant_changes(catalog.series)
         self.directions = compare_directions(thresholds)
         self.slos = tuple(slos)
         self.base = base_url.rstrip("/") + "/" if base_url else ""
@@ -85,12 +88,13 @@ class ReportWriter:
         sections = [self.section(change) for change in changes.runs]
         added = sum(c.added for c in changes.runs)
         regressions = sum(s.regressions for s in sections)
+        unjudged = sum(s.unjudged for s in sections)
         problems = self.problems(changes)
         hidden = self.hidden(changes)
         invalid = sum(s.invalid for s in sections)
         invalid += sum(d.level is Level.ERROR for d in problems) + len(hidden)
         head = "\n".join([MARKER, "## Benchmark results in this pull request", ""])
-        head += "\n" + self.headline(changes, added, regressions, invalid) + "\n\n"
+        head += "\n" + self.headline(changes, added, regressions, invalid, unjudged) + "\n\n"
         tail = "".join(
             line + "\n"
             for line in _listing(
@@ -111,7 +115,9 @@ class ReportWriter:
                 break
         return Report(text, regressions, invalid)
 
-    def headline(self, changes: ChangeSet, added: int, regressions: int, invalid: int) -> str:
+    def headline(
+        self, changes: ChangeSet, added: int, regressions: int, invalid: int, unjudged: int = 0
+    ) -> str:
         if not changes.runs:
             if invalid:
                 return (
@@ -124,6 +130,11 @@ class ReportWriter:
         if any(c.results_changed for c in changes.runs):
             worse = f"{count_of(regressions, 'change')} beyond noise for the worse"
             parts.append(f"**{worse}**" if regressions else worse)
+            if unjudged:
+                parts.append(
+                    f"{count_of(unjudged, 'value')} worse with no noise estimate to judge "
+                    f"{'it' if unjudged == 1 else 'them'} (listed below)"
+                )
             parts.append(
                 f"{count_of(invalid, 'invalid measurement or rejected file', 'invalid measurements or rejected files')}"
             )
@@ -200,14 +211,19 @@ class ReportWriter:
             lines += [f"Only its notes or metadata changed ({files}); no result changed.", ""]
             return Section("\n".join(lines) + "\n", summary_line + ", notes only", 0, 0)
         lines += [self.headline_table(run), ""]
-        regressions = 0
+        regressions = unjudged = 0
         compared, first_here = self.previous_runs(run)
         for previous, runtimes in compared:
             comparison = compare_documents(
                 self.docs(previous), self.docs(run), self.noise, self.directions, runtimes
             )
             regressions += len(comparison.regressions)
+            # Worse values the comparison shows without a verdict on noise (none has an estimate).
+            unjudged += sum(
+                1 for d in comparison.shown() if d.verdict == "worse" and d.threshold is None and not d.flag
+            )
             lines += self.comparison_lines(run, previous, runtimes, comparison)
+        lines += self.history_lines(run)
         first = sorted(self.runtime_names.get(r, r) for r in first_here)
         if first:
             names = ", ".join(plain(n) for n in first)
@@ -235,7 +251,7 @@ class ReportWriter:
         warnings = self.warnings(run)
         lines += _listing("Warnings", [f"{code(p, 100)}: {plain(r, 300)}" for p, r in warnings])
         line = summary_line + f", {count_of(regressions, 'regression')}, {count_of(invalid, 'invalid')}"
-        return Section("\n".join(lines) + "\n", line, regressions, invalid)
+        return Section("\n".join(lines) + "\n", line, regressions, invalid, unjudged)
 
     def headline_table(self, run: Run) -> str:
         """Per runtime (and model, where the run measured several: never one row of two models):
@@ -331,12 +347,31 @@ class ReportWriter:
             query = {"a": previous.id, "b": run.id} | ({"runtime": runtimes[0]} if len(runtimes) == 1 else {})
             head += " · " + link("compare view", self.url(Urls.compare) + "?" + urlencode(query))
         lines = [head, "", plain(comparison.summary(), 2000) + ".", ""]
-        beyond = comparison.beyond
-        if beyond:
+        shown = comparison.shown()  # what the summary promises: `sitegen compare`'s rows
+        if shown:
             header = ["Scorecard", "Runtime", "Value", "Before", "After", "Change", "%", "Verdict", "Noise"]
-            lines += [markdown_table(beyond[:MAX_CHANGES_SHOWN], header), ""]
-            if len(beyond) > MAX_CHANGES_SHOWN:
-                lines += [f"… and {len(beyond) - MAX_CHANGES_SHOWN} more changes beyond noise.", ""]
+            lines += [markdown_table(shown[:MAX_CHANGES_SHOWN], header), ""]
+            if len(shown) > MAX_CHANGES_SHOWN:
+                lines += [
+                    f"… and {len(shown) - MAX_CHANGES_SHOWN} more rows: `sitegen compare` "
+                    f"{code(previous.id)} {code(run.id)} lists them all.",
+                    "",
+                ]
+        return lines
+
+    def history_lines(self, run: Run) -> list[str]:
+        """The changes the site's history shows starting at this run (catalog/changes.py): the
+        same detector as the hardware page, changes.json and `sitegen compare`."""
+        found = sorted(
+            (c for c in self.changes if c.run_id == run.id),
+            key=lambda c: (c.runtime, c.metric, c.concurrency or 0),
+        )
+        if not found:
+            return []
+        lines = [f"**Changes in this machine's history starting at this run** ({len(found)}):", ""]
+        lines += [history_markdown(found[:MAX_CHANGES_SHOWN], lambda r: self.runtime_names.get(r, r)), ""]
+        if len(found) > MAX_CHANGES_SHOWN:
+            lines += [f"… and {len(found) - MAX_CHANGES_SHOWN} more.", ""]
         return lines
 
     def diagnostics_of(self, run: Run) -> list[Diagnostic]:

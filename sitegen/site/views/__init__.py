@@ -53,6 +53,7 @@ class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages):
         jobs = [PageJob(Urls.home, "index.html", self.home), PageJob(Urls.runs, "runs.html", self.runs)]
         jobs.append(PageJob(Urls.runs_index, None, self.runs_index))
         jobs.append(PageJob(Urls.compare_index, None, self.compare_index))
+        jobs.append(PageJob(Urls.changes, None, self.changes_json))
         jobs += [
             PageJob(Urls.month(month), "runs.html", partial(self.month, month))
             for month in sorted(self._runs_by_month)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
 
-from ...catalog.changes import significant_changes
+from ...catalog.changes import Change, significant_changes, what_differed
 from ...catalog.comparison import REPEATED_VALUES
 from ...catalog.derived import tail_words
 from ...catalog.history import SERIES_METRICS
@@ -493,9 +493,14 @@ class CatalogViews(ViewBase):
         return exports.badges(self.catalog, self.runtime_names, self.hardware_names)
 
     @cached_property
-    def significant(self) -> list:
+    def significant(self) -> list[Change]:
         """Changes beyond noise of every series (catalog/changes.py)."""
         return significant_changes(self.catalog.series)
+
+    def what_differed(self, change: Change) -> tuple[str, ...]:
+        """What else differed between the run before a change and the run where it starts."""
+        before, after = self.runs_by_id[change.previous_run_id], self.runs_by_id[change.run_id]
+        return what_differed(change, before.metadata, after.metadata)
 
     def hardware_card(self, hardware_id: str) -> CardSpec:
         """The target's preview card: its largest cohort's standings (no rows, so no card, when

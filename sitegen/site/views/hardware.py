@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote, urlencode
 
+from ...catalog.changes import Change, change_size
 from ...catalog.history import SERIES_METRICS
 from ...urls import Urls
 from ...words import count_of
@@ -189,30 +190,42 @@ class HardwarePages(PracticeViews, CatalogViews):
         return f"No runtime here was measured on both sides of {ref:g} tok/s per user."
 
     def changes_table(self, hardware_id: str, page: Page) -> Table:
-        """Changes beyond noise on one target, newest first, each linked to its comparison."""
-        found = [c for c in self.significant if c.hardware == hardware_id]
-        found.sort(key=lambda c: (self.runs_by_id[c.run_id].sort_key, c.runtime, c.metric), reverse=True)
+        """Changes beyond noise on one target, newest first, each linked to its comparison. The
+        changes of one metric of one runtime that start at the same run and go the same way at
+        several levels are one row ("Decode speed at c=1, 2, 4"): one step, seen at each level."""
+        groups: dict[tuple, list[Change]] = {}
+        for c in self.significant:
+            if c.hardware == hardware_id:
+                key = (c.run_id, c.runtime, c.cohort, c.metric, c.better, c.confirmed)
+                groups.setdefault(key, []).append(c)
+        ordered = sorted(
+            groups.values(),
+            key=lambda cs: (self.runs_by_id[cs[0].run_id].sort_key, cs[0].runtime, cs[0].metric),
+            reverse=True,
+        )
         rows = []
-        for c in found[:MAX_LISTED_CHANGES]:
+        for changes in ordered[:MAX_LISTED_CHANGES]:
+            changes.sort(key=lambda c: c.concurrency or 0)
+            c = changes[0]
             label, unit, _ = SERIES_METRICS[c.metric]
-            metric = label + (f" (c={c.concurrency})" if c.concurrency else "")
-            rel = f"{c.relative:+.1%}" if c.relative is not None else "–"
+            levels = ", ".join(str(x.concurrency) for x in changes if x.concurrency is not None)
             run = self.runs_by_id[c.run_id]
+            several = len(changes) > 1
             rows.append(
                 (
                     text(run.date.isoformat() if run.date else "–"),
                     text(self.runtime_names.get(c.runtime, c.runtime), page.link(Urls.runtime(c.runtime))),
-                    text(metric),
-                    num(c.before, "{:.4g}"),
+                    text(label + (f" at c={levels}" if levels else "")),
+                    num(c.before, "{:.4g}", note=f"at c={c.concurrency}" if several else ""),
                     num(c.after, "{:.4g}", note=unit),
-                    Cell(rel, sort_key(c.relative or 0.0)),
+                    Cell(changes_size(changes), sort_key(c.relative or 0.0)),
                     Cell(
                         "better" if c.better else "worse",
                         "1" if c.better else "0",
                         grade="A" if c.better else "F",
-                        note=f"noise ±{c.noise.threshold:.3g}"
-                        + (" (from repeats)" if c.noise.repeats else ""),
+                        note=change_note(min(changes, key=lambda x: x.confidence)),
                     ),
+                    text("; ".join(self.what_differed(c)) or "nothing recorded"),
                     text(
                         "compare",
                         page.link(Urls.compare) + "?" + urlencode({"a": c.previous_run_id, "b": c.run_id}),
@@ -222,14 +235,34 @@ class HardwarePages(PracticeViews, CatalogViews):
         return Table(
             "changes-table",
             (
-                Column("date", "Date", TEXT),
+                Column("date", "Starts", TEXT),
                 Column("runtime", "Runtime", TEXT),
                 Column("metric", "Metric", TEXT),
                 Column("before", "Before"),
                 Column("after", "After"),
-                Column("change", "Change"),
+                Column("change", "Change (95 % interval)"),
                 Column("verdict", "Verdict"),
+                Column("differed", "What else differed", TEXT),
                 Column("compare", "Compare", TEXT),
             ),
             tuple(rows),
         )
+
+
+def changes_size(changes: list[Change]) -> str:
+    """One change's size with its interval; of one step seen at several levels, the range of
+    its sizes."""
+    if len(changes) == 1 or any(c.relative is None for c in changes):
+        return change_size(changes[0])
+    sizes = sorted(c.relative for c in changes)
+    return f"{sizes[0]:+.1%} to {sizes[-1]:+.1%} over {len(changes)} levels"
+
+
+def change_note(c: Change) -> str:
+    """How sure the change is and what it rests on, for its verdict's note."""
+    held = (
+        f"holds for {count_of(c.runs_after, 'run')}"
+        if c.confirmed
+        else "the latest run only: unconfirmed until the next run"
+    )
+    return f"confidence {c.confidence:.1%}; {held}; noise σ {c.noise.sigma:.3g} from {c.noise.source}"

@@ -5,9 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cached_property
 
-from ...catalog.changes import MAD_TO_SIGMA, MIN_DIFFERENCES, MIN_RELATIVE, SIGNIFICANCE
+from ...catalog.changes import (
+    ALPHA,
+    CLIP,
+    LATEST_ALPHA,
+    MIN_DIFFERENCES,
+    MIN_RELATIVE,
+    MIN_RUNS,
+    REPLAY_LENGTHS,
+    SIGNIFICANCE,
+    TRIM,
+    change_entry,
+    replay,
+)
 from ...catalog.comparison import COMPARE_LABELS, compare_directions, compare_noise
 from ...catalog.derived import TPOT_BELOW_ITL
+from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Level
 from ...catalog.validity import MAX_MEASURED
 from ...safetext import compact_json, dumps_finite
@@ -193,10 +206,15 @@ class IndexPages(CatalogViews):
             "jitter_per_cv": f"{JITTER_PER_CV:g}",
             "jitter_cv_cap": f"{JITTER_CV_CAP:g}",
             "jitter_cap": f"{JITTER_CAP:g}",
-            "mad_to_sigma": f"{MAD_TO_SIGMA:g}",
             "significance": f"{SIGNIFICANCE:g}",
             "min_relative": f"{MIN_RELATIVE:.0%}",
             "min_runs": str(MIN_DIFFERENCES + 1),
+            "persistence": str(MIN_RUNS),
+            "alpha": f"{ALPHA:g}",
+            "latest_alpha": f"{LATEST_ALPHA:.1%}",
+            "clip": f"{CLIP:g}",
+            "trim": f"{TRIM:g}",
+            **replay_rules(),
             "max_error_rate": f"{q.max_error_rate:.0%}",
             "max_measured": f"{MAX_MEASURED:.0e}",
             "min_requests": str(q.min_requests),
@@ -272,6 +290,38 @@ class IndexPages(CatalogViews):
         }
         return dumps_finite(index, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
+    def changes_json(self) -> str:
+        """changes.json: one entry per change beyond noise the history shows (catalog/changes.py),
+        oldest first, each with what a script needs to act on it."""
+        cohorts = {
+            st.cohort.key: st.cohort for standings in self.catalog.standings.values() for st in standings
+        }
+        entries = []
+        for c in sorted(
+            self.significant,
+            key=lambda c: (self.runs_by_id[c.run_id].sort_key, c.hardware, c.runtime, c.cohort, c.metric,
+                           c.concurrency or 0),
+        ):  # fmt: skip
+            cohort = cohorts.get(c.cohort)
+            label, unit, _ = SERIES_METRICS[c.metric]
+            entries.append(
+                change_entry(c)
+                | {
+                    "model": cohort.model if cohort else c.cohort.split("~")[0],
+                    "workload": cohort.workload if cohort else "unspecified",
+                    "label": label,
+                    "unit": unit,
+                    "date": str(self.runs_by_id[c.run_id].date or ""),
+                    "what_differed": list(self.what_differed(c)),
+                }
+            )
+        document = {
+            "method": "binary segmentation with a persistence rule (Student's t, Bonferroni); see the methodology page",
+            "methodology": Urls.methodology + "#noise",
+            "changes": entries,
+        }
+        return dumps_finite(document, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
     def not_found(self) -> NotFoundView:
         page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")
         # GitHub Pages serves 404.html at any depth: with a base URL, links are absolute.
@@ -281,3 +331,26 @@ class IndexPages(CatalogViews):
                 page, root=base.rstrip("/"), nav=tuple(replace(n, href=base + n.href) for n in page.nav)
             )
         return NotFoundView(page, page.root + "/index.html", relative=not self.base_url)
+
+
+def replay_rules() -> dict[str, str]:
+    """The detector's figures on synthetic series (catalog/changes.py `replay`): the test suite's
+    own set (40 noise series, 10 steps, 24 runs) and larger sets at three history lengths."""
+    small = replay()
+    lengths = [replay(noise_series=500, step_series=100, runs=runs) for runs in REPLAY_LENGTHS]
+    return {
+        "replay_runs": str(small.runs),
+        "replay_spread": f"{small.spread:.0%}",
+        "replay_step": f"{small.step:.0%}",
+        "replay_outlier": f"{small.outlier:.0%}",
+        "replay_small": (
+            f"{small.false_alarms} false alarms on {small.noise_series} series of noise "
+            f"({small.outliers} of them with an outlier, {small.outliers_reported} reported); "
+            f"{small.steps_found} of {small.step_series} steps found at their run (±1)"
+        ),
+        "replay_lengths": "; ".join(
+            f"{r.runs} runs: false alarms {r.false_alarm_rate:.1%} of noise series, outliers reported "
+            f"{r.outliers_reported / r.outliers:.1%}, steps found {r.detection_rate:.0%}"
+            for r in lengths
+        ),
+    }
