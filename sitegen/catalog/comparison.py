@@ -107,7 +107,7 @@ class Comparable:
     file: str  # the result's file in its run ("sweep.json#c4"); a scaling row names its first
     flag: str  # "" or "invalid: <reason>": a flagged value is shown, never judged
     engine: str = ""  # the runtime's version, where reported: a comparison across two says so
-    ci95: tuple[float, float] | None = None  # the 95 % interval of a mean of repeats
+    ci95: tuple[float, float] | None = None  # its 95 % interval (repeats, or its result's requests)
 
     @property
     def group(self) -> str:
@@ -134,8 +134,14 @@ COMPARABLE_FIELDS = (
     "flag",
     "engine",
 )
-# Scorecard values measured in repeats: the result field whose interval they carry.
-REPEATED_VALUES = {"aggregate_tok_s": "tokens_per_sec", "ttft_p50_ms": "ttft_p50_ms"}
+# Scorecard values that may carry a 95 % interval (of a mean of repeats, or from the result's
+# requests): the result field it is of.
+INTERVAL_FIELDS = {
+    "aggregate_tok_s": "tokens_per_sec",
+    "ttft_p50_ms": "ttft_p50_ms",
+    "ttft_p99_ms": "ttft_p99_ms",
+    "itl_p50_ms": "itl_p50_ms",
+}
 WHOLE_RUN = 10**9  # the order of sections that are not one level's
 # Single-table sections: (scorecard key, its value, the series metric its noise comes from).
 LEVEL_SECTIONS = (
@@ -173,9 +179,7 @@ def comparable_values(run: Run) -> list[Comparable]:
         if type(value) is not float and (isinstance(value, bool) or not isinstance(value, int | float)):
             return
         runtime, cohort, group, flag, engine = said[entry.source]
-        interval = (
-            entry.origin.interval(REPEATED_VALUES[key]) if entry.origin and key in REPEATED_VALUES else None
-        )
+        interval = entry.interval(INTERVAL_FIELDS[key]) if key in INTERVAL_FIELDS else None
         found = Comparable(
             section,
             order,

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from .. import memo
 from ..config import HardwareConfig, RuntimeConfig
 from ..imports import Origin
+from ..imports.origin import Interval
 from ..results import LoadTestResult
 from ..scoring.report import ScoreReport
 from ..training import TrainingStepResult
@@ -127,6 +128,14 @@ class ResultEntry:
         """Whether the result's file reported `field` (an imported file may not)."""
         return self.origin is None or field not in self.origin.missing
 
+    def interval(self, field: str) -> Interval | None:
+        """The 95 % interval of one of the result's values (a LoadTestResult field): of the mean
+        of its repeats where it is one, else from its requests, where they give one."""
+        found = self.origin.interval(field) if self.origin is not None else None
+        if found is None and self.derived is not None:
+            found = next((i for i in self.derived.intervals if i.metric == field), None)
+        return found
+
 
 class ScalingPoint(NamedTuple):
     """One result's aggregate throughput at its concurrency: a point of a run's scaling curve."""
@@ -138,6 +147,7 @@ class ScalingPoint(NamedTuple):
     source: str
     invalid: str = ""  # "invalid: <reason>" for an invalid measurement: drawn as a gap
     cohort: str = ""  # Cohort.label: a run of two models draws a line per model
+    interval: Interval | None = None  # the 95 % interval of tokens_per_sec, where it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +282,7 @@ def summarise_run(
             e.source,
             f"{e.flag.kind}: {e.flag.reason}" if e.flag and e.flag.kind is Validity.INVALID else "",
             e.cohort.label,
+            e.interval("tokens_per_sec"),
         )
         for e in results
         if e.rate is None

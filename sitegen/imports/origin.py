@@ -49,19 +49,37 @@ SCORED_FIELDS = (
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """The 95 % confidence interval of a repeated measurement's mean."""
+    """The 95 % confidence interval of a measured value: of a mean of repeats, or of a
+    percentile or throughput over a result's requests (catalog/derived.py)."""
 
     metric: str  # a LoadTestResult field, e.g. "tokens_per_sec"
-    mean: float
+    mean: float  # the value the interval is of (a mean of repeats, or the reported percentile)
     low: float
     high: float
     n: int
-    method: str  # where the bounds come from: the file's, or recomputed (Student's t)
+    method: str  # where the bounds come from: the file's, or recomputed (Student's t), ...
+    of: str = "repeats"  # what n counts: "repeats" or "requests"
 
     def words(self, scale: float = 1.0) -> str:
         """ "± 15.6 (95 % CI, 3 repeats)", the half-width times `scale` (to a value derived
-        from this one, e.g. per GPU)."""
-        return f"± {(self.high - self.low) / 2 * scale:.3g} (95 % CI, {self.n} repeats)"
+        from this one, e.g. per GPU); "+3.2 −1.1 (95 % CI, 514 requests)" where the interval
+        is not symmetric about the value (a percentile's)."""
+        above, below = (self.high - self.mean) * scale, (self.mean - self.low) * scale
+        said = f"(95 % CI, {self.n} {self.of})"
+        if abs(above - below) <= 0.05 * max(above, below):
+            return f"± {(self.high - self.low) / 2 * scale:.3g} {said}"
+        return f"+{above:.3g} −{below:.3g} {said}"
+
+    def as_json(self) -> dict:
+        """As metrics.json gives it: the value ("mean" of repeats), "ci95": [low, high], n."""
+        value = "mean" if self.of == "repeats" else "value"
+        return {
+            value: self.mean,
+            "ci95": [self.low, self.high],
+            "n": self.n,
+            "of": self.of,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True, slots=True)

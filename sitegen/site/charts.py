@@ -36,6 +36,37 @@ class Point:
     label: str = ""  # shown on hover, e.g. the run id
     href: str = ""  # opened on click (relative to the page)
     note: str = ""  # shown under the value in the data table, e.g. why there is no value
+    low: float | None = None  # the value's 95 % interval, drawn as an error bar, where it has one
+    high: float | None = None
+
+
+def with_interval(point: Point, interval) -> Point:
+    """The point with an interval (imports/origin.py Interval) drawn as its error bar and said
+    under its value in the data table."""
+    if interval is None or point.y is None:
+        return point
+    said = f"95 % CI {interval.low:.4g}–{interval.high:.4g} ({interval.n} {interval.of})"
+    note = f"{point.note}; {said}" if point.note else said
+    return Point(point.x, point.y, point.label, point.href, note, interval.low, interval.high)
+
+
+def _error_bars(points: tuple[Point, ...], colour: str) -> dict | None:
+    """plotly's error bars of the points that have an interval (none on the others)."""
+    if all(p.low is None for p in points):
+        return None
+
+    def reach(p: Point, end: float | None) -> float | None:
+        return None if end is None or p.y is None else _round(abs(end - p.y))
+
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [reach(p, p.high) for p in points],
+        "arrayminus": [reach(p, p.low) for p in points],
+        "color": colour,
+        "thickness": 1.5,
+        "width": 4,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +239,9 @@ def line_chart(
         }
         if texts is not None:
             trace["text"] = texts
+        bars = _error_bars(line.points, line.colour or PALETTE[i % len(PALETTE)])
+        if bars is not None:
+            trace["error_y"] = bars
         traces.append(trace)
     if frontier:
         traces.append(
@@ -277,6 +311,7 @@ def bar_chart(
                 "hovertemplate": f"<b>%{{x}}</b><br>%{{text}}<br>{_safe(y_title)}: %{{y:{y_format}}}<extra></extra>",
                 "marker": {"color": colours or [PALETTE[i % len(PALETTE)] for i in range(len(bars))]},
             }
+            | ({"error_y": errors} if (errors := _error_bars(tuple(bars), "#6e7781")) else {})
         ],
         "layout": _layout(
             {"title": {"text": x_title}, "automargin": True, "type": "category"},
@@ -286,7 +321,7 @@ def bar_chart(
         )
         | {"meta": {"links": links}},
     }
-    rows = tuple((text(str(p.x)), num(p.y, "{:" + y_format + "}"), text(p.label)) for p in bars)
+    rows = tuple((text(str(p.x)), num(p.y, "{:" + y_format + "}", note=p.note), text(p.label)) for p in bars)
     table = Table(
         f"{chart_id}-data",
         (Column("x", x_title, TEXT), Column("y", y_title), Column("source", "Source", TEXT)),

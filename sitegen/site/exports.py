@@ -86,10 +86,7 @@ def origin_json(origin: Origin) -> dict:
             {"file": source, **{f: getattr(r, f) for f in REPEATED_FIELDS}} for source, r in origin.repeats
         ]
     if origin.intervals:
-        out["intervals"] = {
-            i.metric: {"mean": i.mean, "ci95": [i.low, i.high], "n": i.n, "method": i.method}
-            for i in origin.intervals
-        }
+        out["intervals"] = {i.metric: i.as_json() for i in origin.intervals}
     return out
 
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 from functools import cached_property
 
 from ...catalog.changes import Change, significant_changes, what_differed
-from ...catalog.comparison import REPEATED_VALUES
+from ...catalog.comparison import INTERVAL_FIELDS
 from ...catalog.derived import tail_words
 from ...catalog.history import SERIES_METRICS
-from ...catalog.model import Catalog, Run, RunSummary, Series, Standing
-from ...catalog.validity import Flag
+from ...catalog.model import Catalog, ResultEntry, Run, RunSummary, Series, Standing
 from ...config import SiteConfig
 from ...imports import Origin
+from ...imports.origin import Interval
 from ...safetext import markdown_without_html
 from ...scoring.contract import (
     ScoringContract,
@@ -24,7 +24,7 @@ from ...urls import Urls, relative, root_prefix
 from ...words import count_of
 from .. import exports
 from ..cards import Cards, CardSpec
-from ..charts import Chart, Line, Point, line_chart
+from ..charts import Chart, Line, Point, line_chart, with_interval
 from ..colours import Style
 from ..pages import (
     NavItem,
@@ -80,44 +80,39 @@ class ResultFlags:
 
     _SEVERITY = {"invalid": 0, "unreliable": 1, "stale": 2, "few samples": 3}
 
-    def __init__(
-        self,
-        flags: Iterable[tuple[str, Flag | None]],
-        origins: Iterable[tuple[str, Origin | None]] = (),
-        tails: Iterable[tuple[str, int]] = (),
-    ) -> None:
-        """`flags`: (source, its flag) of each result the tables may show; `origins`: (source,
-        how it was read) of imported results, whose rows say what they were scored from;
-        `tails`: (source, requests) of results whose p99 is the maximum of so few requests."""
-        self._by_source = {source: (str(f.kind), f.reason) for source, f in flags if f is not None}
-        self._tails = {source: n for source, n in tails if n}
-        self._origins = {source: o for source, o in origins if o is not None}
-        self._marks = {source: scored_from(o) for source, o in self._origins.items()}
+    def __init__(self, entries: Iterable[tuple[str, ResultEntry]]) -> None:
+        """`entries`: (source, result) of each result the tables may show: its flag, how an
+        imported one was read (its rows say what they were scored from), its intervals, and
+        whether its p99 is the maximum of few requests."""
+        entries = list(entries)
+        self._entries = dict(entries)
+        self._by_source = {s: (str(e.flag.kind), e.flag.reason) for s, e in entries if e.flag is not None}
+        self._tails = {
+            s: e.derived.tail_requests for s, e in entries if e.derived and e.derived.tail_requests
+        }
+        self._marks = {s: scored_from(e.origin) for s, e in entries if e.origin is not None}
+
+    def _intervals(self, sources: Sequence[str]) -> dict[str, Interval]:
+        entry = self._entries.get(sources[0]) if len(sources) == 1 else None
+        if entry is None or (entry.origin is None and not (entry.derived and entry.derived.intervals)):
+            return {}
+        found = {key: entry.interval(field) for key, field in INTERVAL_FIELDS.items()}
+        return {key: i for key, i in found.items() if i is not None}
 
     def notes_of(self, sources: Sequence[str]) -> dict[str, str]:
         """Column key -> what a row's value needs said beside it: "± h (95 % CI, n repeats)"
-        under a mean of repeats, "set by the 2 slowest of 40" under a p99 of few requests."""
+        under a mean of repeats or a value its requests give an interval, "set by the 2 slowest
+        of 40" under a p99 of few requests."""
         if len(sources) != 1:
             return {}
-        out = {}
+        out = {key: i.words() for key, i in self._intervals(sources).items()}
         if sources[0] in self._tails:
             out["ttft_p99_ms"] = tail_words(self._tails[sources[0]], short=True)
-        origin = self._origins.get(sources[0])
-        if origin is None:
-            return out
-        for key, field in REPEATED_VALUES.items():
-            found = origin.interval(field)
-            if found is not None:
-                out[key] = found.words()
         return out
 
     def intervals_of(self, sources: Sequence[str]) -> dict[str, tuple[float, float]]:
-        """Column key -> the 95 % interval of a row that is one mean of repeats."""
-        origin = self._origins.get(sources[0]) if len(sources) == 1 else None
-        if origin is None:
-            return {}
-        found = {key: origin.interval(field) for key, field in REPEATED_VALUES.items()}
-        return {key: (i.low, i.high) for key, i in found.items() if i is not None}
+        """Column key -> the 95 % interval of a row's value, where it has one."""
+        return {key: (i.low, i.high) for key, i in self._intervals(sources).items()}
 
     def mark_of(self, sources: Sequence[str]) -> str:
         """What an imported result's row was scored from ("" for the load tester's results)."""
@@ -444,12 +439,15 @@ class ViewBase:
             known = pts.get(p.concurrency)
             value = None if p.invalid else p.tokens_per_sec
             if known is None or (value is not None and (known.y is None or value > known.y)):
-                pts[p.concurrency] = Point(
-                    p.concurrency,
-                    value,
-                    f"{p.runtime_name} · {p.source}",
-                    page.link(Urls.run(run.id)) + "#chart-scaling",
-                    note=p.invalid,
+                pts[p.concurrency] = with_interval(
+                    Point(
+                        p.concurrency,
+                        value,
+                        f"{p.runtime_name} · {p.source}",
+                        page.link(Urls.run(run.id)) + "#chart-scaling",
+                        note=p.invalid,
+                    ),
+                    p.interval,
                 )
         lines = [
             self.runtime_line(runtime, tuple(pts[c] for c in sorted(pts)), cohort, cohorts.get(cohort, 0))

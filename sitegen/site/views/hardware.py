@@ -89,15 +89,7 @@ class HardwarePages(PracticeViews, CatalogViews):
                 lambda s, by_source=by_source: by_source.get(s, ""),
                 lambda n, by_name=by_name: by_name.get(n, by_name.get(n + "-c1", "")),
                 prefix,
-                flags=ResultFlags(
-                    ((f"{run_id}/{e.source}", e.flag) for run_id, e in standing.entries),
-                    ((f"{run_id}/{e.source}", e.origin) for run_id, e in standing.entries),
-                    (
-                        (f"{run_id}/{e.source}", e.derived.tail_requests)
-                        for run_id, e in standing.entries
-                        if e.derived
-                    ),
-                ),
+                flags=ResultFlags((f"{run_id}/{e.source}", e) for run_id, e in standing.entries),
                 scored="standings",
                 ties=True,
             )

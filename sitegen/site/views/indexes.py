@@ -19,7 +19,7 @@ from ...catalog.changes import (
     replay,
 )
 from ...catalog.comparison import COMPARE_LABELS, compare_directions, compare_noise
-from ...catalog.derived import TPOT_BELOW_ITL
+from ...catalog.derived import MIN_INTERVAL_REQUESTS, TPOT_BELOW_ITL
 from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Level
 from ...catalog.validity import MAX_MEASURED
@@ -214,6 +214,7 @@ class IndexPages(CatalogViews):
             "latest_alpha": f"{LATEST_ALPHA:.1%}",
             "clip": f"{CLIP:g}",
             "trim": f"{TRIM:g}",
+            "min_interval_requests": str(MIN_INTERVAL_REQUESTS),
             **replay_rules(),
             "max_error_rate": f"{q.max_error_rate:.0%}",
             "max_measured": f"{MAX_MEASURED:.0e}",

@@ -19,7 +19,7 @@ from ...urls import Urls, share_folder
 from ...words import count_of
 from .. import exports
 from ..cards import Cards, CardSpec
-from ..charts import Chart, Point, bar_chart, line_chart
+from ..charts import Chart, Point, bar_chart, line_chart, with_interval
 from ..pages import (
     KeyValue,
     Page,
@@ -172,11 +172,14 @@ class RunPages(PracticeViews):
             return None
         if len(levels) == 1:
             bars = [
-                Point(
-                    e.result.runtime_name,
-                    e.result.ttft_p50_ms,
-                    f"{e.source} · ITL {_itl(e)}",
-                    "#composite-c" + str(e.result.concurrency),
+                with_interval(
+                    Point(
+                        e.result.runtime_name,
+                        e.result.ttft_p50_ms,
+                        f"{e.source} · ITL {_itl(e)}",
+                        "#composite-c" + str(e.result.concurrency),
+                    ),
+                    e.interval("ttft_p50_ms"),
                 )
                 for e in results
             ]
@@ -191,11 +194,14 @@ class RunPages(PracticeViews):
         for e in results:
             pts = by_runtime.setdefault((e.runtime, e.cohort.label if cohorts else ""), {})
             c = e.result.concurrency
-            pts[c] = Point(
-                c,
-                e.result.ttft_p50_ms,
-                f"{e.result.runtime_name} · ITL {_itl(e)}",
-                "#composite-c" + str(c),
+            pts[c] = with_interval(
+                Point(
+                    c,
+                    e.result.ttft_p50_ms,
+                    f"{e.result.runtime_name} · ITL {_itl(e)}",
+                    "#composite-c" + str(c),
+                ),
+                e.interval("ttft_p50_ms"),
             )
         lines = [
             self.runtime_line(rt, tuple(pts[c] for c in sorted(pts)), cohort, cohorts.get(cohort, 0))
@@ -231,11 +237,7 @@ class RunPages(PracticeViews):
                     "",
                 )
             ),
-            flags=ResultFlags(
-                ((e.source, e.flag) for e in run.results),
-                ((e.source, e.origin) for e in run.results),
-                ((e.source, e.derived.tail_requests) for e in run.results if e.derived),
-            ),
+            flags=ResultFlags((e.source, e) for e in run.results),
             scored="run",
             result_prefix=f"{run.id}/",
         )
