@@ -74,6 +74,11 @@ def test_history_tables_keep_three_significant_digits(example_site: Path):
 
 def test_power_draw_is_charted_but_never_a_change(example_site: Path):
     page = (example_site / "hardware" / "h100-sxm" / "index.html").read_text(encoding="utf-8")
-    assert 'id="chart-power-draw-figure"' in page
+    assert 'id="chart-power-draw-figure"' in page and 'id="chart-power-peak-figure"' in page
+    traces = {t["name"]: t for t in figure(page, "chart-power-peak")["data"]}
+    expected = telemetry_at_c1("vllm", "h100-sxm", "max")
+    assert dict(zip(traces["vLLM"]["x"], traces["vLLM"]["y"], strict=True)) == pytest.approx(
+        expected, rel=1e-5
+    )
     changes = page.split('id="changes-table"')[1].split("</table>")[0]
     assert "Power draw" not in changes

@@ -32,6 +32,7 @@ from .practice import PRACTICE_SERIES, PracticeViews
 MISSING_REASONS = {
     "power_tok_s_per_w": "No power telemetry in these runs.",
     "power_w": "No power telemetry in these runs.",
+    "power_w_max": "No power telemetry in these runs.",
     "joules_per_token": "No power telemetry in these runs.",
     "cold_start_ms": "No cold-start measurement in these runs.",
     "scaling_efficiency": "No runtime here was measured at more than one concurrency level.",
@@ -111,6 +112,7 @@ class HardwarePages(PracticeViews, CatalogViews):
             ("scaling_efficiency", None, "chart-scaling"),
             ("power_tok_s_per_w", LEVEL, "chart-power"),
             ("power_w", LEVEL, "chart-power-draw"),
+            ("power_w_max", LEVEL, "chart-power-peak"),
             ("cold_start_ms", LEVEL, "chart-cold-start"),
             ("ttft_p50_ms", LEVEL, "chart-ttft"),
             *PRACTICE_SERIES,
