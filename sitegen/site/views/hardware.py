@@ -253,10 +253,6 @@ def changes_size(changes: list[Change]) -> str:
 
 
 def change_note(c: Change) -> str:
-    """How sure the change is and what it rests on, for its verdict's note."""
-    held = (
-        f"holds for {count_of(c.runs_after, 'run')}"
-        if c.confirmed
-        else "the latest run only: unconfirmed until the next run"
-    )
-    return f"confidence {c.confidence:.1%}; {held}; noise σ {c.noise.sigma:.3g} from {c.noise.source}"
+    """How sure the change is and how long it has held, for its verdict's note."""
+    held = f"holds {count_of(c.runs_after, 'run')}" if c.confirmed else "latest run only: unconfirmed"
+    return f"{c.confidence:.1%} sure · {held}"
