@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from sitegen.catalog.changes import REPLAY_LENGTHS, replay
+from sitegen.catalog.changes import REPLAY_LENGTHS, REPLAY_SET, replay
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     print()
     print("the methodology page's sets (500 noise and 100 step series per history length, step 10 %):")
     for runs in REPLAY_LENGTHS:
-        r = replay(noise_series=500, step_series=100, runs=runs)
+        r = replay(runs=runs, **REPLAY_SET)
         print(
             f"  {runs:>2} runs: false alarms {r.false_alarm_rate:.1%} of noise series, outliers reported "
             f"{r.outliers_reported / r.outliers:.1%}, steps found {r.detection_rate:.0%}"

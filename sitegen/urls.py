@@ -44,6 +44,7 @@ class Urls:
     compare = "compare/"
     compare_index = "compare/index.json"  # what the compare view picks from, loaded by compare.js
     changes = "changes.json"  # every change beyond noise the history shows, for machines
+    models = "models/"  # every model and workload measured, each with its page
     not_found = "404.html"
     assets = "assets/"
 
@@ -59,6 +60,11 @@ class Urls:
     @staticmethod
     def hardware(hardware_id: str) -> str:
         return f"hardware/{quote(hardware_id, safe='')}/"
+
+    @staticmethod
+    def cohort(model: str, workload: str) -> str:
+        """The page of one model and workload, across every machine."""
+        return f"models/{quote(model, safe='')}/{quote(workload, safe='')}/"
 
     @staticmethod
     def runtime(runtime_id: str) -> str:

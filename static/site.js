@@ -194,6 +194,114 @@
     apply(false);
   }
 
+  // --- A model's machines and runtimes at the reader's target and prices ------------------
+  // The ranking the build writes (catalog/deploy.py rank_at): per option, the best throughput
+  // per GPU at a level giving each user at least `speed` tok/s with p99 TTFT within `ttft`; the
+  // others after, by how close their closest level comes. Cost per million output tokens at
+  // the price per GPU-hour typed for each machine. The URL keeps what was typed.
+  function g3(x) { return String(Number(x.toPrecision(3))); }  // Python's "{:,.3g}" below 1,000
+
+  function atSpeed(levels, speed) {
+    var pts = levels.filter(function (l) { return l.x !== null; }).sort(function (a, b) { return a.x - b.x; });
+    for (var i = 0; i + 1 < pts.length; i++) {
+      var a = pts[i], b = pts[i + 1];
+      if (a.x <= speed && speed <= b.x) return b.x === a.x ? Math.max(a.tput, b.tput) : a.tput + (b.tput - a.tput) * (speed - a.x) / (b.x - a.x);
+    }
+    return pts.length === 1 && pts[0].x === speed ? pts[0].tput : null;
+  }
+
+  function rankAtTarget(options, speed, ttft) {
+    function meets(l) { return l.speed !== null && l.speed >= speed && l.ttft !== null && l.ttft <= ttft; }
+    function shortfall(l) { return Math.max(l.speed ? speed / l.speed : Infinity, l.ttft === null ? Infinity : l.ttft / ttft); }
+    function miss(l) {
+      var said = [];
+      if (l.speed === null) said.push("no per-user speed reported");
+      else if (l.speed < speed) said.push(fixed(speed - l.speed, 1) + " tok/s per user short");
+      if (l.ttft === null) said.push("no p99 TTFT reported");
+      else if (l.ttft > ttft) said.push("p99 TTFT " + fixed(l.ttft - ttft, 0) + " ms over");
+      return said.join("; ");
+    }
+    function byKey(a, b) { return a.o.key < b.o.key ? -1 : a.o.key > b.o.key ? 1 : 0; }
+    var met = [], missed = [];
+    options.forEach(function (o) {
+      if (!o.levels.length) return;
+      var within = o.levels.filter(meets);
+      var at = atSpeed(o.levels, speed);
+      if (within.length) {
+        within.sort(function (a, b) { return (b.tput - a.tput) || (a.c - b.c); });
+        met.push({ o: o, l: within[0], meets: true, at: at, miss: "" });
+      } else {
+        var closest = o.levels.slice().sort(function (a, b) { return (shortfall(a) - shortfall(b)) || (a.c - b.c); })[0];
+        missed.push({ o: o, l: closest, meets: false, at: at, miss: miss(closest) });
+      }
+    });
+    met.sort(function (a, b) { return (b.l.tput - a.l.tput) || byKey(a, b); });
+    missed.sort(function (a, b) { return (shortfall(a.l) - shortfall(b.l)) || byKey(a, b); });
+    return { rows: met.concat(missed), met: met.length };
+  }
+
+  function initTargetForm(form) {
+    var data = JSON.parse(document.getElementById(form.getAttribute("data-options")).textContent);
+    var table = document.getElementById(form.getAttribute("data-table"));
+    var prices = Array.prototype.slice.call(form.querySelectorAll("input[name=price]"));
+    function cell(row, value, sort, note, href, kind) {
+      var td = row.insertCell();
+      if (sort !== undefined) td.setAttribute("data-sort", sort);
+      if (kind) td.className = kind;
+      if (href) { var a = document.createElement("a"); a.href = href; a.textContent = value; td.appendChild(a); }
+      else td.textContent = value;
+      if (note) { var s = document.createElement("small"); s.textContent = note; td.appendChild(s); }
+    }
+    function priceOf(hardware) {
+      var input = prices.filter(function (p) { return p.getAttribute("data-hardware") === hardware; })[0];
+      var value = input ? parseFloat(input.value) : NaN;
+      return value >= 0 ? value : null;
+    }
+    function apply(updateUrl) {
+      var speed = parseFloat(form.elements.speed.value), ttft = parseFloat(form.elements.ttft.value);
+      if (!(speed > 0) || !(ttft > 0)) return;
+      var ranked = rankAtTarget(data.options, speed, ttft);
+      var body = table.tBodies[0];
+      body.textContent = "";
+      ranked.rows.forEach(function (r, i) {
+        var l = r.l, row = body.insertRow(), price = priceOf(r.o.hardware);
+        row.setAttribute("data-meets", r.meets ? "yes" : "no");
+        row.setAttribute("data-option", r.o.key);
+        cell(row, r.meets ? String(i + 1) : "–", r.meets ? String(i + 1) : "");
+        cell(row, r.o.name, undefined, "", r.o.href, "k-text");
+        cell(row, r.meets ? fixed(l.tput, 1) : "–", r.meets ? String(l.tput) : "", r.meets ? l.note : "never within it");
+        var cost = r.meets && price !== null && l.tps > 0 ? price * r.o.gpus / (l.tps * 3600) * 1e6 : null;
+        cell(row, cost === null ? "–" : g3(cost), cost === null ? "" : String(cost), cost === null && r.meets ? "no price set" : "");
+        cell(row, String(l.c), String(l.c), r.meets ? "" : "closest");
+        cell(row, l.speed === null ? "–" : fixed(l.speed, 1), l.speed === null ? "" : String(l.speed), l.median ? "from the median: no p99 TPOT" : "");
+        cell(row, l.ttft === null ? "–" : fixed(l.ttft, 0) + " ms", l.ttft === null ? "" : String(l.ttft), l.ttft === null ? "not reported" : "");
+        cell(row, r.at === null ? "–" : fixed(r.at, 1), r.at === null ? "" : String(r.at), r.at === null ? "outside the levels measured" : "interpolated");
+        cell(row, r.miss || "meets both", "", "", undefined, "k-text");
+        cell(row, "run", undefined, "", l.run, "k-text");
+      });
+      form.elements.summary.value = ranked.met + " of " + ranked.rows.length + " machines and runtimes meet this target";
+      if (updateUrl) {
+        var params = new URLSearchParams(window.location.search);
+        params.set("speed", form.elements.speed.value);
+        params.set("ttft", form.elements.ttft.value);
+        prices.forEach(function (p) { params.set("price." + p.getAttribute("data-hardware"), p.value); });
+        history.replaceState(null, "", "?" + params.toString() + window.location.hash);
+      }
+    }
+    // A link such as models/m/w/index.html?speed=30&ttft=500&price.h100=2.5 reopens that ranking.
+    var params = new URLSearchParams(window.location.search);
+    ["speed", "ttft"].forEach(function (name) {
+      if (params.get(name) !== null && parseFloat(params.get(name)) > 0) form.elements[name].value = params.get(name);
+    });
+    prices.forEach(function (p) {
+      var given = params.get("price." + p.getAttribute("data-hardware"));
+      if (given !== null && (given === "" || parseFloat(given) >= 0)) p.value = given;
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () { apply(true); });
+    apply(false);
+  }
+
   // --- Charts -----------------------------------------------------------------------
   // plotly.js is large: it is fetched once the first chart comes near the screen, and each
   // chart is drawn when it does. Colours follow the page's colour scheme.
@@ -365,6 +473,7 @@
     document.querySelectorAll("table.sortable").forEach(initSortable);
     document.querySelectorAll("form[data-filters]").forEach(initFilters);
     document.querySelectorAll("form.slo-form").forEach(initSloForm);
+    document.querySelectorAll("form.target-form").forEach(initTargetForm);
     initCharts();
     document.querySelectorAll(".theme-toggle").forEach(initThemeToggle);
     document.querySelectorAll(".menu-toggle").forEach(initMenu);

@@ -91,7 +91,10 @@ def test_steps_are_found_at_their_run_and_noise_and_outliers_are_not_changes():
 
 
 def test_the_methodology_figures_are_the_replay_of_the_same_sets():
-    from sitegen.catalog.changes import replay
+    from sitegen.catalog.changes import REPLAY_LENGTHS, REPLAY_SET, published_replays, replay
+
+    live = (replay(), *(replay(runs=runs, **REPLAY_SET) for runs in REPLAY_LENGTHS))
+    assert published_replays() == live, f"the detector's figures are now {live}: update PUBLISHED_FIGURES"
 
     figures = replay()
     assert (figures.noise_series, figures.step_series, figures.outliers) == (40, 10, 20)

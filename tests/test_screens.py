@@ -18,6 +18,8 @@ PAGE_KINDS = {
     "hardware": "hardware/h100-sxm/index.html",
     "run": "runs/synthetic/h100-sxm/2026-02-23/index.html",
     "runtime": "runtimes/vllm/index.html",
+    "models": "models/index.html",
+    "model": "models/qwen2.5-coder-1.5b-instruct-q4_k_m/unspecified/index.html",
     "runs": "runs/index.html",
     "compare": "compare/index.html?a=synthetic/h100-sxm/2026-01-26&b=synthetic/h100-sxm/2026-02-02",
     "methodology": "methodology/index.html",

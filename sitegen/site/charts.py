@@ -154,6 +154,8 @@ def _safe(text: str) -> str:
     return text  # most labels: a run's name, a runtime's, a number with its unit
 
 
+LEGEND_ROW = 22  # pixels a row of a chart's legend takes
+
 SIGNIFICANT = 3  # digits every value of a chart's table and hover keeps, the smallest included
 MAX_DECIMALS = 6
 
@@ -189,6 +191,7 @@ def line_chart(
     x_shared: bool = True,
     x_format: str = "g",
     series_title: str = "Line",
+    legend_rows: int = 0,
 ) -> Chart:
     """One trace per line; x is a date string, a category or a number.
 
@@ -199,7 +202,9 @@ def line_chart(
     Off where x is measured (interactivity, p99 TTFT): no two lines meet at one x, and the
     table has a row per point instead, naming its line (`series_title`) and its result (its
     label's first line). `x_format`: how the table writes x; `y_format`: how the table and the
-    hover write y (None: three significant digits for the smallest value).
+    hover write y (None: three significant digits for the smallest value). `legend_rows`: rows
+    the legend is expected to wrap to, each adding to the chart's height so that the plot keeps
+    its own (a chart of a dozen lines).
     """
     lines, left_out = _drawable_lines(lines)
     if y_format is None:
@@ -269,10 +274,10 @@ def line_chart(
         if len(dates) <= MAX_DATE_TICKS:
             axis_x |= {"tickvals": dates} | _padded_range(dates)
     y_axis = _value_axis([_round(p.y) for line in lines for p in line.points])
-    figure = {
-        "data": traces,
-        "layout": _layout(axis_x, y_title, showlegend=True, y_axis=y_axis) | {"meta": {"links": links}},
-    }
+    layout = _layout(axis_x, y_title, showlegend=True, y_axis=y_axis) | {"meta": {"links": links}}
+    if legend_rows:
+        layout["height"] += LEGEND_ROW * legend_rows
+    figure = {"data": traces, "layout": layout}
     return Chart(
         chart_id,
         title,

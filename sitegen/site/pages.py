@@ -54,6 +54,12 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class CohortLink:
+    title: str  # "Qwen2.5 Coder 1.5B, chat"
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class KeyValue:
     key: str
     value: str
@@ -125,6 +131,7 @@ class HomeView:
     hardware: tuple[HardwareSummary, ...]
     newest_runs: Table
     runtimes: tuple[KeyValue, ...]
+    cohorts: tuple[CohortLink, ...] = ()  # each model and workload's page: every machine side by side
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,32 @@ class HardwareView:
     all_runs: str  # link to the runs index filtered to this target
     run_count: int
     changes: Table  # changes between consecutive runs beyond run-to-run noise, newest first
+    cohorts: tuple[CohortLink, ...] = ()  # the models measured here, each on every machine
+
+
+@dataclass(frozen=True, slots=True)
+class CohortView:
+    """One model and workload across every machine (views/cohort.py)."""
+
+    page: Page
+    title: str
+    charts: tuple[Chart, ...]  # the frontier, cost and energy against per-user speed
+    target: Table  # every option ranked at the default target (re-ranked by the form)
+    speed: str  # the default target: tok/s per user
+    ttft: str  # and p99 TTFT (ms)
+    prices: tuple[KeyValue, ...]  # per machine: name, price per GPU-hour, hardware id
+    data: str  # the options' levels, as the form re-ranks them (script-safe JSON)
+    hardware: tuple[KeyValue, ...]  # the machines, linked
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsView:
+    """Every model and workload measured, each linked to its page."""
+
+    page: Page
+    cohorts: tuple[CohortLink, ...]
+    note: str  # which targets' results name no model, and what to do about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +238,7 @@ class RuntimeView:
     run_count: int
     badges: tuple[BadgeView, ...]
     across_targets: tuple[KeyValue, ...]  # compare views of this runtime's latest runs on two targets
+    cohorts: tuple[CohortLink, ...] = ()  # the models it measured, each on every machine
 
 
 @dataclass(frozen=True, slots=True)

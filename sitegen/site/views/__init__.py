@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from ...catalog.deploy import cohorts_of
 from ...urls import Urls
 from .. import exports
 from ..keys import output_key
 from ..pages import PageJob
+from .cohort import CohortPages
 from .context import Names, RunContext
 from .hardware import HardwarePages
 from .home import HomePages
@@ -20,7 +22,7 @@ from .run import SHARE_TEMPLATE, RunPages, export_jobs, run_page_urls
 from .runtime import RuntimePages
 
 
-class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages):
+class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages, CohortPages):
     """Builds the model of every page about many runs from the catalog, and each run's context."""
 
     def page_urls(self) -> list[str]:
@@ -61,6 +63,11 @@ class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages):
         jobs += [
             PageJob(Urls.hardware(t.id), "hardware.html", partial(self.for_target(t.id).hardware, t.id))
             for t in self.active_hardware
+        ]
+        jobs.append(PageJob(Urls.models, "models.html", self.models))
+        jobs += [
+            PageJob(Urls.cohort(model, workload), "cohort.html", partial(self.cohort, model, workload))
+            for model, workload, _, _ in cohorts_of(self.catalog.standings)
         ]
         jobs += [
             PageJob(Urls.runtime(r.id), "runtime.html", partial(self.runtime, r.id))

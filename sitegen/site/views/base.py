@@ -9,6 +9,7 @@ from functools import cached_property
 
 from ...catalog.changes import Change, significant_changes, what_differed
 from ...catalog.comparison import INTERVAL_FIELDS
+from ...catalog.deploy import cohort_title, cohorts_of
 from ...catalog.derived import tail_words
 from ...catalog.history import SERIES_METRICS
 from ...catalog.model import Catalog, ResultEntry, Run, RunSummary, Series, Standing
@@ -27,6 +28,7 @@ from ..cards import Cards, CardSpec
 from ..charts import Chart, Line, Point, line_chart, with_interval
 from ..colours import Style
 from ..pages import (
+    CohortLink,
     NavItem,
     Page,
     Section,
@@ -211,6 +213,7 @@ class ViewBase:
         nav = [
             NavItem("Leaderboard", relative(url, Urls.home), kind == "home"),
             NavItem("Runs", relative(url, Urls.runs), kind == "runs"),
+            NavItem("Models", relative(url, Urls.models), kind in ("models", "cohort")),
         ]
         nav += [
             NavItem(h.name, relative(url, Urls.hardware(h.id)), url == Urls.hardware(h.id))
@@ -494,6 +497,25 @@ class CatalogViews(ViewBase):
     def significant(self) -> list[Change]:
         """Changes beyond noise of every series (catalog/changes.py)."""
         return significant_changes(self.catalog.series)
+
+    def cohort_links(self, page: Page, runtime: str = "", hardware: str = "") -> tuple[CohortLink, ...]:
+        """The page of each model and workload measured (by `runtime`, or on `hardware`, where
+        given), linked. A hardware page's reads its own target's standings only (its key covers
+        no other target)."""
+        standings = (
+            {hardware: self.catalog.standings.get(hardware, ())} if hardware else self.catalog.standings
+        )
+        measured_by = {
+            (st.cohort.model, st.cohort.workload)
+            for sts in standings.values()
+            for st in sts
+            if not runtime or any(e.runtime == runtime for _, e in st.entries + st.unranked)
+        }
+        return tuple(
+            CohortLink(cohort_title(model_name, workload_name), page.link(Urls.cohort(model, workload)))
+            for model, workload, model_name, workload_name in cohorts_of(standings)
+            if (model, workload) in measured_by
+        )
 
     def what_differed(self, change: Change) -> tuple[str, ...]:
         """What else differed between the run before a change and the run where it starts."""

@@ -155,6 +155,7 @@ class HardwarePages(PracticeViews, CatalogViews):
             page.link(Urls.runs) + "?hardware=" + quote(hardware_id),
             len(runs),
             self.changes_table(hardware_id, page),
+            self.cohort_links(page, hardware=hardware_id),
         )
 
     def reference_reason(self, cohorts) -> str:

@@ -84,6 +84,7 @@ class HomePages(CatalogViews):
             tuple(summaries),
             self.run_table(newest, page, "newest-runs"),
             runtimes,
+            self.cohort_links(page),
         )
 
     def standings_table(self, hardware_id: str, standing: Standing, page: Page, several: bool) -> Table:

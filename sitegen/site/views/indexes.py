@@ -12,11 +12,10 @@ from ...catalog.changes import (
     MIN_DIFFERENCES,
     MIN_RELATIVE,
     MIN_RUNS,
-    REPLAY_LENGTHS,
     SIGNIFICANCE,
     TRIM,
     change_entry,
-    replay,
+    published_replays,
 )
 from ...catalog.comparison import COMPARE_LABELS, compare_directions, compare_noise
 from ...catalog.derived import MIN_INTERVAL_REQUESTS, TPOT_BELOW_ITL
@@ -335,10 +334,10 @@ class IndexPages(CatalogViews):
 
 
 def replay_rules() -> dict[str, str]:
-    """The detector's figures on synthetic series (catalog/changes.py `replay`): the test suite's
-    own set (40 noise series, 10 steps, 24 runs) and larger sets at three history lengths."""
-    small = replay()
-    lengths = [replay(noise_series=500, step_series=100, runs=runs) for runs in REPLAY_LENGTHS]
+    """The detector's figures on synthetic series (catalog/changes.py `published_replays`): the
+    test suite's own set (40 noise series, 10 steps, 24 runs) and larger sets at three history
+    lengths."""
+    small, *lengths = published_replays()
     return {
         "replay_runs": str(small.runs),
         "replay_spread": f"{small.spread:.0%}",

@@ -163,6 +163,7 @@ class RuntimePages(CatalogViews):
             len(runs),
             self.badge_views(runtime_id, page),
             self.across_targets(runtime_id, runs, page),
+            self.cohort_links(page, runtime_id),
         )
 
     def across_targets(self, runtime_id: str, runs: list, page: Page) -> tuple[KeyValue, ...]:

@@ -1,0 +1,309 @@
+"""A page per model and workload (models/<model>/<workload>/): every machine and runtime that
+measured it on one frontier, cost and energy beside it, and a table ranking them at the
+reader's latency target and prices (catalog/deploy.py), re-ranked in the browser (site.js)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...catalog.deploy import (
+    Level,
+    Option,
+    Target,
+    cohort_title,
+    cohorts_of,
+    differences,
+    frontier_words,
+    options_of,
+    rank_at,
+    unnamed_targets,
+)
+from ...catalog.derived import pareto_frontier
+from ...safetext import script_json
+from ...urls import Urls
+from ..charts import Chart, Line, Point, line_chart, with_interval
+from ..pages import CohortView, KeyValue, ModelsView, Page
+from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text
+from .base import COHORT_DASHES, CatalogViews
+from .practice import X_TITLE, Y_TITLE
+
+TARGET_TABLE = "target-table"
+
+
+class CohortPages(CatalogViews):
+    """The pages of each (model, workload) measured anywhere."""
+
+    def models(self) -> ModelsView:
+        page = self.page(
+            Urls.models,
+            "Models and workloads",
+            "Every model and workload measured: each page puts every machine and runtime side by side.",
+            "models",
+        )
+        unnamed = [self.hardware_names.get(h, h) for h in unnamed_targets(self.catalog.standings)]
+        note = (
+            f"Results on {', '.join(unnamed)} name no model: nothing says two machines ran the same one, so "
+            "they are on no page here. Set model (and workload) in a run's run.toml to compare them."
+            if unnamed
+            else ""
+        )
+        return ModelsView(page, self.cohort_links(page), note)
+
+    def default_target(self) -> Target:
+        """The site's first latency target as a per-user speed and a p99 TTFT: a p99 TPOT of
+        40 ms is 25 tok/s per user."""
+        if self.site.slo:
+            first = self.site.slo[0]
+            return Target(1000.0 / first.tpot_p99_ms, first.ttft_p99_ms)
+        return Target(self.site.reference_interactivity, 1000.0)
+
+    def option_name(self, option: Option, differs: str) -> str:
+        hardware = self.hardware_names.get(option.hardware, option.hardware)
+        runtime = self.runtime_names.get(option.runtime, option.runtime)
+        return f"{hardware} + {runtime}" + (f" ({differs})" if differs else "")
+
+    def cohort(self, model: str, workload: str) -> CohortView:
+        found = next(c for c in cohorts_of(self.catalog.standings) if c[:2] == (model, workload))
+        title = cohort_title(found[2], found[3])
+        page = self.page(
+            Urls.cohort(model, workload),
+            title,
+            f"Every machine and runtime measured with {title}: throughput per GPU, cost and energy "
+            "at each per-user speed, ranked at your latency target.",
+            "cohort",
+        )
+        options = options_of(self.catalog.standings, model, workload)
+        differs = differences(options)
+        names = {o.key: self.option_name(o, differs[o.key]) for o in options}
+        hardware_order = {h.id: i for i, h in enumerate(self.catalog.hardware)}
+        lines = {o.key: self._line(o, names[o.key], hardware_order.get(o.hardware, 0)) for o in options}
+        target = self.default_target()
+        prices = self.prices()
+        charts = self._charts(options, lines, names, page)
+        return CohortView(
+            page,
+            title,
+            charts,
+            self.target_table(options, names, target, prices, page),
+            f"{target.speed:g}",
+            f"{target.ttft_p99_ms:g}",
+            tuple(
+                KeyValue(self.hardware_names.get(h, h), _price_text(prices.get(h)), h)
+                for h in sorted({o.hardware for o in options}, key=lambda h: hardware_order.get(h, 0))
+            ),
+            script_json(self._data(options, names, page)),
+            tuple(
+                KeyValue(self.hardware_names.get(h, h), page.link(Urls.hardware(h)))
+                for h in sorted({o.hardware for o in options}, key=lambda h: hardware_order.get(h, 0))
+            ),
+            self.site.currency,
+        )
+
+    def prices(self) -> dict[str, float | None]:
+        """Price per GPU-hour of each target (site.toml's price per hour over its GPUs)."""
+        return {
+            h.id: (h.config.price_per_hour / h.config.gpus if h.config.price_per_hour is not None else None)
+            for h in self.catalog.hardware
+        }
+
+    def _line(self, option: Option, name: str, hardware_index: int) -> Line:
+        style = self.styles.runtime(option.runtime)
+        return Line(name, (), style.colour, COHORT_DASHES[hardware_index % len(COHORT_DASHES)], style.order)
+
+    def _charts(self, options: list[Option], lines: dict[str, Line], names: dict[str, str], page: Page):
+        """The frontier (throughput per GPU against per-user speed), cost per million output
+        tokens and tokens per joule against it: a line per option through its levels."""
+        frontier, cost, energy = [], [], []
+        for o in options:
+            line = lines[o.key]
+            points, costs, joules = [], [], []
+            for lv in o.levels:
+                if lv.interactivity is None:
+                    continue
+                label = self._label(o, lv, names[o.key])
+                href = page.link(Urls.run(lv.run_id)) + f"#composite-c{lv.concurrency}"
+                interval = lv.entry.interval("tokens_per_sec")
+                point = Point(lv.interactivity, lv.throughput_per_gpu, label, href)
+                if interval is not None:
+                    gpus = (
+                        lv.entry.result.tokens_per_sec / lv.throughput_per_gpu if lv.throughput_per_gpu else 1
+                    )
+                    point = with_interval(point, _scaled(interval, 1.0 / gpus))
+                points.append(point)
+                if lv.entry.derived.cost_per_million is not None:
+                    costs.append(Point(lv.interactivity, lv.entry.derived.cost_per_million, label, href))
+                if lv.joules_per_token:
+                    joules.append(Point(lv.interactivity, 1.0 / lv.joules_per_token, label, href))
+            for found, into in ((points, frontier), (costs, cost), (joules, energy)):
+                if found:
+                    into.append(Line(line.name, tuple(found), line.colour, line.dash, line.order))
+        summary = frontier_words(options, lambda o: names[o.key])
+        edge = pareto_frontier(p for o in options for p in o.curve())
+        # Every chart: x the per-user speed, a line per option, its legend rows counted.
+        common = {
+            "x_title": X_TITLE,
+            "hover_text": True,
+            "x_shared": False,
+            "x_format": ".1f",
+            "series_title": "Machine and runtime",
+            "legend_rows": (len(options) + 2) // 3,
+        }
+        charts: list[Chart] = []
+        if frontier:
+            note = (
+                (summary + ". " if summary else "")
+                + "A line per machine and runtime through its concurrency levels (colour: runtime; "
+                "dash: machine); up and to the right is better. Click a legend entry to hide or show it."
+            )
+            charts.append(
+                line_chart(
+                    "chart-cohort-frontier",
+                    "Throughput per GPU against per-user speed, every machine",
+                    frontier,
+                    y_title=Y_TITLE,
+                    note=note,
+                    frontier=tuple(Point(p.x, p.y) for p in edge),
+                    **common,
+                )
+            )
+        if cost:
+            charts.append(
+                line_chart(
+                    "chart-cohort-cost",
+                    f"Cost per million output tokens ({self.site.currency}) against per-user speed",
+                    cost,
+                    y_title=f"{self.site.currency} per 1M output tokens",
+                    note="At each machine's price per hour in site.toml; down and to the right is better.",
+                    y_format=None,
+                    **common,
+                )
+            )
+        if energy:
+            charts.append(
+                line_chart(
+                    "chart-cohort-energy",
+                    "Output tokens per joule against per-user speed",
+                    energy,
+                    y_title="output tokens per joule",
+                    note="Where the results report GPU power or energy; up and to the right is better.",
+                    y_format=None,
+                    **common,
+                )
+            )
+        return tuple(charts)
+
+    def _label(self, option: Option, lv: Level, name: str) -> str:
+        d, r = lv.entry.derived, lv.entry.result
+        ttft = f"{d.ttft_p99_ms:,.0f} ms" if d.ttft_p99_ms is not None else "not reported"
+        cost = f"\n{d.cost_per_million:.3g} {self.site.currency} per 1M tokens" if d.cost_per_million else ""
+        return (
+            f"{name} · c={r.concurrency}\n{lv.interactivity:.1f} tok/s per user (median)\n"
+            f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {ttft}{cost}\n{r.runtime_name}"
+        )
+
+    def target_table(
+        self,
+        options: list[Option],
+        names: dict[str, str],
+        target: Target,
+        prices: dict[str, float | None],
+        page: Page,
+    ) -> Table:
+        """Every option at the target: ranked by throughput per GPU within it, with the cost of a
+        million output tokens there, the throughput read off its curve at exactly the target
+        speed (interpolated, and marked so), and what the others miss by."""
+        rows, attrs = [], []
+        for rank, row in enumerate(rank_at(options, target), start=1):
+            o, lv = row.option, row.best
+            gpus = self._gpus(o.hardware)
+            cost = lv.cost_per_million(prices.get(o.hardware), gpus) if row.meets else None
+            tput_note = _interval_words(lv, gpus) if row.meets else "never within it"
+            rows.append(
+                (
+                    num(rank if row.meets else None, "{:.0f}"),
+                    text(names[o.key], page.link(Urls.hardware(o.hardware))),
+                    num(lv.throughput_per_gpu if row.meets else None, "{:,.1f}", note=tput_note),
+                    num(cost, "{:,.3g}", note="" if cost is not None or not row.meets else "no price set"),
+                    num(lv.concurrency, "{:.0f}", note="" if row.meets else "closest"),
+                    num(
+                        lv.speed,
+                        "{:,.1f}",
+                        note="from the median: no p99 TPOT" if lv.speed_from == "median" else "",
+                    ),
+                    num(lv.ttft_p99_ms, "{:,.0f} ms", note="not reported" if lv.ttft_p99_ms is None else ""),
+                    num(
+                        row.at_speed,
+                        "{:,.1f}",
+                        note="interpolated" if row.at_speed is not None else "outside the levels measured",
+                    ),
+                    Cell(row.miss or "meets both", "", kind=TEXT),
+                    text("run", page.link(Urls.run(lv.run_id))),
+                )
+            )
+            attrs.append({"meets": "yes" if row.meets else "no", "option": o.key})
+        columns = (
+            Column("rank", "#"),
+            Column("option", "Machine and runtime", TEXT),
+            Column(
+                "tput_gpu", "Throughput", NUMBER, "output tok/s per GPU, best level within the target", HIGHER
+            ),
+            Column("cost", "Cost", NUMBER, f"{self.site.currency} per 1M output tokens there", LOWER),
+            Column("c", "At concurrency"),
+            Column("speed", "Per-user speed", NUMBER, "tok/s per user, from p99 TPOT", HIGHER),
+            Column("ttft_p99", "p99 TTFT", better=LOWER),
+            Column("at_speed", "At the target speed", NUMBER, "tok/s per GPU read off the curve", HIGHER),
+            Column("why", "Within the target", TEXT),
+            Column("run", "Run", TEXT),
+        )
+        return Table(TARGET_TABLE, columns, tuple(rows), row_attrs=tuple(attrs))
+
+    def _gpus(self, hardware: str) -> int:
+        target = next((h for h in self.catalog.hardware if h.id == hardware), None)
+        return target.config.gpus if target is not None else 1
+
+    def _data(self, options: list[Option], names: dict[str, str], page: Page) -> dict:
+        """What the page's form re-ranks in the browser: each option's levels."""
+        return {
+            "options": [
+                {
+                    "key": o.key,
+                    "name": names[o.key],
+                    "hardware": o.hardware,
+                    "href": page.link(Urls.hardware(o.hardware)),
+                    "gpus": self._gpus(o.hardware),
+                    "levels": [
+                        {
+                            "c": lv.concurrency,
+                            "speed": None if lv.speed is None else round(lv.speed, 4),
+                            "median": lv.speed_from == "median",
+                            "x": None if lv.interactivity is None else round(lv.interactivity, 4),
+                            "tput": round(lv.throughput_per_gpu, 4),
+                            "tps": round(lv.entry.result.tokens_per_sec, 4),
+                            "ttft": None if lv.ttft_p99_ms is None else round(lv.ttft_p99_ms, 3),
+                            "run": page.link(Urls.run(lv.run_id)),
+                            "note": _interval_words(lv, self._gpus(o.hardware)),
+                        }
+                        for lv in o.levels
+                    ],
+                }
+                for o in options
+            ]
+        }
+
+
+def _interval_words(level: Level, gpus: int) -> str:
+    """The 95 % interval of a level's throughput per GPU, in words, where it has one."""
+    interval = level.entry.interval("tokens_per_sec")
+    return _scaled(interval, 1.0 / gpus).words() if interval is not None else ""
+
+
+def _price_text(price: float | None) -> str:
+    """A price per GPU-hour as the form shows it: empty where site.toml sets none."""
+    return "" if price is None else f"{price:g}"
+
+
+def _scaled(interval, factor: float):
+    """An interval of tokens per second as one of tokens per second per GPU."""
+    return replace(
+        interval, mean=interval.mean * factor, low=interval.low * factor, high=interval.high * factor
+    )
