@@ -5,6 +5,7 @@ models (and one machine measured at two precisions)."""
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -83,6 +84,39 @@ def expected_points(site: Path, folder: str) -> dict[tuple[str, str], set[tuple[
                 (round(1000.0 / r["tpot_p50_ms"], 3), round(r["tokens_per_sec"], 3))
             )
     return out
+
+
+class _Rows(HTMLParser):
+    """The text of every cell of one table, by row (a cell's notes included)."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id, self.inside, self.rows, self.cell = table_id, False, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.inside = dict(attrs).get("id") == self.table_id
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "td":
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data + " ")
+
+
+def rows_of_table(html: str, table_id: str) -> list[list[str]]:
+    parser = _Rows(table_id)
+    parser.feed(html)
+    return [row for row in parser.rows if row]
 
 
 def cohort_url(model: str) -> str:
@@ -168,3 +202,19 @@ def test_a_target_and_a_price_rerank_the_table_and_live_in_the_url(
     again.wait_for_function("document.querySelector('output[name=summary]').value !== ''")
     assert table_rows(again) == ranked
     assert again.locator("input[name=speed]").input_value() == "150"
+
+
+def test_home_says_what_to_deploy_per_model_as_the_model_pages_rank_it(cohort_site: Path):
+    home = (cohort_site / "index.html").read_text()
+    deploy = rows_of_table(home, "deploy-table")
+    assert [row[0] for row in deploy] == ["Model A 1.5B, chat", "Model B 7B, chat"]
+    for row, model in zip(deploy, ("model-a-1.5b", "model-b-7b"), strict=True):
+        ranked = rows_of_table((cohort_site / cohort_url(model)).read_text(), "target-table")
+        met = [r for r in ranked if r[0] != "–"]
+        # The fastest is the model page's first row, with its margin over the second.
+        assert row[1] == met[0][1] and row[2].startswith(met[0][2].split(" ")[0])
+        assert f"more than {met[1][1]}" in row[2]
+        # The cheapest is the lowest cost among those within the target (the Orin has no price).
+        priced = [r for r in met if not r[3].startswith("–")]
+        cheapest = min(priced, key=lambda r: float(r[3].replace(",", "")))
+        assert row[3] == cheapest[1] and row[4].startswith(cheapest[3])

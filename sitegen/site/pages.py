@@ -132,6 +132,8 @@ class HomeView:
     newest_runs: Table
     runtimes: tuple[KeyValue, ...]
     cohorts: tuple[CohortLink, ...] = ()  # each model and workload's page: every machine side by side
+    deploy: Table | None = None  # per model and workload: the best option by throughput and by cost
+    target: str = ""  # the latency target `deploy` ranks at, in words
 
 
 @dataclass(frozen=True, slots=True)

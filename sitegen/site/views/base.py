@@ -53,12 +53,14 @@ from ..tables import (
 )
 from .context import Names
 
-# History charts draw at most this many runs, so that pages stay small however long the history.
-MAX_HISTORY_RUNS = 30
+# History charts draw the latest this many runs (five months of weekly runs), so that pages stay
+# small however long the history: a hardware page draws a dozen of them, some 2.5 KB per run in
+# all, within the 300 KB every page keeps. Run pages and changes.json keep the whole history.
+MAX_HISTORY_RUNS = 20
 # Hardware and runtime pages list this many runs, newest first, and link to the full, filtered list.
 MAX_LISTED_RUNS = 20
 # Hardware pages list this many of the latest changes beyond noise.
-MAX_LISTED_CHANGES = 15
+MAX_LISTED_CHANGES = 10
 # Stands for "the concurrency level a history chart draws" (ViewBase.at_one_level).
 LEVEL = -1
 # The lines of a second (third, ...) model or workload on one chart: the runtime's colour, dashed.
@@ -612,16 +614,15 @@ class CatalogViews(ViewBase):
         by: str,
         title: str | None = None,
     ) -> Chart | None:
-        """One line per series over run dates; only the latest MAX_HISTORY_RUNS runs are drawn.
+        """One line per series over run dates; only each line's latest MAX_HISTORY_RUNS runs are drawn.
         `by`: "runtime" (one line per runtime) or "hardware" (one per target)."""
         name_of, style_of = self.series_namer(by), self.style_of(by)
         label, unit, _ = SERIES_METRICS[metric]
         if metric == "cost_per_million":
             unit = f"{self.site.currency} per 1M tokens"
-        run_ids = {p.run_id for s in series for p in s.points}
-        keep = set(sorted(run_ids, key=lambda rid: self.runs_by_id[rid].sort_key)[-MAX_HISTORY_RUNS:])
         lines = []
         for s in series:
+            keep = {p.run_id for p in s.points[-MAX_HISTORY_RUNS:]}  # points are in run order
             points = tuple(
                 Point(
                     p.date.isoformat() if p.date else "",
@@ -640,7 +641,12 @@ class CatalogViews(ViewBase):
                 lines.append(Line(name_of(s), points, style.colour, style.dash, style.order))
         if not lines:
             return None
-        note = f"The latest {len(keep)} of {len(run_ids)} runs." if len(keep) < len(run_ids) else ""
+        longest = max((len(s.points) for s in series), default=0)
+        note = (
+            f"Each line's latest {MAX_HISTORY_RUNS} runs (of up to {longest})."
+            if longest > MAX_HISTORY_RUNS
+            else ""
+        )
         # History tables keep three significant digits (energy of 0.093 J is never "0.1").
         return line_chart(
             chart_id,

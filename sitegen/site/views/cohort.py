@@ -99,6 +99,73 @@ class CohortPages(CatalogViews):
             self.site.currency,
         )
 
+    def deploy_table(self, page: Page) -> Table | None:
+        """What to deploy, per model and workload: the option with the most throughput per GPU
+        and the cheapest per million output tokens at the site's first latency target, each
+        with its margin over the next, linked to the model's page (None: no model named)."""
+        target = self.default_target()
+        prices = self.prices()
+        rows = []
+        for model, workload, model_name, workload_name in cohorts_of(self.catalog.standings):
+            options = options_of(self.catalog.standings, model, workload)
+            differs = differences(options)
+            met = [r for r in rank_at(options, target) if r.meets]
+            costs = sorted(
+                (cost, r.option.key, r)
+                for r in met
+                if (
+                    cost := r.best.cost_per_million(
+                        prices.get(r.option.hardware), self._gpus(r.option.hardware)
+                    )
+                )
+                is not None
+            )
+
+            def name(row, differs=differs) -> str:
+                return self.option_name(row.option, differs[row.option.key])
+
+            title = cohort_title(model_name, workload_name)
+            link = page.link(Urls.cohort(model, workload))
+            fastest = text(name(met[0]), link) if met else text("none meets the target", link)
+            speed = num(
+                met[0].best.throughput_per_gpu if met else None,
+                "{:,.1f}",
+                note=_margin(
+                    met[0].best.throughput_per_gpu / met[1].best.throughput_per_gpu - 1.0,
+                    "more than",
+                    name(met[1]),
+                )
+                if len(met) > 1 and met[1].best.throughput_per_gpu > 0
+                else "",
+            )
+            cheapest = text(name(costs[0][2]), link) if costs else text("–")
+            cost = num(
+                costs[0][0] if costs else None,
+                "{:,.3g}",
+                note=_margin(1.0 - costs[0][0] / costs[1][0], "less than", name(costs[1][2]))
+                if len(costs) > 1 and costs[1][0] > 0
+                else "",
+            )
+            rows.append((text(title, link), fastest, speed, cheapest, cost))
+        if not rows:
+            return None
+        return Table(
+            "deploy-table",
+            (
+                Column("model", "Model and workload", TEXT),
+                Column("fastest", "Most throughput per GPU", TEXT),
+                Column("tput_gpu", "Output tok/s per GPU", better=HIGHER),
+                Column("cheapest", "Cheapest", TEXT),
+                Column("cost", f"{self.site.currency} per 1M output tokens", better=LOWER),
+            ),
+            tuple(rows),
+        )
+
+    def target_words(self) -> str:
+        """The site's first latency target, as the deploy table ranks at it."""
+        target = self.default_target()
+        return f"each user gets at least {target.speed:g} tok/s and the p99 TTFT is at most {target.ttft_p99_ms:,.0f} ms"
+
     def prices(self) -> dict[str, float | None]:
         """Price per GPU-hour of each target (site.toml's price per hour over its GPUs)."""
         return {
@@ -289,6 +356,11 @@ class CohortPages(CatalogViews):
                 for o in options
             ]
         }
+
+
+def _margin(lead: float, words: str, name: str) -> str:
+    """ "12% more than L4 + vLLM": how far an option leads the next, as a fraction."""
+    return f"{lead:.0%} {words} {name}"
 
 
 def _interval_words(level: Level, gpus: int) -> str:

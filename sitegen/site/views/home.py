@@ -26,11 +26,11 @@ from ..tables import (
     sort_key,
     text,
 )
-from .base import CatalogViews
+from .cohort import CohortPages
 from .practice import slo_candidates
 
 
-class HomePages(CatalogViews):
+class HomePages(CohortPages):
     """The home page: current standings per hardware target and the newest runs."""
 
     def home(self) -> HomeView:
@@ -85,6 +85,8 @@ class HomePages(CatalogViews):
             self.run_table(newest, page, "newest-runs"),
             runtimes,
             self.cohort_links(page),
+            self.deploy_table(page),
+            self.target_words(),
         )
 
     def standings_table(self, hardware_id: str, standing: Standing, page: Page, several: bool) -> Table:

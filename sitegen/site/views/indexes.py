@@ -315,12 +315,14 @@ class IndexPages(CatalogViews):
                     "what_differed": list(self.what_differed(c)),
                 }
             )
-        document = {
-            "method": "binary segmentation with a persistence rule (Student's t, Bonferroni); see the methodology page",
-            "methodology": Urls.methodology + "#noise",
-            "changes": entries,
-        }
-        return dumps_finite(document, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+        # One change per line, written compact: readable, diffable, and a tenth of the time of an
+        # indented document (which goes through the json module's pure-Python encoder).
+        method = (
+            "binary segmentation with a persistence rule (Student's t, Bonferroni); see the methodology page"
+        )
+        head = f'{{"method":{compact_json(method)},"methodology":{compact_json(Urls.methodology + "#noise")},'
+        lines = ",\n".join(compact_json(dict(sorted(e.items()))) for e in entries)
+        return head + f'"changes":[\n{lines}\n]}}\n'
 
     def not_found(self) -> NotFoundView:
         page = self.page(Urls.not_found, "Page not found", "This page does not exist.", "404")
