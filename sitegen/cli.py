@@ -371,13 +371,22 @@ def build(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Processes to build with (default: every core)."),
     ] = None,
+    source_repository: Annotated[
+        str | None,
+        typer.Option("--source-repository", help="{repository} of site.toml's source_url (owner/name)."),
+    ] = None,
+    source_commit: Annotated[
+        str | None,
+        typer.Option("--source-commit", help="{commit} of site.toml's source_url (the commit built)."),
+    ] = None,
 ) -> None:
     """Build the static site from every results root."""
-    from .config import load_config
+    from .config import load_config, with_source
     from .site.build import build_site
 
     with _reporting_errors():
-        summary = build_site(load_config(config), out, base_url, _progress, force=force, workers=jobs)
+        loaded = with_source(load_config(config), source_repository, source_commit)
+        summary = build_site(loaded, out, base_url, _progress, force=force, workers=jobs)
     typer.echo(summary.line())
 
 

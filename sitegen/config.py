@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -207,6 +208,20 @@ class SiteConfig(_Strict):
         description="Read results roots whose real path lies outside the folder of site.toml "
         "(a root that is a link to elsewhere is refused otherwise: a contributor could commit one).",
     )
+    source_url: str = Field(
+        "",
+        description="Where the results repository's files can be read online, as a template: "
+        "{repository}, {commit} and {path} are filled in (for GitHub: "
+        "https://github.com/{repository}/blob/{commit}/{path}). Run pages then link each source file "
+        "there instead of copying it into the site; the GitHub Action passes the repository and commit.",
+    )
+    source_repository: str = Field(
+        "",
+        description="{repository} of source_url (owner/name); `sitegen build --source-repository` sets it.",
+    )
+    source_commit: str = Field(
+        "", description="{commit} of source_url (the commit built); `sitegen build --source-commit` sets it."
+    )
     theme: str = Field("", description="A directory whose templates/ and static/ override the default theme.")
     max_file_mb: float = Field(64.0, gt=0, description="Files larger than this are skipped unread.")
     preview_images: bool = Field(
@@ -238,12 +253,48 @@ class SiteConfig(_Strict):
                 seen.add(item.id)
         return self
 
+    @field_validator("source_url")
+    @classmethod
+    def _source_template(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an absolute http(s) URL")
+        if value and "{path}" not in value:
+            raise ValueError("must hold {path}, where each file's path goes")
+        return value
+
+    @field_validator("source_repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", value):
+            raise ValueError("must be owner/name")
+        return value
+
+    @field_validator("source_commit")
+    @classmethod
+    def _commit(cls, value: str) -> str:
+        if value and (not re.fullmatch(r"[A-Za-z0-9_./-]{1,200}", value) or ".." in value):
+            raise ValueError("must be a commit id or a branch or tag name")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _absolute(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be an absolute http(s) URL")
         return value
+
+
+def with_source(config: LoadedConfig, repository: str | None, commit: str | None) -> LoadedConfig:
+    """The configuration with source_url's repository and commit given on the command line."""
+    given = {k: v for k, v in (("source_repository", repository), ("source_commit", commit)) if v is not None}
+    if not given:
+        return config
+    try:
+        site = SiteConfig.model_validate(config.site.model_dump() | given)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        raise ConfigError(str(problem["msg"]), "--" + str(problem["loc"][0]).replace("_", "-")) from None
+    return config.model_copy(update={"site": site})
 
 
 def build_day() -> dt.date:

@@ -17,6 +17,14 @@ results = ["results"]
 allow_results_outside = false
 # Where `sitegen build` writes the site.
 output = "_site"
+# Link each run's source files where the results repository can be read online
+# instead of copying them into the site (a third of its bytes), on GitHub with
+# https://github.com/{repository}/blob/{commit}/{path}. {repository} and {commit}
+# come from `sitegen build --source-repository --source-commit`, which the GitHub
+# Action passes; {path} is each file's path in the repository.
+source_url = ""
+source_repository = ""
+source_commit = ""
 # A directory with templates/ and static/ files that override the default theme.
 theme = ""
 # Files larger than this many MB are skipped unread.

@@ -84,7 +84,12 @@ class SiteKeys:
 
     @classmethod
     def of(cls, config: LoadedConfig, base_url: str) -> SiteKeys:
-        settings = config_hash(config)
+        # The source repository run pages link files in (given on the command line) is a setting
+        # too; the commit is not: a page drawn at an earlier commit links the same bytes (its run's
+        # files are unchanged, or it is drawn again), so a new commit alone redraws nothing.
+        settings = config_hash(config) + (
+            f":{config.site.source_repository}" if config.site.source_url else ""
+        )
         return cls(
             code_hash(), settings, theme_hash(config), base_url, f"{settings}:{config.base_dir.resolve()}"
         )

@@ -30,6 +30,7 @@ from .cache_store import CacheHome
 from .cards import Cards
 from .raw import link_source_files
 from .render import render_jobs, shared_environment
+from .sources import SourceLinks
 from .views import RunContext, RunPages, export_jobs
 
 # The runs this process read, in full, from read_shard until they are drawn.
@@ -61,6 +62,7 @@ class DrawSetup:
     templates: str  # the key of the templates' contents (render.shared_environment)
     base_url: str
     cards: Cards | None
+    sources: SourceLinks = SourceLinks()  # where run pages link source files (copies, or online)
 
 
 def read_shard(request: ReadRequest) -> ShardRead:
@@ -76,7 +78,7 @@ def write_run_files(setup: DrawSetup, run_ids: tuple[str, ...]) -> int:
     runs = [_kept[run_id] for run_id in run_ids]
     env = shared_environment(setup.theme, setup.bytecode, setup.templates)
     written = render_jobs(env, setup.out, [job for run in runs for job in export_jobs(run)])
-    return written + link_source_files(runs, setup.out)
+    return written + (0 if setup.sources.linking else link_source_files(runs, setup.out))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +98,9 @@ def draw_runs(setup: DrawSetup, job: DrawRuns) -> int:
     for run_dir, context in job.runs:
         run = _kept.pop(run_dir.id, None) or read_one(config, run_dir)
         done = run.id in job.files_written
-        builder = RunPages(context, config.site, config.contract, setup.base_url, setup.cards)
+        builder = RunPages(context, config.site, config.contract, setup.base_url, setup.cards, setup.sources)
         pages += render_jobs(env, setup.out, builder.jobs(run, with_exports=not done))
-        if not done:
+        if not done and not setup.sources.linking:
             link_source_files([run], setup.out)
     return pages
 

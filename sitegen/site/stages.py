@@ -44,6 +44,7 @@ from .output import MARKER, fresh_tmp, swap
 from .plan import Drawing, Plan, pages_to_draw
 from .render import copy_assets, render_jobs, shared_environment
 from .shards import DrawRuns, DrawSetup, ShardRead, draw_runs, forget, read_shard, write_run_files
+from .sources import SourceLinks
 from .views import RunContext, ViewBuilder
 
 Progress = Callable[[str], None]
@@ -71,7 +72,10 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
     cards = _cards(config, out if survey.trusted else None, base_url, say)
     tmp = fresh_tmp(out)
     env = shared_environment(theme, home, keys.templates)  # before the workers fork: they inherit it
-    setup = DrawSetup(tmp, config, theme, home, keys.templates, base_url, cards)
+    sources = SourceLinks.of(config)
+    if sources.note():
+        say(sources.note())
+    setup = DrawSetup(tmp, config, theme, home, keys.templates, base_url, cards, sources)
     pool = workers(plan.shards)
     try:
         # 3. Read the runs the plan names, each shard in its worker (which keeps them).
@@ -111,6 +115,8 @@ def _carry_out(survey: Survey, plan: Plan, store: RecordStore | None, say: Progr
         if plan.in_place:
             merge_into(tmp, out, _kept_folders(drawing))
         else:
+            if not sources.linking:
+                say(copied_words(tmp / "raw"))
             swap(tmp, out)
     except BaseException as exc:  # the old site is kept; the workers are stopped at once
         shutil.rmtree(tmp, ignore_errors=True)
@@ -275,6 +281,19 @@ def _remember(
         save_state(home, state)
     except OSError as exc:
         say(f"could not save the build cache ({exc.strerror or exc}); the next build starts from scratch")
+
+
+def copied_words(raw: Path) -> str:
+    """What the copies of the source files add to the site (said on builds from scratch)."""
+    files = size = 0
+    for folder, _, names in os.walk(raw):
+        for name in names:
+            files += 1
+            size += os.lstat(os.path.join(folder, name)).st_size
+    return (
+        f"source files: {files:,} copied into the site, {size / 1e6:,.1f} MB; source_url in site.toml "
+        "links them where they live instead"
+    )
 
 
 def _cards(config: LoadedConfig, reuse_from: Path | None, base_url: str, say: Progress) -> Cards | None:

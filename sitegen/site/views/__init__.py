@@ -13,6 +13,7 @@ from ...urls import Urls
 from .. import exports
 from ..keys import output_key
 from ..pages import PageJob
+from ..sources import SourceLinks
 from .cohort import CohortPages
 from .context import Names, RunContext
 from .hardware import HardwarePages
@@ -41,11 +42,14 @@ class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages, CohortPage
             previous[run.hardware] = run.id
         return contexts
 
-    def run_pages(self, contexts: dict[str, RunContext] | None = None) -> dict[str, RunPages]:
-        """Each run's page builder, from its context (`contexts`: run_contexts(), made once)."""
+    def run_pages(
+        self, contexts: dict[str, RunContext] | None = None, sources: SourceLinks = SourceLinks()
+    ) -> dict[str, RunPages]:
+        """Each run's page builder, from its context (`contexts`: run_contexts(), made once);
+        `sources`: where its pages link source files."""
         contexts = self.run_contexts() if contexts is None else contexts
         return {
-            run_id: RunPages(context, self.site, self.contract, self.base_url, self.cards)
+            run_id: RunPages(context, self.site, self.contract, self.base_url, self.cards, sources)
             for run_id, context in contexts.items()
         }
 

@@ -28,6 +28,7 @@ from ..pages import (
     ScorecardLinkView,
 )
 from ..scorecards import composite_title
+from ..sources import SourceLinks
 from ..tables import (
     NUMBER,
     TEXT,
@@ -112,9 +113,18 @@ class RunPages(PracticeViews):
         contract: ScoringContract,
         base_url: str,
         cards: Cards | None = None,
+        sources: SourceLinks = SourceLinks(),
     ) -> None:
         super().__init__(context.names(), site, contract, base_url, cards)
         self.context = context
+        self.sources = sources
+
+    def source_href(self, page: Page, run: Run, name: str) -> str | None:
+        """Where a source file of the run is read: online where source_url says (None for a file
+        outside the results root), else its copy in the site."""
+        if self.sources.linking:
+            return self.sources.url(str(run.root), str(run.path), name)
+        return page.link(Urls.raw(run.id, name))
 
     def jobs(self, run: Run, with_exports: bool = True) -> list[PageJob]:
         """Each of the run's own files as a job: its page, its exports (unless `with_exports` is
@@ -304,7 +314,7 @@ class RunPages(PracticeViews):
                 (
                     text(
                         item.name,
-                        page.link(Urls.raw(run.id, item.name))
+                        self.source_href(page, run, item.name)
                         if item.kind is not FileKind.UNREADABLE
                         else None,
                     ),
@@ -387,7 +397,7 @@ class RunPages(PracticeViews):
             if e.origin is None or e.origin.repeats:
                 continue
             cells = [
-                text(e.source, page.link(Urls.raw(run.id, e.source.split("#")[0]))),
+                text(e.source, self.source_href(page, run, e.source.split("#")[0])),
                 text(self.runtime_names.get(e.runtime, e.runtime), page.link(Urls.runtime(e.runtime))),
                 Cell(e.load_point, f"{e.rate or e.result.concurrency:020.6f}", kind=NUMBER),
             ]
