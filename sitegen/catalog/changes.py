@@ -109,7 +109,7 @@ def _binomial_sigma(points: Sequence[SeriesPoint]) -> float:
     if not counted:
         return 0.0
     trials = sum(p.trials for p in counted)
-    events = sum(round(p.value / 100.0 * p.trials) for p in counted)  # whole requests
+    events = sum(round((p.value or 0.0) / 100.0 * p.trials) for p in counted)  # whole requests
     rate = (events + 0.5) / (trials + 1.0)
     typical = median(p.trials for p in counted)
     return 100.0 * math.sqrt(rate * (1.0 - rate) / typical)
@@ -148,12 +148,17 @@ def estimate_noise(
     return noise if noise.sigma > 0 else None
 
 
+def values_of(points: Sequence[SeriesPoint]) -> list[float]:
+    """The values of trusted points (trusted_points: every one has a value)."""
+    return [p.value for p in points if p.value is not None]
+
+
 def series_noise(series: Series) -> Noise | None:
     """`estimate_noise` of a series' trusted points: the one estimate changes, the compare
     view and the pull-request tools use."""
     points = trusted_points(series.points)
     return estimate_noise(
-        [p.value for p in points],
+        values_of(points),
         [p.spread for p in points if p.spread is not None],
         points if series.metric in RATE_METRICS else (),
     )
@@ -329,7 +334,7 @@ def series_changes(series: Series) -> list[Change]:
     noise = series_noise(series)
     if noise is None:
         return []
-    values = [p.value for p in points]
+    values = values_of(points)
     steps = find_steps(values, noise)
     start = steps[-1].at if steps else 0
     rate = series.metric in RATE_METRICS
@@ -371,7 +376,7 @@ def change_size(c: Change) -> str:
         unit = SERIES_METRICS[c.metric][1]
         unit = "percentage points" if unit == "%" else unit
         return f"{c.delta:+.3g} {unit} ({c.low:+.3g} to {c.high:+.3g})"
-    low, high = c.relative_interval
+    low, high = c.relative_interval or (c.relative, c.relative)
     return f"{c.relative:+.1%} ({low:+.1%} to {high:+.1%})"
 
 

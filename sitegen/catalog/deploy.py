@@ -54,6 +54,11 @@ class Level:
     def concurrency(self) -> int:
         return self.entry.result.concurrency
 
+    @property
+    def cost(self) -> float | None:
+        """Cost per million output tokens at site.toml's price (catalog/derived.py)."""
+        return self.entry.derived.cost_per_million if self.entry.derived is not None else None
+
     def cost_per_million(self, price_per_gpu_hour: float | None, gpus: int) -> float | None:
         """Cost per million output tokens at a price per GPU-hour (None without a price)."""
         tokens_per_hour = self.entry.result.tokens_per_sec * 3600.0
@@ -126,6 +131,7 @@ def level_of(run_id: str, entry: ResultEntry) -> Level | None:
     d = entry.derived
     if d is None or (entry.flag is not None and entry.flag.kind == "invalid"):
         return None
+    speed: float | None
     if d.tpot_p99_ms is not None and d.tpot_p99_ms > 0:
         speed, speed_from = 1000.0 / d.tpot_p99_ms, "p99 TPOT"
     else:

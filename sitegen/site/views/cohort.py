@@ -5,6 +5,7 @@ reader's latency target and prices (catalog/deploy.py), re-ranked in the browser
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from ...catalog.deploy import (
     Level,
@@ -139,14 +140,14 @@ class CohortPages(CatalogViews):
                 else "",
             )
             cheapest = text(name(costs[0][2]), link) if costs else text("–")
-            cost = num(
+            cheapest_cost = num(
                 costs[0][0] if costs else None,
                 "{:,.3g}",
                 note=_margin(1.0 - costs[0][0] / costs[1][0], "less than", name(costs[1][2]))
                 if len(costs) > 1 and costs[1][0] > 0
                 else "",
             )
-            rows.append((text(title, link), fastest, speed, cheapest, cost))
+            rows.append((text(title, link), fastest, speed, cheapest, cheapest_cost))
         if not rows:
             return None
         return Table(
@@ -180,10 +181,14 @@ class CohortPages(CatalogViews):
     def _charts(self, options: list[Option], lines: dict[str, Line], names: dict[str, str], page: Page):
         """The frontier (throughput per GPU against per-user speed), cost per million output
         tokens and tokens per joule against it: a line per option through its levels."""
-        frontier, cost, energy = [], [], []
+        frontier: list[Line] = []
+        cost: list[Line] = []
+        energy: list[Line] = []
         for o in options:
             line = lines[o.key]
-            points, costs, joules = [], [], []
+            points: list[Point] = []
+            costs: list[Point] = []
+            joules: list[Point] = []
             for lv in o.levels:
                 if lv.interactivity is None:
                     continue
@@ -192,13 +197,10 @@ class CohortPages(CatalogViews):
                 interval = lv.entry.interval("tokens_per_sec")
                 point = Point(lv.interactivity, lv.throughput_per_gpu, label, href)
                 if interval is not None:
-                    gpus = (
-                        lv.entry.result.tokens_per_sec / lv.throughput_per_gpu if lv.throughput_per_gpu else 1
-                    )
-                    point = with_interval(point, _scaled(interval, 1.0 / gpus))
+                    point = with_interval(point, _scaled(interval, 1.0 / self._gpus(o.hardware)))
                 points.append(point)
-                if lv.entry.derived.cost_per_million is not None:
-                    costs.append(Point(lv.interactivity, lv.entry.derived.cost_per_million, label, href))
+                if lv.cost is not None:
+                    costs.append(Point(lv.interactivity, lv.cost, label, href))
                 if lv.joules_per_token:
                     joules.append(Point(lv.interactivity, 1.0 / lv.joules_per_token, label, href))
             for found, into in ((points, frontier), (costs, cost), (joules, energy)):
@@ -207,14 +209,15 @@ class CohortPages(CatalogViews):
         summary = frontier_words(options, lambda o: names[o.key])
         edge = pareto_frontier(p for o in options for p in o.curve())
         # Every chart: x the per-user speed, a line per option, its legend rows counted.
-        common = {
-            "x_title": X_TITLE,
-            "hover_text": True,
-            "x_shared": False,
-            "x_format": ".1f",
-            "series_title": "Machine and runtime",
-            "legend_rows": (len(options) + 2) // 3,
-        }
+        draw = partial(
+            line_chart,
+            x_title=X_TITLE,
+            hover_text=True,
+            x_shared=False,
+            x_format=".1f",
+            series_title="Machine and runtime",
+            legend_rows=(len(options) + 2) // 3,
+        )
         charts: list[Chart] = []
         if frontier:
             note = (
@@ -223,49 +226,47 @@ class CohortPages(CatalogViews):
                 "dash: machine); up and to the right is better. Click a legend entry to hide or show it."
             )
             charts.append(
-                line_chart(
+                draw(
                     "chart-cohort-frontier",
                     "Throughput per GPU against per-user speed, every machine",
                     frontier,
                     y_title=Y_TITLE,
                     note=note,
                     frontier=tuple(Point(p.x, p.y) for p in edge),
-                    **common,
                 )
             )
         if cost:
             charts.append(
-                line_chart(
+                draw(
                     "chart-cohort-cost",
                     f"Cost per million output tokens ({self.site.currency}) against per-user speed",
                     cost,
                     y_title=f"{self.site.currency} per 1M output tokens",
                     note="At each machine's price per hour in site.toml; down and to the right is better.",
                     y_format=None,
-                    **common,
                 )
             )
         if energy:
             charts.append(
-                line_chart(
+                draw(
                     "chart-cohort-energy",
                     "Output tokens per joule against per-user speed",
                     energy,
                     y_title="output tokens per joule",
                     note="Where the results report GPU power or energy; up and to the right is better.",
                     y_format=None,
-                    **common,
                 )
             )
         return tuple(charts)
 
     def _label(self, option: Option, lv: Level, name: str) -> str:
-        d, r = lv.entry.derived, lv.entry.result
-        ttft = f"{d.ttft_p99_ms:,.0f} ms" if d.ttft_p99_ms is not None else "not reported"
-        cost = f"\n{d.cost_per_million:.3g} {self.site.currency} per 1M tokens" if d.cost_per_million else ""
+        """A point's hover: the option and level, its values, the result's runtime name."""
+        ttft = f"{lv.ttft_p99_ms:,.0f} ms" if lv.ttft_p99_ms is not None else "not reported"
+        cost = f"\n{lv.cost:.3g} {self.site.currency} per 1M tokens" if lv.cost else ""
+        speed = f"{lv.interactivity:.1f}" if lv.interactivity is not None else "–"
         return (
-            f"{name} · c={r.concurrency}\n{lv.interactivity:.1f} tok/s per user (median)\n"
-            f"{d.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {ttft}{cost}\n{r.runtime_name}"
+            f"{name} · c={lv.concurrency}\n{speed} tok/s per user (median)\n"
+            f"{lv.throughput_per_gpu:.1f} tok/s per GPU\np99 TTFT {ttft}{cost}\n{lv.entry.result.runtime_name}"
         )
 
     def target_table(

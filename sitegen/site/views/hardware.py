@@ -249,7 +249,7 @@ def changes_size(changes: list[Change]) -> str:
     its sizes."""
     if len(changes) == 1 or any(c.relative is None for c in changes):
         return change_size(changes[0])
-    sizes = sorted(c.relative for c in changes)
+    sizes = sorted(c.relative for c in changes if c.relative is not None)
     return f"{sizes[0]:+.1%} to {sizes[-1]:+.1%} over {len(changes)} levels"
 
 
