@@ -218,3 +218,17 @@ def test_home_says_what_to_deploy_per_model_as_the_model_pages_rank_it(cohort_si
         priced = [r for r in met if not r[3].startswith("–")]
         cheapest = min(priced, key=lambda r: float(r[3].replace(",", "")))
         assert row[3] == cheapest[1] and row[4].startswith(cheapest[3])
+
+
+def test_the_home_page_has_a_preview_card_of_each_machines_leader(tmp_path: Path):
+    from sitegen.catalog.build import build_catalog
+    from sitegen.config import load_config
+    from sitegen.site.views import ViewBuilder
+
+    config = load_config(Path(__file__).resolve().parents[1] / "site.toml")
+    catalog = build_catalog(config).catalog
+    card = ViewBuilder(catalog, config.site, config.contract, "https://example.org/").home_card()
+    assert card.subtitle == "The leader on each machine" and 1 <= len(card.rows) <= 4
+    h100 = catalog.standings["h100-sxm"][0].at_lowest_level()
+    best = max(h100.values(), key=lambda v: v[1])
+    assert card.rows[0][0].endswith(" on H100 SXM (synthetic)") and card.rows[0][1:] == (best[2], best[1])

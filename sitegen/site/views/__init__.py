@@ -90,7 +90,11 @@ class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages, CohortPage
         """A builder that sees one target's runs, series and standings and no other, with the
         whole site's names: the builder of that target's page, whose key covers what it sees."""
         catalog = self.catalog.on_target(hardware_id)
-        return ViewBuilder(catalog, self.site, self.contract, self.base_url, self.cards, self.names)
+        builder = ViewBuilder(catalog, self.site, self.contract, self.base_url, self.cards, self.names)
+        # The target's changes are those of its own series: found once for the whole site
+        # (changes.json needs every one), handed on rather than found again.
+        builder.__dict__["significant"] = [c for c in self.significant if c.hardware == hardware_id]
+        return builder
 
     def hardware_page_keys(self, pages_key: str, fingerprints: dict[str, str]) -> dict[str, str]:
         """For each hardware page, the key of what its builder sees (for_target): the target's
@@ -109,6 +113,9 @@ class ViewBuilder(HomePages, HardwarePages, RuntimePages, IndexPages, CohortPage
         """Files beside the pages about many runs: hardware preview cards, badges, feeds."""
         jobs = []
         if self.cards is not None:
+            home = self.home_card()
+            if home.rows:
+                jobs.append(PageJob(home.url, None, partial(self.cards.bytes_of, home)))
             for target in self.active_hardware:
                 card = self.hardware_card(target.id)
                 if card.rows:

@@ -59,6 +59,8 @@ from .context import Names
 MAX_HISTORY_RUNS = 20
 # Hardware and runtime pages list this many runs, newest first, and link to the full, filtered list.
 MAX_LISTED_RUNS = 20
+# The home page's preview card lists the leaders of this many targets (a card holds four rows).
+HOME_CARD_ROWS = 4
 # Hardware pages list this many of the latest changes beyond noise.
 MAX_LISTED_CHANGES = 10
 # Stands for "the concurrency level a history chart draws" (ViewBase.at_one_level).
@@ -534,6 +536,19 @@ class CatalogViews(ViewBase):
             key=lambda row: (-row[2], row[0]),
         )
         return CardSpec(self.hardware_names.get(hardware_id, hardware_id), "Current standings", tuple(rows))
+
+    def home_card(self) -> CardSpec:
+        """The home page's preview card: the leader on each target (of its largest cohort, at
+        its lowest level), in the targets' order: each scored within its own target, so one row
+        per target, never a ranking across them."""
+        rows = []
+        for target in self.active_hardware:
+            cohorts = self.catalog.standings.get(target.id, ())
+            best = cohorts[0].at_lowest_level() if cohorts else {}
+            if best:
+                runtime, (_, score, grade) = max(best.items(), key=lambda kv: (kv[1][1], kv[0]))
+                rows.append((f"{self.runtime_names.get(runtime, runtime)} on {target.name}", grade, score))
+        return CardSpec(self.site.title, "The leader on each machine", tuple(rows[:HOME_CARD_ROWS]))
 
     def series_namer(self, by: str) -> Callable[[Series], str]:
         """A chart line's name: its runtime (or hardware) name, and its model and workload where

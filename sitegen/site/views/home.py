@@ -36,6 +36,7 @@ class HomePages(CohortPages):
     def home(self) -> HomeView:
         page = self.page(Urls.home, self.site.title, self.site.description, "home")
         page = replace(page, feed=page.link(Urls.feed(None)))
+        page = self.with_card(page, self.home_card())
         summaries = []
         for target in self.active_hardware:
             runs = self.catalog.runs_on(target.id)
