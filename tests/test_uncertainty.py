@@ -126,3 +126,23 @@ def test_intervals_show_in_tables_charts_and_metrics_json(example_site: Path):
     i = bar["text"].index(next(t for t in bar["text"] if t.startswith(LLAMACPP)))
     assert bar["error_y"]["array"][i] == pytest.approx(plus, rel=1e-4)
     assert bar["error_y"]["arrayminus"][i] == pytest.approx(minus, rel=1e-4)
+
+
+def test_history_charts_draw_the_interval_of_a_point_that_has_one(example_site: Path):
+    """The 4090's TTFT history at c=1: the serial run's llama.cpp result has every request, so
+    its point carries an error bar and its data table says the interval; the others have none."""
+    page = (example_site / "hardware" / "rtx4090" / "index.html").read_text()
+    figure = json.loads(
+        re.search(r'<script type="application/json" id="chart-ttft-figure">(.*?)</script>', page, re.S).group(
+            1
+        )
+    )
+    metrics = json.loads((example_site / "runs" / SERIAL / "metrics.json").read_text())
+    ttft = next(r for r in metrics["results"] if r["file"] == LLAMACPP)["request_intervals"]["ttft_p50_ms"]
+    line = next(t for t in figure["data"] if t["name"].startswith("llama"))
+    i = line["x"].index("2026-03-07")
+    assert line["error_y"]["array"][i] == pytest.approx(ttft["ci95"][1] - ttft["value"], rel=1e-4)
+    assert line["error_y"]["arrayminus"][i] == pytest.approx(ttft["value"] - ttft["ci95"][0], rel=1e-4)
+    assert sum(v is not None for v in line["error_y"]["array"]) == 1
+    table = page.split('id="chart-ttft-data"')[1].split("</table>")[0]
+    assert f"95 % CI {ttft['ci95'][0]:.4g}–{ttft['ci95'][1]:.4g}" in table

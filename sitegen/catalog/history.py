@@ -227,6 +227,7 @@ class _Collector:
                 entry.engine_version,
                 repeat_spread(entry, metric),
                 trials,
+                point_interval(entry, metric, value),
             )
         )
 
@@ -237,6 +238,21 @@ REPEATED_METRICS = {
     "throughput_tok_s": "tokens_per_sec",
     "ttft_p50_ms": "ttft_p50_ms",
 }
+
+
+# Series metrics that are one of a result's own values (not derived from it), by the result
+# field whose 95 % interval they carry (from its repeats, or from its requests).
+INTERVAL_METRICS = REPEATED_METRICS | {"itl_p50_ms": "itl_p50_ms"}
+
+
+def point_interval(entry: ResultEntry, metric: str, value: float | None) -> tuple[float, float] | None:
+    """The 95 % interval of a series point that is one of its result's own values, where the
+    result has one (and it holds the value drawn: a peak over levels is that level's value)."""
+    field = INTERVAL_METRICS.get(metric)
+    found = entry.interval(field) if field is not None and value is not None else None
+    if found is None or not found.low <= value <= found.high:
+        return None
+    return (found.low, found.high)
 
 
 def repeat_spread(entry: ResultEntry, metric: str) -> float | None:

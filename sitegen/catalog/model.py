@@ -335,6 +335,7 @@ class SeriesPoint(NamedTuple):
     engine: str = ""  # the runtime's version, where reported: its hover says it
     spread: float | None = None  # the sample standard deviation of its repeats, where it is a mean of them
     trials: int = 0  # of a rate of requests (errors, passes): how many requests it is a rate of
+    interval: tuple[float, float] | None = None  # its 95 % interval (repeats, or its requests), where known
 
 
 def trusted_points(points: Iterable[SeriesPoint]) -> list[SeriesPoint]:

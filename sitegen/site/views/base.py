@@ -79,6 +79,11 @@ def scored_from(origin: Origin) -> str:
     return f"scored from a {origin.format} result"
 
 
+def interval_words(interval: tuple[float, float] | None) -> str:
+    """A history point's 95 % interval, as its chart's data table says it."""
+    return f"95 % CI {interval[0]:.4g}–{interval[1]:.4g}" if interval else ""
+
+
 class ResultFlags:
     """The validity flags of the results a table's rows stand for, found by each row's sources
     (its file, or "run id/file" in standings: scoring/identity.py), never by the runtime name
@@ -646,7 +651,9 @@ class CatalogViews(ViewBase):
                     + (f" · engine {p.engine}" if p.engine else "")
                     + (f" · {p.flag.split(':')[0]}" if p.flag else ""),
                     page.link(Urls.run(p.run_id)),
-                    note=p.flag,
+                    note="; ".join(filter(None, (p.flag, interval_words(p.interval)))),
+                    low=p.interval[0] if p.interval else None,
+                    high=p.interval[1] if p.interval else None,
                 )
                 for p in s.points
                 if p.run_id in keep
