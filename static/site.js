@@ -153,8 +153,10 @@
       return td;
     }
     function apply(updateUrl) {
-      var ttft = parseFloat(form.elements.ttft.value), tpot = parseFloat(form.elements.tpot.value);
-      if (!(ttft > 0) || !(tpot > 0)) return;
+      // A per-user speed in tok/s is a p99 TPOT limit of 1000 / speed ms.
+      var ttft = parseFloat(form.elements.ttft.value), speed = parseFloat(form.elements.speed.value);
+      if (!(ttft > 0) || !(speed > 0)) return;
+      var tpot = 1000 / speed;
       var ranked = rankUnder(data.candidates, ttft, tpot);
       var body = table.tBodies[0];
       body.textContent = "";
@@ -180,15 +182,20 @@
       if (updateUrl) {
         var params = new URLSearchParams(window.location.search);
         params.set("ttft", form.elements.ttft.value);
-        params.set("tpot", form.elements.tpot.value);
+        params.set("speed", form.elements.speed.value);
+        params.delete("tpot");
         history.replaceState(null, "", "?" + params.toString() + window.location.hash);
       }
     }
-    // A link such as hardware/h100/index.html?ttft=300&tpot=25 reopens the same ranking.
+    // A link such as hardware/h100/index.html?ttft=300&speed=40 reopens the same ranking; one
+    // written before the form took a speed (?tpot=25, in ms) still does.
     var params = new URLSearchParams(window.location.search);
-    ["ttft", "tpot"].forEach(function (name) {
+    ["ttft", "speed"].forEach(function (name) {
       if (params.get(name) !== null && parseFloat(params.get(name)) > 0) form.elements[name].value = params.get(name);
     });
+    if (params.get("speed") === null && parseFloat(params.get("tpot")) > 0) {
+      form.elements.speed.value = String(Number((1000 / parseFloat(params.get("tpot"))).toPrecision(6)));
+    }
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", function () { apply(true); });
     apply(false);

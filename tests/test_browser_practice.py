@@ -69,12 +69,15 @@ def test_own_latency_limits_rerank_in_the_browser_and_the_url_keeps_them(page, e
     form = page.locator("form.slo-form")
     body = page.locator("#slo-custom tbody tr")
     assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == 4  # as built: the first target
-    # Tighter limits than any level meets: every runtime drops to "closest".
-    form.locator("input[name=tpot]").fill("1")
+    # The limits are a per-user speed (tok/s) and a p99 TTFT: the first target's 40 ms TPOT is 25.
+    assert form.locator("input[name=speed]").input_value() == "25"
+    # Tighter limits than any level meets (1000 tok/s per user: a p99 TPOT of 1 ms): every runtime
+    # drops to "closest".
+    form.locator("input[name=speed]").fill("1000")
     assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == 0
     assert "0 of 4 runtimes meet these limits" in form.locator("output").text_content()
-    # Limits that only the lowest levels meet: the ranking changes to those levels.
-    form.locator("input[name=tpot]").fill("2.5")
+    # Limits that only the lowest levels meet (a p99 TPOT of 2.5 ms): the ranking changes to those levels.
+    form.locator("input[name=speed]").fill("400")
     met = page.locator("#slo-custom tbody tr[data-meets=yes]")
     assert 0 < met.count() < 4
     levels = [
@@ -85,11 +88,14 @@ def test_own_latency_limits_rerank_in_the_browser_and_the_url_keeps_them(page, e
     ]
     assert max(levels) < 32
     query = parse_qs(urlsplit(page.url).query)
-    assert query["tpot"] == ["2.5"] and query["ttft"] == ["450"]
-    # The link reproduces the view.
+    assert query["speed"] == ["400"] and query["ttft"] == ["450"]
+    # The link reproduces the view; so does one written in p99 TPOT before the form took a speed.
     page.goto(page.url)
     assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == met.count()
     assert body.count() == 4
+    page.goto(base + "hardware/h100-sxm/index.html?ttft=450&tpot=2.5")
+    assert form.locator("input[name=speed]").input_value() == "400"
+    assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == met.count()
 
 
 def test_a_runtime_keeps_its_colour_on_every_page(page, example_site: Path, serve_dir):

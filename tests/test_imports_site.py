@@ -283,11 +283,11 @@ def test_own_limits_rank_a_rate_based_point_by_its_rate(page, tmp_path: Path, se
     site = build_into(tmp_path / "build", tmp_path / "tree", TOOLS_SITE_TOML)
     page.goto(serve_dir(site) + "hardware/h100/index.html")
     form = page.locator("form.slo-form")
-    form.locator("input[name=tpot]").fill("1")  # p99 TPOT 3.5 ms: missed
+    form.locator("input[name=speed]").fill("1000")  # a p99 TPOT of 1 ms; it has 3.5 ms: missed
     row = page.locator("#slo-custom tbody tr").first
     assert row.get_attribute("data-meets") == "no"
     assert row.locator("td").nth(3).text_content() == "rate 1 req/s"
-    form.locator("input[name=tpot]").fill("10")
+    form.locator("input[name=speed]").fill("100")  # 10 ms: met
     assert page.locator("#slo-custom tbody tr").first.get_attribute("data-meets") == "yes"
 
 

@@ -153,8 +153,8 @@ class Leaderboard:
     targets: tuple[SloTable, ...]  # one ranking per configured latency target
     data_json: str  # every (runtime, level) the own-limits form re-ranks, for the browser
     custom_id: str  # the table the form re-ranks
-    ttft: str  # the form's initial limits: the first configured target's
-    tpot: str
+    ttft: str  # the form's initial limits: the first configured target's p99 TTFT (ms)
+    speed: str  # and per-user speed (tok/s): 1000 / its p99 TPOT, as people think of it
     custom: Table | None  # that ranking as the page opens (also without JavaScript)
     derived: Table  # every entry's derived values
 

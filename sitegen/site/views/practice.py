@@ -287,7 +287,7 @@ class PracticeViews(ViewBase):
             script_json(data),
             f"{prefix}slo-custom",
             f"{first.ttft_p99_ms:g}" if first else "1000",
-            f"{first.tpot_p99_ms:g}" if first else "100",
+            f"{1000.0 / first.tpot_p99_ms:g}" if first else "10",
             self._slo_table(candidates, first, page, f"{prefix}slo-custom") if first else None,
             self.derived_table(measured, page, f"{prefix}derived"),
         )
