@@ -167,6 +167,8 @@
         cell(row, c.runtime, undefined, c.href, "k-text");
         var t = cell(row, r.meets ? fixed(c.tput, 1) : "–", r.meets ? String(c.tput) : "");
         if (!r.meets) { var s = document.createElement("small"); s.textContent = "never meets it"; t.appendChild(s); }
+        var costly = r.meets && c.cost !== null && c.cost !== undefined;
+        cell(row, costly ? g3(c.cost) : "–", costly ? String(c.cost) : "");
         cell(row, c.load || String(c.c), String(c.c));
         cell(row, c.ttft === null ? "–" : fixed(c.ttft, 0) + " ms", c.ttft === null ? "" : String(c.ttft));
         cell(row, c.tpot === null ? "–" : fixed(c.tpot, 1) + " ms", c.tpot === null ? "" : String(c.tpot));

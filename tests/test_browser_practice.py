@@ -71,6 +71,15 @@ def test_own_latency_limits_rerank_in_the_browser_and_the_url_keeps_them(page, e
     assert page.locator("#slo-custom tbody tr[data-meets=yes]").count() == 4  # as built: the first target
     # The limits are a per-user speed (tok/s) and a p99 TTFT: the first target's 40 ms TPOT is 25.
     assert form.locator("input[name=speed]").input_value() == "25"
+    # As the page opens, the browser's ranking is the build's (read without JavaScript), cost per
+    # million output tokens included.
+    script = "rows => rows.map(r => Array.from(r.cells, c => c.innerText.replace(/\\s+/g, ' ').trim()))"
+    drawn = page.eval_on_selector_all("#slo-custom tbody tr", script)
+    plain = page.context.browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(base + "hardware/h100-sxm/index.html")
+    assert plain.eval_on_selector_all("#slo-custom tbody tr", script) == drawn
+    costs = [row[3] for row in drawn]
+    assert all(c != "–" for c in costs) and len(set(costs)) == 4  # each runtime's own cost at its level
     # Tighter limits than any level meets (1000 tok/s per user: a p99 TPOT of 1 ms): every runtime
     # drops to "closest".
     form.locator("input[name=speed]").fill("1000")
@@ -83,7 +92,7 @@ def test_own_latency_limits_rerank_in_the_browser_and_the_url_keeps_them(page, e
     levels = [
         int(c)
         for c in page.eval_on_selector_all(
-            "#slo-custom tbody tr[data-meets=yes] td:nth-child(4)", "tds => tds.map(td => td.textContent)"
+            "#slo-custom tbody tr[data-meets=yes] td:nth-child(5)", "tds => tds.map(td => td.textContent)"
         )
     ]
     assert max(levels) < 32

@@ -286,6 +286,7 @@ class SloCandidate:
     run_id: str
     tpot_note: str = ""  # why there is no p99 TPOT (Derived.tpot_note)
     rate: float | None = None  # requests per second of a rate-based load point (no concurrency)
+    cost_per_million: float | None = None  # output tokens at the target's price, where it has one
 
     @property
     def load(self) -> str:
@@ -354,4 +355,5 @@ def slo_candidate(run_id: str, entry: ResultEntry) -> SloCandidate | None:
         run_id,
         d.tpot_note,
         entry.rate,
+        d.cost_per_million,
     )

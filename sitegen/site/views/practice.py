@@ -270,6 +270,7 @@ class PracticeViews(ViewBase):
                     "c": c.concurrency,
                     **({"load": c.load} if c.rate is not None else {}),  # a rate-based load point
                     "tput": round(c.throughput_per_gpu, 3),
+                    "cost": None if c.cost_per_million is None else round(c.cost_per_million, 6),
                     "ttft": None if c.ttft_p99_ms is None else round(c.ttft_p99_ms, 3),
                     "tpot": None if c.tpot_p99_ms is None else round(c.tpot_p99_ms, 3),
                     "run": page.link(Urls.run(c.run_id)),
@@ -304,9 +305,10 @@ class PracticeViews(ViewBase):
                     ),
                     num(
                         c.throughput_per_gpu if row.meets else None,
-                        "{:.1f}",
+                        "{:,.1f}",  # as the browser writes it when it re-ranks (site.js fixed)
                         note="" if row.meets else "never meets it",
                     ),
+                    num(c.cost_per_million if row.meets else None, "{:,.3g}"),
                     (
                         Cell(c.load, f"{c.rate:020.6f}", note="" if row.meets else "closest", kind=NUMBER)
                         if c.rate is not None
@@ -323,6 +325,7 @@ class PracticeViews(ViewBase):
             Column("rank", "#"),
             Column("runtime", "Runtime", TEXT),
             Column("tput_gpu", "Best throughput", NUMBER, "output tok/s per GPU within the target", HIGHER),
+            Column("cost", "Cost", NUMBER, f"{self.site.currency} per 1M output tokens there", LOWER),
             Column("c", "At concurrency"),
             Column("ttft_p99", "p99 TTFT", better=LOWER),
             Column("tpot_p99", "p99 TPOT", better=LOWER),
