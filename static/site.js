@@ -282,7 +282,7 @@
         var cost = r.meets && price !== null && l.tps > 0 ? price * r.o.gpus / (l.tps * 3600) * 1e6 : null;
         cell(row, cost === null ? "–" : g3(cost), cost === null ? "" : String(cost), cost === null && r.meets ? "no price set" : "");
         cell(row, String(l.c), String(l.c), r.meets ? "" : "closest");
-        cell(row, l.speed === null ? "–" : fixed(l.speed, 1), l.speed === null ? "" : String(l.speed), l.median ? "from the median: no p99 TPOT" : "");
+        cell(row, l.speed === null ? "–" : fixed(l.speed, 1), l.speed === null ? "" : String(l.speed), l.speed === null ? "not reported" : l.median ? "from the median: no p99 TPOT" : "");
         cell(row, l.ttft === null ? "–" : fixed(l.ttft, 0) + " ms", l.ttft === null ? "" : String(l.ttft), l.ttft === null ? "not reported" : "");
         cell(row, r.at === null ? "–" : fixed(r.at, 1), r.at === null ? "" : String(r.at), r.at === null ? "outside the levels measured" : "interpolated");
         cell(row, r.miss || "meets both", "", "", undefined, "k-text");

@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .derived import TradeoffPoint, at_interactivity, frontier_summary, pareto_frontier
+from .derived import TradeoffPoint, at_interactivity, cost_per_million, frontier_summary, pareto_frontier
 from .model import Cohort, ResultEntry, Standing
 
 UNNAMED = "unspecified"  # Cohort.model of results that name no model
@@ -60,12 +60,10 @@ class Level:
         return self.entry.derived.cost_per_million if self.entry.derived is not None else None
 
     def cost_per_million(self, price_per_gpu_hour: float | None, gpus: int) -> float | None:
-        """Cost per million output tokens at a price per GPU-hour (None without a price)."""
-        tokens_per_hour = self.entry.result.tokens_per_sec * 3600.0
-        if price_per_gpu_hour is None or tokens_per_hour <= 0:
-            return None
-        cost = price_per_gpu_hour * gpus / tokens_per_hour * 1e6
-        return cost if math.isfinite(cost) else None
+        """Cost per million output tokens at a price per GPU-hour (None without a price): the
+        derived value's formula, at the reader's price."""
+        price = None if price_per_gpu_hour is None else price_per_gpu_hour * gpus
+        return cost_per_million(self.entry.result, price)
 
     def meets(self, target: Target) -> bool:
         return (

@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..imports.origin import Interval
 from ..safetext import script_json
 from .colours import OKABE_ITO
 from .tables import NUMBER, TEXT, Column, Table, num, text
@@ -40,7 +41,7 @@ class Point:
     high: float | None = None
 
 
-def with_interval(point: Point, interval) -> Point:
+def with_interval(point: Point, interval: Interval | None) -> Point:
     """The point with an interval (imports/origin.py Interval) drawn as its error bar and said
     under its value in the data table."""
     if interval is None or point.y is None:

@@ -26,7 +26,7 @@ from ..charts import Chart, Line, Point, line_chart, with_interval
 from ..pages import CohortView, KeyValue, ModelsView, Page
 from ..tables import HIGHER, LOWER, NUMBER, TEXT, Cell, Column, Table, num, text
 from .base import COHORT_DASHES, CatalogViews
-from .practice import X_TITLE, Y_TITLE
+from .practice import X_TITLE, Y_TITLE, interval_note
 
 TARGET_TABLE = "target-table"
 
@@ -285,7 +285,9 @@ class CohortPages(CatalogViews):
             o, lv = row.option, row.best
             gpus = self._gpus(o.hardware)
             cost = lv.cost_per_million(prices.get(o.hardware), gpus) if row.meets else None
-            tput_note = _interval_words(lv, gpus) if row.meets else "never within it"
+            tput_note = (
+                interval_note(lv.entry, "tokens_per_sec", 1.0 / gpus) if row.meets else "never within it"
+            )
             rows.append(
                 (
                     num(rank if row.meets else None, "{:.0f}"),
@@ -293,11 +295,7 @@ class CohortPages(CatalogViews):
                     num(lv.throughput_per_gpu if row.meets else None, "{:,.1f}", note=tput_note),
                     num(cost, "{:,.3g}", note="" if cost is not None or not row.meets else "no price set"),
                     num(lv.concurrency, "{:.0f}", note="" if row.meets else "closest"),
-                    num(
-                        lv.speed,
-                        "{:,.1f}",
-                        note="from the median: no p99 TPOT" if lv.speed_from == "median" else "",
-                    ),
+                    num(lv.speed, "{:,.1f}", note=_speed_note(lv)),
                     num(lv.ttft_p99_ms, "{:,.0f} ms", note="not reported" if lv.ttft_p99_ms is None else ""),
                     num(
                         row.at_speed,
@@ -326,8 +324,9 @@ class CohortPages(CatalogViews):
         return Table(TARGET_TABLE, columns, tuple(rows), row_attrs=tuple(attrs))
 
     def _gpus(self, hardware: str) -> int:
-        target = next((h for h in self.catalog.hardware if h.id == hardware), None)
-        return target.config.gpus if target is not None else 1
+        """The target's GPUs, as site.toml gives them (1 for a target it does not name)."""
+        gpus = {h.id: h.config.gpus for h in self.catalog.hardware}
+        return gpus.get(hardware, 1)
 
     def _data(self, options: list[Option], names: dict[str, str], page: Page) -> dict:
         """What the page's form re-ranks in the browser: each option's levels."""
@@ -349,7 +348,7 @@ class CohortPages(CatalogViews):
                             "tps": round(lv.entry.result.tokens_per_sec, 4),
                             "ttft": None if lv.ttft_p99_ms is None else round(lv.ttft_p99_ms, 3),
                             "run": page.link(Urls.run(lv.run_id)),
-                            "note": _interval_words(lv, self._gpus(o.hardware)),
+                            "note": interval_note(lv.entry, "tokens_per_sec", 1.0 / self._gpus(o.hardware)),
                         }
                         for lv in o.levels
                     ],
@@ -364,10 +363,11 @@ def _margin(lead: float, words: str, name: str) -> str:
     return f"{lead:.0%} {words} {name}"
 
 
-def _interval_words(level: Level, gpus: int) -> str:
-    """The 95 % interval of a level's throughput per GPU, in words, where it has one."""
-    interval = level.entry.interval("tokens_per_sec")
-    return _scaled(interval, 1.0 / gpus).words() if interval is not None else ""
+def _speed_note(level: Level) -> str:
+    """Under a level's per-user speed: where it comes from when not from p99 TPOT."""
+    if level.speed is None:
+        return "not reported"
+    return "from the median: no p99 TPOT" if level.speed_from == "median" else ""
 
 
 def _price_text(price: float | None) -> str:

@@ -58,8 +58,9 @@ def drawable(measured: Sequence[Measured]) -> list[Measured]:
 
 
 def interval_note(entry: ResultEntry, field: str, scale: float = 1.0) -> str:
-    """ "± 6.1 (95 % CI, 3 repeats)" under a value measured in repeats; "" otherwise."""
-    found = entry.origin.interval(field) if entry.origin else None
+    """ "± 6.1 (95 % CI, 3 repeats)" under a value with an interval (of a mean of repeats, or
+    from its requests), times `scale` (per GPU, say); "" otherwise."""
+    found = entry.interval(field)
     return found.words(scale) if found is not None else ""
 
 
